@@ -1,0 +1,140 @@
+/**
+ * One audit: discover the projects, build their programs, run the analysis core on each, and keep what the
+ * user would see from the ESLint rules — findings in audited files, minus disabled ones, with the
+ * project's rule settings — plus the parse errors, so one broken file never hides the others.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import ts from 'typescript';
+import { analyzeProgram, type AnalysisOptions, type Handler } from '../rules/analysis/index.js';
+import { formatFindingMessage } from '../rules/analysis/message.js';
+import { RULE_NAMES, type RuleSettingsSource } from './eslint-config.js';
+import type { Progress } from './progress.js';
+import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, normalize } from './project.js';
+import { recommend } from './recommend.js';
+import { buildReport, type AuditedFinding, type Report, type ReportError } from './report.js';
+import { readSuppressions, type Suppressions } from './suppressions.js';
+
+export interface AuditOptions {
+  cwd: string;
+  /** Absolute paths to audit (files or folders); they exist. */
+  paths: string[];
+  projects: string[];
+  settings: RuleSettingsSource;
+  /** Report errors only (ESLint's --quiet). */
+  errorsOnly: boolean;
+  targetRps: number | undefined;
+  progress: Progress;
+}
+
+export async function runAudit(options: AuditOptions): Promise<Report> {
+  const startedAt = performance.now();
+  const discovery = discoverProjects(options.paths, options.projects.map((project) => path.resolve(options.cwd, project)));
+  const errors: ReportError[] = discovery.problems.map((problem) => ({ file: problem.file, message: problem.message }));
+  const findings = new Map<string, AuditedFinding>();
+  const handlers = new Map<string, Handler>();
+  const hostFor = createSharedHostFactory();
+  const reportedErrors = new Set<string>();
+
+  for (const [index, project] of discovery.projects.entries()) {
+    const label = project.configFile ? path.relative(options.cwd, project.configFile) || 'tsconfig.json' : 'files without a tsconfig';
+    const audited = project.rootNames.filter((file) => discovery.auditedFiles.has(file));
+    const parsed = new Set<string>();
+    options.progress.phase(`parsing ${label} (${index + 1}/${discovery.projects.length})`, audited.length);
+    const program = buildProgram(project, (compilerOptions) => {
+      const host = hostFor(compilerOptions);
+      const getSourceFile = host.getSourceFile;
+      host.getSourceFile = (fileName, ...rest) => {
+        if (discovery.auditedFiles.has(fileName) && !parsed.has(fileName)) {
+          parsed.add(fileName);
+          options.progress.tick();
+        }
+        return getSourceFile(fileName, ...rest);
+      };
+      return host;
+    });
+
+    options.progress.phase(`analyzing ${label}`, audited.length);
+    const analyses = new Map<string, ReturnType<typeof analyzeProgram>>();
+    const analysisFor = (analysisOptions: AnalysisOptions) => {
+      // One analysis per distinct option set; files and rules sharing options share it.
+      const key = JSON.stringify(analysisOptions);
+      let analysis = analyses.get(key);
+      if (!analysis) {
+        analysis = analyzeProgram(program, { ...analysisOptions, followDependencies: true });
+        analyses.set(key, analysis);
+      }
+      return analysis;
+    };
+    for (const fileName of audited) {
+      const sourceFile = program.getSourceFile(fileName);
+      options.progress.tick();
+      if (!sourceFile) continue;
+      const syntaxErrors = program.getSyntacticDiagnostics(sourceFile);
+      if (syntaxErrors.length > 0) {
+        // ESLint reports a file it cannot parse as one fatal error and nothing else; so do we.
+        if (!reportedErrors.has(fileName)) {
+          reportedErrors.add(fileName);
+          errors.push(parsingError(sourceFile, syntaxErrors[0]!));
+        }
+        continue;
+      }
+      const settings = await options.settings.settingsFor(fileName);
+      let suppressions: Suppressions | undefined;
+      for (const rule of RULE_NAMES) {
+        const setting = settings[rule];
+        if (!setting) continue;
+        const analysis = analysisFor(setting.options);
+        for (const finding of analysis.findingsInFile(fileName)) {
+          if (finding.rule !== rule) continue;
+          const severity = finding.severity === 'warning' ? 'warning' : setting.severity;
+          suppressions ??= readSuppressions(sourceFile);
+          if (suppressions.isSuppressed(`blockcheck/${rule}`, finding.line, finding.column)) continue;
+          const key = `${finding.fileName}:${finding.start}:${finding.rule}`;
+          if (!findings.has(key)) {
+            findings.set(key, { finding, severity, message: formatFindingMessage(finding, options.cwd) });
+          }
+        }
+      }
+    }
+    // Handlers are listed even where every rule is off: the runtime probe drives load at them.
+    if (analyses.size === 0) analysisFor({});
+    for (const analysis of analyses.values()) {
+      for (const handler of analysis.handlers) {
+        if (!discovery.auditedFiles.has(normalize(handler.fileName))) continue;
+        handlers.set(`${handler.fileName}:${handler.line}:${handler.column}:${handler.label}`, handler);
+      }
+    }
+  }
+  options.progress.done();
+
+  const all = [...findings.values()];
+  return buildReport({
+    cwd: options.cwd,
+    root: auditRoot(options.paths),
+    // --quiet hides warnings from the report but not from the recommendation, which needs the whole picture.
+    findings: options.errorsOnly ? all.filter((audited) => audited.severity === 'error') : all,
+    handlers: [...handlers.values()],
+    recommendation: recommend({
+      findings: all.map(({ finding }) => finding),
+      targetRps: options.targetRps,
+      availableParallelism: os.availableParallelism(),
+    }),
+    errors,
+    files: discovery.auditedFiles.size,
+    durationMs: performance.now() - startedAt,
+  });
+}
+
+function parsingError(sourceFile: ts.SourceFile, diagnostic: ts.Diagnostic): ReportError {
+  const line = diagnostic.start !== undefined ? sourceFile.getLineAndCharacterOfPosition(diagnostic.start).line + 1 : undefined;
+  return { file: sourceFile.fileName, ...(line !== undefined ? { line } : {}), message: `Parsing error: ${flattenMessage(diagnostic)}` };
+}
+
+/** The folder the audit covers: the one path, or the deepest folder containing all of them. */
+function auditRoot(paths: readonly string[]): string {
+  const parts = paths.map((entry) => path.resolve(entry).split(path.sep));
+  const common: string[] = [];
+  for (let i = 0; parts.every((segments) => i < segments.length && segments[i] === parts[0]![i]); i++) common.push(parts[0]![i]!);
+  return common.join(path.sep) || path.sep;
+}

@@ -1,0 +1,119 @@
+/**
+ * The blockcheck rules' severities and options as the project's ESLint config sets them, read with ESLint's
+ * own API (`calculateConfigForFile`) so every config form ESLint accepts works. When the config does not
+ * mention blockcheck, or there is none, or ESLint cannot load it, the recommended settings apply.
+ */
+import plugin from '../rules/index.js';
+import type { AnalysisOptions, RuleName } from '../rules/analysis/index.js';
+
+export const RULE_NAMES: readonly RuleName[] = ['no-sync-io', 'no-blocking-client', 'no-cpu-loop'];
+
+export interface RuleSetting {
+  severity: 'error' | 'warning';
+  options: AnalysisOptions;
+}
+
+/** Per rule: its setting, or undefined when the rule is off for the file. */
+export type RuleSettings = Readonly<Record<RuleName, RuleSetting | undefined>>;
+
+function recommendedRules(): Record<string, unknown> {
+  const recommended = plugin.configs.recommended as { rules?: Record<string, unknown> } | Array<{ rules?: Record<string, unknown> }>;
+  const configs = Array.isArray(recommended) ? recommended : [recommended];
+  return Object.assign({}, ...configs.map((config) => config.rules ?? {}));
+}
+
+/** The plugin's `recommended` config, the settings of a project that configures nothing. */
+export const RECOMMENDED: RuleSettings = toSettings(recommendedRules(), null);
+
+export interface RuleSettingsSource {
+  settingsFor(fileName: string): Promise<RuleSettings>;
+  /** Set when the project's config could not be loaded (shown once as a warning). */
+  readonly warning: string | undefined;
+}
+
+interface EslintLike {
+  calculateConfigForFile(filePath: string): Promise<{ rules?: Record<string, unknown> } | undefined>;
+}
+
+export const RECOMMENDED_SOURCE: RuleSettingsSource = {
+  settingsFor: () => Promise.resolve(RECOMMENDED),
+  warning: undefined,
+};
+
+/**
+ * Loads ESLint lazily: it is a peer dependency, and a zero-config audit of a project without ESLint must
+ * not need it.
+ */
+export async function loadRuleSettings(cwd: string): Promise<RuleSettingsSource> {
+  // typescript-eslint decides between single-run and watch-mode program handling from this variable when the
+  // project's config loads it; an audit is a single run.
+  process.env.TSESTREE_SINGLE_RUN = 'true';
+  let eslint: EslintLike;
+  try {
+    const { ESLint } = await import('eslint');
+    eslint = new ESLint({ cwd });
+  } catch (error) {
+    return warnedSource(`could not load ESLint (${firstLine(error)}); using the recommended rule settings`);
+  }
+  let warning: string | undefined;
+  let broken = false;
+  const cache = new Map<string, RuleSettings>();
+  return {
+    get warning() {
+      return warning;
+    },
+    async settingsFor(fileName) {
+      if (broken) return RECOMMENDED;
+      let rules: Record<string, unknown> | undefined;
+      try {
+        rules = (await eslint.calculateConfigForFile(fileName))?.rules;
+      } catch (error) {
+        const message = firstLine(error);
+        // No config file at all is the zero-config case, not a problem worth a warning.
+        if (!/Could not find config file/i.test(message)) {
+          warning = `ignoring the ESLint config (${message}); using the recommended rule settings`;
+        }
+        broken = true;
+        return RECOMMENDED;
+      }
+      const key = JSON.stringify(RULE_NAMES.map((rule) => rules?.[`blockcheck/${rule}`]));
+      let settings = cache.get(key);
+      if (!settings) {
+        settings = toSettings(rules ?? {});
+        cache.set(key, settings);
+      }
+      return settings;
+    },
+  };
+}
+
+function warnedSource(warning: string): RuleSettingsSource {
+  return { settingsFor: () => Promise.resolve(RECOMMENDED), warning };
+}
+
+/** A config that names no blockcheck rule gets the recommended set; one that names some gets exactly those. */
+function toSettings(rules: Record<string, unknown>, fallback: RuleSettings | null = RECOMMENDED): RuleSettings {
+  if (fallback && !RULE_NAMES.some((rule) => `blockcheck/${rule}` in rules)) return fallback;
+  const entry = (rule: RuleName): RuleSetting | undefined => {
+    const value = rules[`blockcheck/${rule}`];
+    const [level, options] = Array.isArray(value) ? value : [value];
+    const severity = normalizeLevel(level);
+    if (!severity) return undefined;
+    return { severity, options: isObject(options) ? (options as AnalysisOptions) : {} };
+  };
+  return { 'no-sync-io': entry('no-sync-io'), 'no-blocking-client': entry('no-blocking-client'), 'no-cpu-loop': entry('no-cpu-loop') };
+}
+
+function normalizeLevel(level: unknown): RuleSetting['severity'] | undefined {
+  if (level === 2 || level === 'error') return 'error';
+  if (level === 1 || level === 'warn') return 'warning';
+  return undefined;
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}

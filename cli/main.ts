@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+/**
+ * The `blockcheck` command. Exit codes follow ESLint: 0 clean, 1 error-level findings (or parse errors, or
+ * more warnings than --max-warnings), 2 usage, configuration or internal error.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AUDIT_USAGE, INIT_USAGE, MAIN_USAGE, parseCommandLine, UsageError, type AuditArgs, type Format } from './args.js';
+import { runAudit } from './audit.js';
+import { loadRuleSettings, RECOMMENDED_SOURCE } from './eslint-config.js';
+import { formatGithub } from './formats/github.js';
+import { formatJson } from './formats/json.js';
+import { formatSarif } from './formats/sarif.js';
+import { formatText } from './formats/text.js';
+import { runInit } from './init.js';
+import { TOOL_VERSION } from './package-info.js';
+import { createProgress } from './progress.js';
+import { countBySeverity, type Report } from './report.js';
+
+const USAGES = { main: MAIN_USAGE, audit: AUDIT_USAGE, init: INIT_USAGE };
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseCommandLine(argv);
+  switch (args.command) {
+    case 'version':
+      process.stdout.write(`${TOOL_VERSION}\n`);
+      return 0;
+    case 'help':
+      process.stdout.write(`${USAGES[args.topic]}\n`);
+      return 0;
+    case 'init': {
+      const { output, note } = runInit(process.cwd(), args.write);
+      process.stdout.write(output);
+      if (note) process.stderr.write(`blockcheck: ${note}\n`);
+      return 0;
+    }
+    case 'audit':
+      return audit(args);
+  }
+}
+
+async function audit(args: AuditArgs): Promise<number> {
+  const cwd = process.cwd();
+  const paths = args.paths.map((entry) => path.resolve(cwd, entry));
+  for (const [index, entry] of paths.entries()) {
+    if (!existsSync(entry)) throw new UsageError(`no such file or directory: ${args.paths[index]}`, 'audit');
+  }
+  for (const project of args.projects) {
+    if (!existsSync(path.resolve(cwd, project))) throw new UsageError(`no such tsconfig: ${project}`, 'audit');
+  }
+  const settings = args.useEslintConfig ? await loadRuleSettings(cwd) : RECOMMENDED_SOURCE;
+  const report = await runAudit({
+    cwd,
+    paths,
+    projects: args.projects,
+    settings,
+    errorsOnly: args.quiet,
+    targetRps: args.targetRps,
+    progress: createProgress(process.stderr, !args.quiet),
+  });
+  if (settings.warning) process.stderr.write(`blockcheck: warning: ${settings.warning}\n`);
+
+  const color = args.color ?? (args.outputFile === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR);
+  const output = render(report, args.format, { cwd, color });
+  if (args.outputFile !== undefined) {
+    const target = path.resolve(cwd, args.outputFile);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, output);
+  } else {
+    process.stdout.write(output);
+  }
+
+  const { errors, warnings } = countBySeverity(report);
+  if (errors > 0 || report.errors.length > 0) return 1;
+  if (args.maxWarnings >= 0 && warnings > args.maxWarnings) {
+    process.stderr.write(`blockcheck: too many warnings (${warnings}); the maximum allowed is ${args.maxWarnings}.\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function render(report: Report, format: Format, { cwd, color }: { cwd: string; color: boolean }): string {
+  switch (format) {
+    case 'json':
+      return formatJson(report);
+    case 'sarif':
+      return formatSarif(report, { cwd });
+    case 'github':
+      return formatGithub(report);
+    case 'text':
+      return formatText(report, { color });
+  }
+}
+
+const argv = process.argv.slice(2);
+main(argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`blockcheck: ${error.message}\n\n${USAGES[error.topic]}\n`);
+    } else if (argv.includes('--debug')) {
+      process.stderr.write(`blockcheck: internal error\n${error instanceof Error ? error.stack : String(error)}\n`);
+    } else {
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      process.stderr.write(`blockcheck: internal error: ${message} (run with --debug for the stack trace)\n`);
+    }
+    process.exitCode = 2;
+  },
+);

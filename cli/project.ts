@@ -1,0 +1,190 @@
+/**
+ * Finds what to audit and builds the TypeScript programs for it: one program per tsconfig that covers
+ * audited files (following solution files and project references), plus one default allowJs program for
+ * the files no tsconfig covers (plain JavaScript projects need no configuration at all, see the core's
+ * defaultCompilerOptions).
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { defaultCompilerOptions, projectRootOf, SOURCE_EXTENSIONS } from '../rules/analysis/index.js';
+
+export interface ProjectSpec {
+  /** The tsconfig, or undefined for the default program. */
+  configFile: string | undefined;
+  rootNames: string[];
+  options: ts.CompilerOptions;
+  projectReferences: readonly ts.ProjectReference[] | undefined;
+}
+
+export interface ConfigProblem {
+  file: string;
+  message: string;
+}
+
+export interface Discovery {
+  /** Absolute paths of the files whose findings are reported. */
+  auditedFiles: Set<string>;
+  projects: ProjectSpec[];
+  /** tsconfig files that could not be read; their files fall back to the default program. */
+  problems: ConfigProblem[];
+}
+
+export function isSourceFile(fileName: string): boolean {
+  return !/\.d\.[mc]?ts$/.test(fileName) && SOURCE_EXTENSIONS.includes(path.extname(fileName));
+}
+
+/** The source files under `root` (a file or a folder), skipping node_modules and dot folders below it. */
+export function listSourceFiles(root: string): string[] {
+  if (statSync(root).isFile()) return isSourceFile(root) ? [root] : [];
+  const files: string[] = [];
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else if (entry.isFile() && isSourceFile(full)) files.push(full);
+    }
+  };
+  visit(root);
+  return files.sort();
+}
+
+/**
+ * Discovers the projects for the given absolute paths. With `explicitProjects` only those tsconfigs are
+ * used (plus their references); otherwise each path's nearest tsconfig (upwards) and the tsconfig files
+ * below it are tried, and a tsconfig is kept only when it covers audited files — a repository's root
+ * tsconfig must not swallow `blockcheck audit node_modules/some-server`.
+ */
+export function discoverProjects(paths: readonly string[], explicitProjects: readonly string[]): Discovery {
+  const auditedFiles = new Set(paths.flatMap(listSourceFiles).map(normalize));
+  const problems: ConfigProblem[] = [];
+  const candidates = new Set<string>();
+  if (explicitProjects.length > 0) {
+    for (const project of explicitProjects) candidates.add(normalize(project));
+  } else {
+    for (const root of paths) {
+      const dir = statSync(root).isDirectory() ? root : path.dirname(root);
+      const nearest = ts.findConfigFile(dir, ts.sys.fileExists, 'tsconfig.json');
+      if (nearest) candidates.add(normalize(nearest));
+      for (const nested of listNestedConfigs(dir)) candidates.add(nested);
+    }
+  }
+
+  const projects: ProjectSpec[] = [];
+  const covered = new Set<string>();
+  const seenConfigs = new Set<string>();
+  const visitConfig = (configFile: string): void => {
+    if (seenConfigs.has(configFile)) return;
+    seenConfigs.add(configFile);
+    const parsed = parseConfig(configFile, problems);
+    if (!parsed) return;
+    // Solution files (`files: []` plus references) have no files of their own; the references do.
+    for (const reference of parsed.projectReferences ?? []) visitConfig(normalize(ts.resolveProjectReferencePath(reference)));
+    const rootNames = parsed.fileNames.map(normalize);
+    if (!rootNames.some((file) => auditedFiles.has(file))) return;
+    for (const file of rootNames) covered.add(file);
+    projects.push({
+      configFile,
+      rootNames,
+      // Untyped dependencies' JavaScript joins the program so chains can continue into it (typed ones still
+      // resolve to their declarations).
+      options: { ...parsed.options, noEmit: true, allowJs: true, maxNodeModuleJsDepth: 2 },
+      projectReferences: parsed.projectReferences,
+    });
+  };
+  for (const candidate of candidates) visitConfig(candidate);
+
+  // Files no tsconfig covers get the core's zero-config program, one per package root (the nearest
+  // package.json), whose @types/node and dependencies are the ones that package would load.
+  const uncoveredByRoot = new Map<string, string[]>();
+  for (const file of auditedFiles) {
+    if (covered.has(file)) continue;
+    const root = projectRootOf(file);
+    uncoveredByRoot.set(root, [...(uncoveredByRoot.get(root) ?? []), file]);
+  }
+  for (const [root, rootNames] of uncoveredByRoot) {
+    projects.push({ configFile: undefined, rootNames, options: defaultCompilerOptions(root, true), projectReferences: undefined });
+  }
+  return { auditedFiles, projects, problems };
+}
+
+/** tsconfig.json files in folders below `dir` (monorepo packages without a solution file). */
+function listNestedConfigs(dir: string): string[] {
+  const found: string[] = [];
+  const visit = (current: string, depth: number): void => {
+    if (depth > 4) return;
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      if (!entry.isDirectory() || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const child = path.join(current, entry.name);
+      const config = path.join(child, 'tsconfig.json');
+      if (existsSync(config)) found.push(normalize(config));
+      visit(child, depth + 1);
+    }
+  };
+  visit(dir, 0);
+  return found;
+}
+
+function parseConfig(configFile: string, problems: ConfigProblem[]): ts.ParsedCommandLine | undefined {
+  if (!ts.sys.fileExists(configFile)) {
+    problems.push({ file: configFile, message: 'tsconfig not found' });
+    return undefined;
+  }
+  const host: ts.ParseConfigFileHost = {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+      problems.push({ file: configFile, message: flattenMessage(diagnostic) });
+    },
+  };
+  const parsed = ts.getParsedCommandLineOfConfigFile(configFile, { noEmit: true }, host);
+  if (!parsed) return undefined;
+  // "No inputs were found" (TS18003) only means the config covers nothing here; other errors are real.
+  const errors = parsed.errors.filter((diagnostic) => diagnostic.code !== 18003);
+  if (errors.length > 0) {
+    problems.push({ file: configFile, message: flattenMessage(errors[0]!) });
+  }
+  return parsed;
+}
+
+export function flattenMessage(diagnostic: ts.Diagnostic): string {
+  return ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
+}
+
+/** TypeScript's own spelling of a path (forward slashes), so set lookups match `SourceFile.fileName`. */
+export function normalize(fileName: string): string {
+  return ts.sys.resolvePath(path.resolve(fileName)).replace(/\\/g, '/');
+}
+
+/**
+ * A compiler host whose parsed source files are shared between the programs of one audit, so the lib
+ * files, `@types/node` and files in several tsconfigs are parsed once.
+ */
+export function createSharedHostFactory(): (options: ts.CompilerOptions) => ts.CompilerHost {
+  const cache = new Map<string, ts.SourceFile | undefined>();
+  return (options) => {
+    const host = ts.createCompilerHost(options, true);
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreate) => {
+      const settings =
+        typeof languageVersionOrOptions === 'object'
+          ? `${languageVersionOrOptions.languageVersion}:${languageVersionOrOptions.impliedNodeFormat}`
+          : String(languageVersionOrOptions);
+      const key = `${settings}:${fileName}`;
+      if (!shouldCreate && cache.has(key)) return cache.get(key);
+      const sourceFile = getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
+      cache.set(key, sourceFile);
+      return sourceFile;
+    };
+    return host;
+  };
+}
+
+export function buildProgram(spec: ProjectSpec, hostFor: (options: ts.CompilerOptions) => ts.CompilerHost): ts.Program {
+  return ts.createProgram({
+    rootNames: spec.rootNames,
+    options: spec.options,
+    projectReferences: spec.projectReferences,
+    host: hostFor(spec.options),
+  });
+}

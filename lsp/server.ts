@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+/**
+ * `blockcheck-lsp`: the blockcheck language server. Talks LSP over stdio (`--stdio`), Node IPC (`--node-ipc`),
+ * a socket (`--socket=<port>`) or a named pipe (`--pipe=<name>`).
+ */
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { TOOL_VERSION } from '../cli/package-info.js';
+import { installExitGuard } from './server/exit-guard.js';
+import { startLanguageServer } from './server/language-server.js';
+
+const USAGE = 'Usage: blockcheck-lsp --stdio | --node-ipc | --socket=<port> | --pipe=<name>';
+const args = process.argv.slice(2);
+
+if (args.includes('--version')) {
+  process.stdout.write(`${TOOL_VERSION}\n`);
+} else if (args.includes('--help')) {
+  process.stdout.write(`${USAGE}\n`);
+} else if (!args.some((arg) => /^--(stdio|node-ipc|socket|pipe)(=|$)/.test(arg))) {
+  process.stderr.write(`blockcheck-lsp: no transport given. ${USAGE}\n`);
+  process.exitCode = 2;
+} else {
+  installExitGuard();
+  const connection = createConnection(ProposedFeatures.all);
+  // A bug in one request must not take down the editor's diagnostics: log it in one line and keep serving.
+  process.on('uncaughtException', (error) => connection.console.error(`blockcheck: internal error: ${error.message.split('\n')[0]}`));
+  process.on('unhandledRejection', (reason) =>
+    connection.console.error(`blockcheck: internal error: ${(reason instanceof Error ? reason.message : String(reason)).split('\n')[0]}`),
+  );
+  startLanguageServer(connection);
+}

@@ -1,0 +1,90 @@
+/**
+ * Findings as LSP diagnostics: the shared message text, the rule id as `code` with its documentation, and the
+ * handler-to-call chain as related information (one clickable entry per step).
+ */
+import type ts from 'typescript';
+import {
+  DiagnosticSeverity,
+  type Diagnostic,
+  type DiagnosticRelatedInformation,
+} from 'vscode-languageserver';
+import type { Finding, HandlerReach } from '../../rules/analysis/types.js';
+import { formatFindingMessage } from '../../rules/analysis/message.js';
+import type { ReportedFinding } from './analysis.js';
+import { nameRangeAt, offsetRange } from './locations.js';
+import { fileNameToUri } from './paths.js';
+import { ruleDocUrl, ruleId } from './rule-docs.js';
+
+/** Related information lists the chains of this many handlers at most; the hover lists them all. */
+const MAX_CHAINS = 3;
+
+export const DIAGNOSTIC_SOURCE = 'blockcheck';
+
+/** What a diagnostic carries back to code actions, so they find the finding it was made from. */
+export interface DiagnosticData {
+  patternId: string;
+  start: number;
+  end: number;
+}
+
+export function toDiagnostic(reported: ReportedFinding, program: ts.Program, cwd: string | undefined): Diagnostic {
+  const { finding, level } = reported;
+  const sourceFile = program.getSourceFile(finding.fileName);
+  const range = sourceFile
+    ? offsetRange(sourceFile, finding.start, finding.end)
+    : { start: { line: finding.line - 1, character: finding.column - 1 }, end: { line: finding.endLine - 1, character: finding.endColumn - 1 } };
+  const href = ruleDocUrl(finding.rule);
+  const data: DiagnosticData = { patternId: finding.patternId, start: finding.start, end: finding.end };
+  return {
+    range,
+    severity: level === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    source: DIAGNOSTIC_SOURCE,
+    code: ruleId(finding.rule),
+    ...(href ? { codeDescription: { href } } : {}),
+    message: formatFindingMessage(finding, cwd),
+    relatedInformation: relatedInformation(finding, program),
+    data,
+  };
+}
+
+function relatedInformation(finding: Finding, program: ts.Program): DiagnosticRelatedInformation[] {
+  const reaches = finding.reaches.slice(0, MAX_CHAINS);
+  return reaches.flatMap((reach) =>
+    chainSteps(reach).map((step) => ({
+      location: {
+        uri: fileNameToUri(step.fileName),
+        range: nameRangeAt(program.getSourceFile(step.fileName), step.line, step.column),
+      },
+      message: reaches.length > 1 ? `${reach.handler.label}: ${step.message}` : step.message,
+    })),
+  );
+}
+
+export interface ChainStepView {
+  fileName: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** The handler, then each call of its chain down to the blocking call. */
+export function chainSteps(reach: HandlerReach): ChainStepView[] {
+  const { handler, chain } = reach;
+  const steps: ChainStepView[] = [];
+  const first = chain[0];
+  const chainStartsAtHandler = first && first.fileName === handler.fileName && first.line === handler.line && first.column === handler.column;
+  if (!chainStartsAtHandler) {
+    steps.push({ fileName: handler.fileName, line: handler.line, column: handler.column, message: `handler ${handler.label} (${handler.kind})` });
+  }
+  chain.forEach((step, index) => {
+    const isLast = index === chain.length - 1;
+    const message =
+      index === 0 && chainStartsAtHandler
+        ? `handler ${handler.label} (${handler.kind})`
+        : isLast
+          ? `blocking call ${step.name}`
+          : `calls ${step.name}`;
+    steps.push({ fileName: step.fileName, line: step.line, column: step.column, message });
+  });
+  return steps;
+}

@@ -1,0 +1,218 @@
+/**
+ * Wires the LSP connection to the workspace: document sync, pull and push diagnostics, code actions, hover,
+ * commands, watched files, settings and warm-up. Every handler turns failures into one log line and an empty
+ * answer; nothing a user's files or config do may stop the server.
+ */
+import * as path from 'node:path';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TOOL_VERSION } from '../../cli/package-info.js';
+import { AuditReports } from './audit-report.js';
+import { codeActionsFor } from './code-actions.js';
+import { executeCommand } from './commands.js';
+import { DiagnosticsService, oneLine } from './diagnostics-service.js';
+import { ProcessExitAttempt } from './exit-guard.js';
+import { hoverFor } from './hover.js';
+import { uriToFileName, isAnalysedSource } from './paths.js';
+import { ProjectRegistry } from './project-registry.js';
+import { Commands } from './protocol.js';
+import { SourceStore } from './sources.js';
+import { warmUp } from './warmup.js';
+import { Workspace } from './workspace.js';
+
+const WATCHED = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', '**/{tsconfig,jsconfig}*.json', '**/eslint.config.*'];
+
+export function startLanguageServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const sources = new SourceStore();
+  const projects = new ProjectRegistry(sources);
+  const log = {
+    info: (message: string) => connection.console.info(message),
+    warn: (message: string) => connection.console.warn(message),
+    error: (message: string) => connection.console.error(message),
+  };
+  const audits = new AuditReports(log.warn);
+  let capabilities: ClientCapabilities = {};
+  let workspace: Workspace | undefined;
+  let diagnostics: DiagnosticsService | undefined;
+
+  const useDocumentChanges = () => capabilities.workspace?.workspaceEdit?.documentChanges === true;
+  /** Handlers run only after `initialize`; the protocol library rejects earlier requests itself. */
+  const ready = () => {
+    if (!workspace || !diagnostics) throw new Error('the server is not initialized');
+    return { workspace, diagnostics };
+  };
+  /** Log a failure in one line and answer with `fallback` instead of an error the user cannot act on. */
+  const safely = async <T>(what: string, fallback: T, task: () => Promise<T>): Promise<T> => {
+    try {
+      return await task();
+    } catch (error) {
+      const message = error instanceof ProcessExitAttempt ? error.message : oneLine(error);
+      log.error(`blockcheck: ${what} failed: ${message}`);
+      return fallback;
+    }
+  };
+
+  connection.onInitialize((params): InitializeResult => {
+    capabilities = params.capabilities;
+    const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    projects.setWorkspaceFolders(folders.map(uriToFileName).filter((folder): folder is string => folder !== undefined));
+    workspace = new Workspace(connection, documents, sources, projects, capabilities.workspace?.configuration === true, log);
+    diagnostics = new DiagnosticsService(workspace, {
+      pull: capabilities.textDocument?.diagnostic !== undefined,
+      refresh: capabilities.workspace?.diagnostics?.refreshSupport === true,
+    });
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        diagnosticProvider: { identifier: 'blockcheck', interFileDependencies: true, workspaceDiagnostics: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        hoverProvider: true,
+        executeCommandProvider: { commands: [Commands.applyFix, Commands.showDocumentation] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'blockcheck-lsp', version: TOOL_VERSION },
+    };
+  });
+
+  connection.onInitialized(() => {
+    const { workspace } = ready();
+    if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED.map((globPattern) => ({ globPattern })) });
+    }
+    if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'blockcheck' });
+    }
+    if (capabilities.workspace?.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        const current = new Set(projects.workspaceFolders());
+        for (const removed of event.removed) current.delete(uriToFileName(removed.uri) ?? '');
+        for (const added of event.added) current.add(uriToFileName(added.uri) ?? '');
+        current.delete('');
+        projects.setWorkspaceFolders([...current]);
+        workspace.settings.invalidate();
+        ready().diagnostics.changed();
+      });
+    }
+    void safely('warming up', undefined, async () => {
+      const progress = capabilities.window?.workDoneProgress ? await connection.window.createWorkDoneProgress() : undefined;
+      await warmUp(workspace, progress);
+    });
+  });
+
+  documents.onDidOpen((event) => {
+    void safely(`opening ${event.document.uri}`, undefined, async () => {
+      await ready().workspace.syncDocument(event.document, 'open');
+      ready().diagnostics.changed();
+    });
+  });
+  documents.onDidChangeContent((event) => {
+    void safely(`updating ${event.document.uri}`, undefined, async () => {
+      await ready().workspace.syncDocument(event.document, 'change');
+      ready().diagnostics.changed();
+    });
+  });
+  documents.onDidSave((event) => {
+    void safely(`saving ${event.document.uri}`, undefined, async () => {
+      await ready().workspace.syncDocument(event.document, 'save');
+      ready().diagnostics.changed();
+    });
+  });
+  documents.onDidClose((event) => {
+    const { workspace, diagnostics } = ready();
+    workspace.documentClosed(event.document.uri);
+    diagnostics.documentClosed(event.document.uri);
+    diagnostics.changed();
+  });
+
+  connection.languages.diagnostics.on((params, token) => ready().diagnostics.pull(params, token));
+
+  connection.onCodeAction((params) =>
+    safely('code actions', [], async () => {
+      const { workspace } = ready();
+      const uri = params.textDocument.uri;
+      return workspace.queue.run(
+        uri,
+        async (isCurrent) => {
+          const document = documents.get(uri);
+          if (!document || !isCurrent()) return [];
+          await workspace.syncDocument(document, 'change');
+          const analysed = await workspace.analyse(uri);
+          return analysed ? codeActionsFor(analysed, document, params.range, useDocumentChanges()) : [];
+        },
+        'codeAction',
+      );
+    }),
+  );
+
+  connection.onHover((params) =>
+    safely('hover', null, async () => {
+      const { workspace } = ready();
+      const uri = params.textDocument.uri;
+      return workspace.queue.run(
+        uri,
+        async (isCurrent) => {
+          const document = documents.get(uri);
+          if (!isCurrent()) return null;
+          if (document) await workspace.syncDocument(document, 'change');
+          const analysed = await workspace.analyse(uri);
+          if (!analysed?.matchesBuffer) return null;
+          const folder = projects.workspaceFolderOf(analysed.fileName);
+          const audit = folder === undefined ? undefined : audits.read(path.resolve(folder, analysed.settings.auditReport));
+          return hoverFor(analysed, params.position, audit) ?? null;
+        },
+        'hover',
+      );
+    }),
+  );
+
+  connection.onExecuteCommand((params) => executeCommand(ready().workspace, params.command, params.arguments ?? [], useDocumentChanges()));
+
+  connection.onDidChangeWatchedFiles((params) => {
+    const { workspace, diagnostics } = ready();
+    let fileSetChanged = false;
+    for (const change of params.changes) {
+      const fileName = uriToFileName(change.uri);
+      if (!fileName) continue;
+      const base = path.basename(fileName);
+      if (/^(tsconfig|jsconfig).*\.json$/.test(base)) {
+        projects.configChanged(fileName);
+      } else if (/^eslint\.config\.[cm]?[jt]s$/.test(base)) {
+        workspace.rules.invalidate();
+      } else if (isAnalysedSource(fileName) || /\.d\.[cm]?ts$/.test(fileName)) {
+        sources.diskChanged(fileName);
+        if (change.type !== FileChangeType.Changed) fileSetChanged = true;
+      }
+    }
+    if (fileSetChanged) projects.fileSetChanged();
+    diagnostics.changed();
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    const { workspace, diagnostics } = ready();
+    workspace.settings.invalidate();
+    workspace.rules.invalidate();
+    // Each open buffer may now run in another mode (on type / on save): hand over its current text.
+    void safely('reloading settings', undefined, async () => {
+      for (const document of documents.all()) await workspace.syncDocument(document, 'open');
+      diagnostics.changed();
+    });
+  });
+
+  connection.onShutdown(() => {
+    projects.dispose();
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,100 @@
+/**
+ * Which blockcheck rules run on a file, at what severity and with which options: the project's ESLint config
+ * when it configures the blockcheck rules (read by the CLI's reader), otherwise the recommended config; then the
+ * workspace folder's `blockcheck.rules` severities and extra catalog entries / handler registrars on top.
+ */
+import { RECOMMENDED, RULE_NAMES, loadRuleSettings, type RuleSettings, type RuleSettingsSource } from '../../cli/eslint-config.js';
+import type { AnalysisOptions, RuleName } from '../../rules/analysis/types.js';
+import { guarded } from './exit-guard.js';
+import type { Settings } from './settings.js';
+
+export type DiagnosticLevel = 'error' | 'warning';
+
+/** Rules with equal options share one analysis (the core memoizes per program and options). */
+export interface AnalysisGroup {
+  options: AnalysisOptions;
+  rules: ReadonlySet<RuleName>;
+}
+
+export interface EffectiveRules {
+  level(rule: RuleName): DiagnosticLevel | undefined;
+  readonly groups: readonly AnalysisGroup[];
+}
+
+export class RuleConfigs {
+  private readonly sources = new Map<string, Promise<RuleSettingsSource>>();
+  /** Per file: asking ESLint on every keystroke would cost more than the analysis of the edit. */
+  private readonly perFile = new Map<string, Promise<RuleSettings>>();
+  private readonly warned = new Set<string>();
+
+  constructor(private readonly warn: (message: string) => void) {}
+
+  /** `cwd` is the workspace folder (where ESLint looks for the config). */
+  async forFile(fileName: string, cwd: string, settings: Settings): Promise<EffectiveRules> {
+    let eslintSettings = this.perFile.get(fileName);
+    if (!eslintSettings) {
+      eslintSettings = this.eslintSettings(fileName, cwd);
+      this.perFile.set(fileName, eslintSettings);
+    }
+    const fromEslint = await eslintSettings;
+    const levels = new Map<RuleName, DiagnosticLevel>();
+    const byOptions = new Map<string, AnalysisGroup & { rules: Set<RuleName> }>();
+    for (const rule of RULE_NAMES) {
+      const configured = fromEslint[rule];
+      const override = settings.rules[rule];
+      const level: DiagnosticLevel | undefined =
+        override === undefined ? configured?.severity : override === 'off' ? undefined : override === 'warn' ? 'warning' : 'error';
+      if (!level) continue;
+      levels.set(rule, level);
+      const options = withSettings(configured?.options ?? {}, settings);
+      const key = JSON.stringify(options);
+      const group = byOptions.get(key) ?? { options, rules: new Set<RuleName>() };
+      group.rules.add(rule);
+      byOptions.set(key, group);
+    }
+    return { level: (rule) => levels.get(rule), groups: [...byOptions.values()] };
+  }
+
+  /** The ESLint config or the settings changed: read everything again on next use. */
+  invalidate(): void {
+    this.sources.clear();
+    this.perFile.clear();
+    this.warned.clear();
+  }
+
+  private async eslintSettings(fileName: string, cwd: string): Promise<RuleSettings> {
+    let source = this.sources.get(cwd);
+    if (!source) {
+      source = guarded(`loading ESLint for ${cwd}`, () => loadRuleSettings(cwd));
+      this.sources.set(cwd, source);
+    }
+    try {
+      const reader = await source;
+      const settings = await guarded(`reading the ESLint config for ${fileName}`, () => reader.settingsFor(fileName));
+      if (reader.warning) this.warnOnce(reader.warning);
+      return settings;
+    } catch (error) {
+      this.warnOnce(`could not read the ESLint config (${firstLine(error)}); using the recommended rule settings`);
+      return RECOMMENDED;
+    }
+  }
+
+  private warnOnce(warning: string): void {
+    if (this.warned.has(warning)) return;
+    this.warned.add(warning);
+    this.warn(`blockcheck: ${warning}`);
+  }
+}
+
+function withSettings(options: AnalysisOptions, settings: Settings): AnalysisOptions {
+  const merged: AnalysisOptions = { ...options };
+  if (settings.additionalApis.length > 0) merged.additionalApis = [...(options.additionalApis ?? []), ...settings.additionalApis];
+  if (settings.handlerRegistrars.length > 0) {
+    merged.handlerRegistrars = [...(options.handlerRegistrars ?? []), ...settings.handlerRegistrars];
+  }
+  return merged;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}

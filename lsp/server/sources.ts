@@ -1,0 +1,72 @@
+/**
+ * The text every TypeScript project sees for a file: the analysed text of an open buffer when there is one,
+ * otherwise the file on disk (read once per change). Each file carries a version that changes only when its
+ * text may have changed, which is what lets the LanguageService keep every other parsed file.
+ */
+import ts from 'typescript';
+import { TextSnapshot } from './text-snapshot.js';
+
+export class SourceStore {
+  /** Bumped on every change to any file; projects use it as their project version. */
+  private generation = 0;
+  private readonly versions = new Map<string, number>();
+  private readonly buffers = new Map<string, TextSnapshot>();
+  private readonly disk = new Map<string, TextSnapshot | null>();
+
+  get projectGeneration(): number {
+    return this.generation;
+  }
+
+  version(fileName: string): string {
+    return String(this.versions.get(fileName) ?? 0);
+  }
+
+  snapshot(fileName: string): ts.IScriptSnapshot | undefined {
+    const buffer = this.buffers.get(fileName);
+    if (buffer) return buffer;
+    let cached = this.disk.get(fileName);
+    if (cached === undefined) {
+      const text = ts.sys.readFile(fileName);
+      cached = text === undefined ? null : new TextSnapshot(text);
+      this.disk.set(fileName, cached);
+    }
+    return cached ?? undefined;
+  }
+
+  text(fileName: string): string | undefined {
+    return this.buffers.get(fileName)?.text ?? ts.sys.readFile(fileName);
+  }
+
+  fileExists(fileName: string): boolean {
+    return this.buffers.has(fileName) || ts.sys.fileExists(fileName);
+  }
+
+  isBuffered(fileName: string): boolean {
+    return this.buffers.has(fileName);
+  }
+
+  /** The analysed text of an open buffer changed (every edit on type, or each save in on-save mode). */
+  setBuffer(fileName: string, text: string): void {
+    if (this.buffers.get(fileName)?.text === text) return;
+    this.buffers.set(fileName, new TextSnapshot(text));
+    this.bump(fileName);
+  }
+
+  /** The buffer closed: the file on disk is the truth again. */
+  closeBuffer(fileName: string): void {
+    if (!this.buffers.delete(fileName)) return;
+    this.disk.delete(fileName);
+    this.bump(fileName);
+  }
+
+  /** The file changed, appeared or vanished on disk. An open buffer still wins until it closes. */
+  diskChanged(fileName: string): void {
+    this.disk.delete(fileName);
+    if (!this.buffers.has(fileName)) this.bump(fileName);
+  }
+
+  private bump(fileName: string): void {
+    this.versions.set(fileName, (this.versions.get(fileName) ?? 0) + 1);
+    this.generation++;
+  }
+}

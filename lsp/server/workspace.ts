@@ -1,0 +1,100 @@
+/**
+ * The server's view of the user's files: open buffers, the TypeScript projects, settings and rule config per
+ * workspace folder. `analyse(uri)` is the one path from a document to its findings, shared by diagnostics,
+ * code actions and hover.
+ */
+import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyseFile, type FileAnalysis } from './analysis.js';
+import { guarded } from './exit-guard.js';
+import { fileNameToUri, isAnalysedSource, uriToFileName } from './paths.js';
+import type { ProjectRegistry } from './project-registry.js';
+import { RuleConfigs } from './rule-config.js';
+import { PerDocumentQueue } from './serial-queue.js';
+import type { Settings } from './settings.js';
+import { SettingsStore } from './settings-store.js';
+import type { SourceStore } from './sources.js';
+
+export interface AnalysedDocument {
+  uri: string;
+  fileName: string;
+  /** The workspace folder (or the file's directory): relative paths in messages start here. */
+  cwd: string;
+  settings: Settings;
+  /** The buffer version the analysis saw, when the file is open. */
+  version: number | undefined;
+  /** False in on-save mode while the buffer has unsaved edits: positions refer to the saved text. */
+  matchesBuffer: boolean;
+  analysis: FileAnalysis;
+}
+
+export class Workspace {
+  readonly settings: SettingsStore;
+  readonly rules: RuleConfigs;
+  /** Serialises the work on each document (diagnostics, hover, code actions, fixes). */
+  readonly queue = new PerDocumentQueue();
+
+  constructor(
+    readonly connection: Connection,
+    readonly documents: TextDocuments<TextDocument>,
+    readonly sources: SourceStore,
+    readonly projects: ProjectRegistry,
+    clientAnswersConfiguration: boolean,
+    readonly log: { warn(message: string): void; error(message: string): void; info(message: string): void },
+  ) {
+    this.settings = new SettingsStore(connection, clientAnswersConfiguration, log.warn);
+    this.rules = new RuleConfigs(log.warn);
+  }
+
+  settingsFor(fileName: string): Promise<Settings> {
+    const folder = this.projects.workspaceFolderOf(fileName);
+    return this.settings.forFolder(folder === undefined ? undefined : fileNameToUri(folder));
+  }
+
+  /**
+   * Hand the buffer's text to the projects: every edit in on-type mode, only at open and save in on-save mode.
+   * Called on each edit and again before every analysis, so an analysis never sees text older than the buffer's.
+   */
+  async syncDocument(document: TextDocument, reason: 'open' | 'change' | 'save'): Promise<void> {
+    const fileName = uriToFileName(document.uri);
+    if (!fileName) return;
+    const settings = await this.settingsFor(fileName);
+    const current = this.documents.get(document.uri);
+    if (!current) return; // closed while the settings were read
+    if (settings.run === 'onType' || reason !== 'change' || !this.sources.isBuffered(fileName)) {
+      this.sources.setBuffer(fileName, current.getText());
+    }
+  }
+
+  documentClosed(uri: string): void {
+    const fileName = uriToFileName(uri);
+    if (!fileName) return;
+    this.sources.closeBuffer(fileName);
+    this.projects.fileClosed(fileName);
+  }
+
+  /** The findings to report in a document now, or undefined when blockcheck does not analyse it. */
+  async analyse(uri: string): Promise<AnalysedDocument | undefined> {
+    const fileName = uriToFileName(uri);
+    if (!fileName || !isAnalysedSource(fileName)) return undefined;
+    const settings = await this.settingsFor(fileName);
+    if (!settings.enable) return undefined;
+    const folder = this.projects.workspaceFolderOf(fileName);
+    const cwd = folder ?? fileName.slice(0, fileName.lastIndexOf('/'));
+    const rules = await this.rules.forFile(fileName, cwd, settings);
+    const document = this.documents.get(uri);
+    if (document && settings.run === 'onType') this.sources.setBuffer(fileName, document.getText());
+    const project = this.projects.projectFor(fileName);
+    const analysis = guarded(`analysing ${fileName}`, () => analyseFile(project, fileName, rules));
+    if (!analysis) return undefined;
+    return {
+      uri,
+      fileName,
+      cwd,
+      settings,
+      version: document?.version,
+      matchesBuffer: document === undefined || analysis.sourceFile.text === document.getText(),
+      analysis,
+    };
+  }
+}

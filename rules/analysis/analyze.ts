@@ -1,0 +1,223 @@
+/**
+ * The analysis of one program: find the handlers, walk from each through the memoized function
+ * summaries (breadth first, so each handler's chain to a call is a shortest one), and turn every
+ * blocking call or CPU pattern reached into a finding with the handlers that reach it.
+ */
+import * as ts from 'typescript';
+import { CatalogMatcher, effectiveCatalog } from './catalog-match.js';
+import { FileRoles, DEFAULT_SCRIPT_PATTERNS } from './file-roles.js';
+import { asyncRewriteFix } from './fixes.js';
+import { handlerKindRank } from './handler-tables.js';
+import { HandlerFinder, type HandlerRoot } from './handlers.js';
+import { ruleForCategory } from './rule-of.js';
+import { SummaryBuilder, type ParameterMask } from './summaries.js';
+import type { AnalysisOptions, Finding, Fix, Handler, HandlerReach, ProgramAnalysis } from './types.js';
+
+interface StepNode {
+  node: ts.Node;
+  name: string;
+}
+
+interface PendingFinding {
+  /** The node the finding is reported at, and what is reported about it. */
+  site: ts.Node;
+  base: Omit<Finding, 'fileName' | 'start' | 'end' | 'line' | 'column' | 'endLine' | 'endColumn' | 'reaches' | 'fix'>;
+  call: ts.CallExpression | ts.NewExpression | undefined;
+  fix: (() => Fix | undefined) | undefined;
+  reaches: Map<Handler, StepNode[]>;
+}
+
+/** Guards against pathological programs: no handler walks more function contexts than this. */
+const MAX_STATES_PER_HANDLER = 20_000;
+
+const analyses = new WeakMap<ts.Program, Map<string, ProgramAnalysis>>();
+
+/** The analysis of a program with the given options, computed once per program and options. */
+export function analyzeProgram(program: ts.Program, options: AnalysisOptions = {}): ProgramAnalysis {
+  let byOptions = analyses.get(program);
+  if (!byOptions) {
+    byOptions = new Map();
+    analyses.set(program, byOptions);
+  }
+  const key = JSON.stringify(options);
+  let analysis = byOptions.get(key);
+  if (!analysis) {
+    analysis = new Analysis(program, options);
+    byOptions.set(key, analysis);
+  }
+  return analysis;
+}
+
+export function isOwnSourceFile(program: ts.Program, sourceFile: ts.SourceFile): boolean {
+  return !sourceFile.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sourceFile) && !/[\\/]node_modules[\\/]/.test(sourceFile.fileName);
+}
+
+class Analysis implements ProgramAnalysis {
+  private readonly roles: FileRoles;
+  private computedHandlers: HandlerRoot[] | undefined;
+  private findingsByFile: Map<string, Finding[]> | undefined;
+
+  constructor(
+    readonly program: ts.Program,
+    private readonly options: AnalysisOptions,
+  ) {
+    this.roles = new FileRoles(program, options.scriptPatterns ?? DEFAULT_SCRIPT_PATTERNS);
+  }
+
+  get handlers(): readonly Handler[] {
+    return this.handlerRoots().map((root) => root.handler);
+  }
+
+  findingsInFile(fileName: string): readonly Finding[] {
+    return this.findings().get(fileName) ?? [];
+  }
+
+  allFindings(): readonly Finding[] {
+    return [...this.findings().values()].flat();
+  }
+
+  private ownFiles(): ts.SourceFile[] {
+    return this.program.getSourceFiles().filter((sourceFile) => isOwnSourceFile(this.program, sourceFile));
+  }
+
+  private handlerRoots(): HandlerRoot[] {
+    this.computedHandlers ??= new HandlerFinder(
+      this.program, this.roles, this.options.handlerRegistrars ?? [], this.options.asyncFunctionsAreHandlers ?? true,
+    ).find(this.ownFiles());
+    return this.computedHandlers;
+  }
+
+  private findings(): Map<string, Finding[]> {
+    this.findingsByFile ??= this.computeFindings();
+    return this.findingsByFile;
+  }
+
+  private isFollowedFile(sourceFile: ts.SourceFile): boolean {
+    if (isOwnSourceFile(this.program, sourceFile)) return this.roles.roleOf(sourceFile) === 'server';
+    return this.options.followDependencies === true && !sourceFile.isDeclarationFile;
+  }
+
+  private computeFindings(): Map<string, Finding[]> {
+    const roots = this.handlerRoots();
+    const rootNodes = new Set<ts.Node>(roots.map((root) => root.handler.node));
+    const checker = this.program.getTypeChecker();
+    const matcher = new CatalogMatcher(effectiveCatalog(this.options), this.program);
+    const summaries = new SummaryBuilder(checker, this.program, matcher, (fn) => rootNodes.has(fn), (file) => this.isFollowedFile(file));
+    const pending = new Map<ts.Node, PendingFinding>();
+
+    const record = (root: HandlerRoot, chain: StepNode[], site: ts.Node, make: () => Omit<PendingFinding, 'reaches'>): void => {
+      let finding = pending.get(site);
+      if (!finding) {
+        finding = { ...make(), reaches: new Map() };
+        pending.set(site, finding);
+      }
+      if (!finding.reaches.has(root.handler)) finding.reaches.set(root.handler, chain);
+    };
+
+    for (const root of roots) {
+      const initialMask = root.requestParameters.reduce((mask, index) => (index < 30 ? mask | (1 << index) : mask), 0);
+      const seen = new Map<ts.Node, Set<ParameterMask>>();
+      const queue: Array<{ fn: ts.FunctionLikeDeclaration; mask: ParameterMask; chain: StepNode[] }> = [
+        { fn: root.handler.node as ts.FunctionLikeDeclaration, mask: initialMask, chain: [] },
+      ];
+      for (let index = 0; index < queue.length && index < MAX_STATES_PER_HANDLER; index++) {
+        const { fn, mask, chain } = queue[index]!;
+        const summary = summaries.summaryOf(fn);
+        for (const blocking of summary.blocking) {
+          const entry = blocking.match.entry;
+          record(root, [...chain, { node: blocking.site, name: blocking.callText }], blocking.site, () => ({
+            site: blocking.site,
+            call: blocking.call,
+            fix: () => asyncRewriteFix(blocking.call, blocking.match),
+            base: {
+              rule: ruleForCategory(entry.category), category: entry.category, kind: entry.kind, severity: entry.severity,
+              patternId: entry.id, call: blocking.callText, alternative: blocking.alternative,
+            },
+          }));
+        }
+        for (const cpu of summary.cpu) {
+          if (cpu.requestDependency !== undefined && (cpu.requestDependency & mask) === 0) continue;
+          record(root, [...chain, { node: cpu.site, name: cpu.callText }], cpu.site, () => ({
+            site: cpu.site,
+            call: undefined,
+            fix: undefined,
+            base: {
+              rule: 'no-cpu-loop', category: cpu.category, kind: 'cpu', severity: cpu.severity, patternId: cpu.patternId,
+              call: cpu.callText, alternative: cpu.alternative,
+            },
+          }));
+        }
+        for (const edge of summary.edges) {
+          let calleeMask = 0;
+          edge.argumentDependencies.forEach((dependency, argumentIndex) => {
+            if (argumentIndex < 30 && dependency & mask) calleeMask |= 1 << argumentIndex;
+          });
+          let masks = seen.get(edge.target);
+          if (!masks) {
+            masks = new Set();
+            seen.set(edge.target, masks);
+          }
+          if (masks.has(calleeMask) || edge.target === root.handler.node) continue;
+          masks.add(calleeMask);
+          queue.push({ fn: edge.target, mask: calleeMask, chain: [...chain, { node: edge.site, name: edge.name }] });
+        }
+      }
+    }
+    return this.toFindings(pending);
+  }
+
+  private toFindings(pending: Map<ts.Node, PendingFinding>): Map<string, Finding[]> {
+    const byFile = new Map<string, Finding[]>();
+    for (const item of pending.values()) {
+      const reaches = [...item.reaches.entries()].map(([handler, chain]) => ({ handler, chain }));
+      reaches.sort(compareReaches);
+      const reportedAt = this.reportNode(item, reaches[0]!.chain);
+      const sourceFile = reportedAt.getSourceFile();
+      const start = reportedAt.getStart(sourceFile);
+      const end = item.call && reportedAt === item.site ? item.call.getEnd() : reportedAt.getEnd();
+      const startPosition = sourceFile.getLineAndCharacterOfPosition(start);
+      const endPosition = sourceFile.getLineAndCharacterOfPosition(end);
+      const finding: Finding = {
+        ...item.base,
+        fileName: sourceFile.fileName,
+        start,
+        end,
+        line: startPosition.line + 1,
+        column: startPosition.character + 1,
+        endLine: endPosition.line + 1,
+        endColumn: endPosition.character + 1,
+        reaches: reaches.map(({ handler, chain }): HandlerReach => ({ handler, chain: chain.map(toChainStep) })),
+      };
+      const fix = reportedAt === item.site ? item.fix?.() : undefined;
+      if (fix) finding.fix = fix;
+      const list = byFile.get(finding.fileName) ?? [];
+      list.push(finding);
+      byFile.set(finding.fileName, list);
+    }
+    for (const list of byFile.values()) list.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+    return byFile;
+  }
+
+  /** A call inside a dependency is reported where the program's own code calls into it. */
+  private reportNode(item: PendingFinding, chain: StepNode[]): ts.Node {
+    if (isOwnSourceFile(this.program, item.site.getSourceFile())) return item.site;
+    const own = [...chain].reverse().find((step) => isOwnSourceFile(this.program, step.node.getSourceFile()));
+    return own?.node ?? item.site;
+  }
+}
+
+function compareReaches(a: { handler: Handler; chain: StepNode[] }, b: { handler: Handler; chain: StepNode[] }): number {
+  return (
+    handlerKindRank(a.handler.kind) - handlerKindRank(b.handler.kind) ||
+    a.chain.length - b.chain.length ||
+    a.handler.fileName.localeCompare(b.handler.fileName) ||
+    a.handler.line - b.handler.line ||
+    a.handler.column - b.handler.column
+  );
+}
+
+function toChainStep(step: StepNode): { fileName: string; line: number; column: number; name: string } {
+  const sourceFile = step.node.getSourceFile();
+  const position = sourceFile.getLineAndCharacterOfPosition(step.node.getStart(sourceFile));
+  return { fileName: sourceFile.fileName, line: position.line + 1, column: position.character + 1, name: step.name };
+}

@@ -1,0 +1,163 @@
+/**
+ * Which files never run on a server's event loop: CLI and build scripts (package.json `bin` targets,
+ * `#!` files, `scripts/` and `bin/` folders, `*.config.*` files) and worker-thread code (files that use
+ * `parentPort`/`workerData`, piscina task files and `new Worker(file)` targets). Blocking there is fine:
+ * nothing else waits on that thread.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { minimatch } from 'minimatch';
+import * as ts from 'typescript';
+import { skipOuterExpressions } from './resolve.js';
+
+export const DEFAULT_SCRIPT_PATTERNS = ['**/scripts/**', '**/bin/**', '**/*.config.*'];
+
+export type FileRole = 'server' | 'script' | 'worker';
+
+export class FileRoles {
+  private readonly roles = new Map<string, FileRole>();
+  private readonly workerTargets = new Set<string>();
+  private readonly binTargetsByPackageDir = new Map<string, Set<string> | undefined>();
+
+  constructor(
+    private readonly program: ts.Program,
+    private readonly scriptPatterns: readonly string[],
+  ) {
+    for (const sourceFile of program.getSourceFiles()) {
+      if (sourceFile.isDeclarationFile || !/\b(?:Worker|Piscina)\b/.test(sourceFile.text)) continue;
+      this.collectWorkerTargets(sourceFile);
+    }
+  }
+
+  roleOf(sourceFile: ts.SourceFile): FileRole {
+    let role = this.roles.get(sourceFile.fileName);
+    if (!role) {
+      role = this.classify(sourceFile);
+      this.roles.set(sourceFile.fileName, role);
+    }
+    return role;
+  }
+
+  private classify(sourceFile: ts.SourceFile): FileRole {
+    const fileName = path.resolve(sourceFile.fileName);
+    if (this.workerTargets.has(withoutExtension(fileName)) || usesWorkerThreadPort(sourceFile)) return 'worker';
+    if (sourceFile.text.startsWith('#!')) return 'script';
+    const relative = path.relative(this.program.getCurrentDirectory(), fileName).replaceAll('\\', '/');
+    if (this.scriptPatterns.some((pattern) => minimatch(relative, pattern, { dot: true }))) return 'script';
+    if (this.isPackageBinTarget(fileName)) return 'script';
+    return 'server';
+  }
+
+  private isPackageBinTarget(fileName: string): boolean {
+    for (let dir = path.dirname(fileName); ; dir = path.dirname(dir)) {
+      const targets = this.binTargetsOf(dir);
+      if (targets !== undefined) return targets.has(withoutExtension(fileName)) || sourceTwinOf(targets, fileName);
+      if (path.dirname(dir) === dir || path.basename(dir) === 'node_modules') return false;
+    }
+  }
+
+  /** The `bin` targets of the package.json in `dir` (without extensions), or undefined if there is none. */
+  private binTargetsOf(dir: string): Set<string> | undefined {
+    if (this.binTargetsByPackageDir.has(dir)) return this.binTargetsByPackageDir.get(dir);
+    let targets: Set<string> | undefined;
+    try {
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { bin?: unknown };
+      const bin = manifest.bin;
+      const entries = typeof bin === 'string' ? [bin] : bin && typeof bin === 'object' ? Object.values(bin) : [];
+      targets = new Set(entries.filter((entry): entry is string => typeof entry === 'string').map((entry) => withoutExtension(path.resolve(dir, entry))));
+    } catch {
+      targets = undefined;
+    }
+    this.binTargetsByPackageDir.set(dir, targets);
+    return targets;
+  }
+
+  private collectWorkerTargets(sourceFile: ts.SourceFile): void {
+    const visit = (node: ts.Node): void => {
+      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
+        const constructorName = node.expression.text;
+        const first = node.arguments?.[0];
+        let target: ts.Expression | undefined;
+        if (constructorName === 'Worker') target = first;
+        if (constructorName === 'Piscina' && first && ts.isObjectLiteralExpression(first)) {
+          const filename = first.properties.find(
+            (property): property is ts.PropertyAssignment =>
+              ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === 'filename',
+          );
+          target = filename?.initializer;
+        }
+        const resolved = target && staticFilePath(target, sourceFile.fileName);
+        if (resolved) this.workerTargets.add(withoutExtension(resolved));
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+  }
+}
+
+function withoutExtension(fileName: string): string {
+  return fileName.replace(/\.(?:[cm]?[jt]s|[jt]sx)$/, '');
+}
+
+/** `bin: dist/cli.js` built from `src/cli.ts`: the same relative path under another root folder. */
+function sourceTwinOf(targets: Set<string>, fileName: string): boolean {
+  const base = path.basename(withoutExtension(fileName));
+  for (const target of targets) {
+    if (path.basename(target) === base && /\/(?:dist|build|lib|out)\//.test(target.replaceAll('\\', '/'))) return true;
+  }
+  return false;
+}
+
+const WORKER_SIDE_NAMES = new Set(['parentPort', 'workerData']);
+
+/**
+ * A file that takes `parentPort` or `workerData` from worker_threads (import, destructured require, or
+ * `wt.parentPort`) is the worker's side; a `workerData:` option passed to `new Worker()` is not.
+ */
+function usesWorkerThreadPort(sourceFile: ts.SourceFile): boolean {
+  if (!sourceFile.text.includes('worker_threads') || !/\b(?:parentPort|workerData)\b/.test(sourceFile.text)) return false;
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && WORKER_SIDE_NAMES.has(node.text)) {
+      const parent = node.parent;
+      found = ts.isImportSpecifier(parent) || ts.isBindingElement(parent) || (ts.isPropertyAccessExpression(parent) && parent.name === node);
+      if (found) return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return found;
+}
+
+/**
+ * The file a worker-constructor argument names, when it is static: `'./w.js'`, `path.join(__dirname, 'w.js')`,
+ * `new URL('./w.js', import.meta.url)` (also `.href` and `fileURLToPath(...)`).
+ */
+function staticFilePath(expression: ts.Expression, fromFile: string): string | undefined {
+  const node = skipOuterExpressions(expression);
+  const dir = path.dirname(fromFile);
+  if (ts.isStringLiteralLike(node)) return path.resolve(dir, node.text);
+  if (ts.isPropertyAccessExpression(node) && (node.name.text === 'href' || node.name.text === 'pathname')) {
+    return staticFilePath(node.expression, fromFile);
+  }
+  if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'URL') {
+    const first = node.arguments?.[0];
+    return first && ts.isStringLiteralLike(first) ? path.resolve(dir, first.text) : undefined;
+  }
+  if (ts.isCallExpression(node)) {
+    const callee = skipOuterExpressions(node.expression);
+    const calleeName = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+    if (calleeName === 'fileURLToPath' && node.arguments[0]) return staticFilePath(node.arguments[0], fromFile);
+    if (calleeName === 'join' || calleeName === 'resolve') {
+      const parts: string[] = [];
+      for (const argument of node.arguments) {
+        if (ts.isIdentifier(argument) && argument.text === '__dirname') parts.push(dir);
+        else if (ts.isStringLiteralLike(argument)) parts.push(argument.text);
+        else return undefined;
+      }
+      return path.resolve(dir, ...parts);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,516 @@
+/**
+ * Finding event-loop entry points (handlers) in a program: framework routes and middleware, server and
+ * socket listeners, emitter listeners, timers, microtasks, promise callbacks, NestJS controller and
+ * gateway methods, Next.js route exports, and any other async function that is not startup code.
+ * Registration methods are recognised by the module that declares them (through the checker), with a
+ * syntactic fallback when the receiver is untyped.
+ */
+import * as path from 'node:path';
+import * as ts from 'typescript';
+import { declarationOrigin } from './declarations.js';
+import type { FileRoles } from './file-roles.js';
+import {
+  EMITTER_FAMILIES, GENERIC_EMITTER, HTTP_METHODS, LISTENER_METHODS, NEST_HTTP_DECORATORS, NEST_MESSAGE_DECORATORS,
+  NEST_NON_REQUEST_PARAMETERS, NEXT_ROUTE_EXPORTS, NEXT_ROUTE_FILE, PROMISE_METHODS, ROUTER_FRAMEWORKS, SCHEDULERS,
+  SERVER_FACTORIES, SHUTDOWN_EVENTS, type RouterFramework,
+} from './handler-tables.js';
+import { functionWithBody, isFunctionExpressionLike, resolvedSymbol, skipOuterExpressions } from './resolve.js';
+import { specifierMatches } from './specifiers.js';
+import type { Handler, HandlerKind, HandlerRegistrar } from './types.js';
+
+export interface HandlerRoot {
+  handler: Handler;
+  /** Indices of the parameters that carry request data (for the CPU rule's request-data checks). */
+  requestParameters: readonly number[];
+}
+
+type FunctionNode = ts.FunctionLikeDeclaration;
+
+interface Registration {
+  kind: HandlerKind;
+  label: string;
+  method?: string;
+  routePath?: string;
+  site: ts.Node;
+  /** Which parameters carry request data, given the function's parameter count. */
+  requestParameters: (fn: FunctionNode) => number[];
+}
+
+const none = (): number[] => [];
+const first = (): number[] => [0];
+const all = (fn: FunctionNode): number[] => fn.parameters.map((_, index) => index);
+/** Express error middleware `(err, req, res, next)` gets the request second. */
+const expressRequest = (fn: FunctionNode): number[] => (fn.parameters.length === 4 ? [1] : [0]);
+
+export function isFunctionNode(node: ts.Node): node is FunctionNode {
+  return (
+    (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) ||
+      ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)) &&
+    node.body !== undefined
+  );
+}
+
+function isAsync(fn: FunctionNode): boolean {
+  return ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async ? true : false;
+}
+
+/** A function expression that is called where it is defined: `(async () => { ... })()`. */
+function isImmediatelyInvoked(fn: ts.Node): boolean {
+  let node = fn;
+  while (ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  return ts.isCallExpression(node.parent) && node.parent.expression === node;
+}
+
+/** Code that runs while the module is loaded: not inside any function other than an IIFE. */
+export function runsAtModuleLoad(node: ts.Node): boolean {
+  for (let current = node.parent; current && !ts.isSourceFile(current); current = current.parent) {
+    if (ts.isFunctionLike(current) && !isImmediatelyInvoked(current)) return false;
+  }
+  return true;
+}
+
+function stringValue(node: ts.Node | undefined): string | undefined {
+  if (!node) return undefined;
+  const inner = ts.isExpression(node) ? skipOuterExpressions(node) : node;
+  if (ts.isStringLiteralLike(inner)) return inner.text;
+  if (ts.isRegularExpressionLiteral(inner)) return inner.text;
+  return undefined;
+}
+
+function isPathLike(node: ts.Expression | undefined): boolean {
+  if (!node) return false;
+  const inner = skipOuterExpressions(node);
+  if (ts.isArrayLiteralExpression(inner)) return inner.elements.length > 0 && inner.elements.every((element) => isPathLike(element));
+  const text = stringValue(inner);
+  return text !== undefined && (text.startsWith('/') || text.startsWith('*') || ts.isRegularExpressionLiteral(inner));
+}
+
+function pathText(node: ts.Expression | undefined): string {
+  if (!node) return '/';
+  const inner = skipOuterExpressions(node);
+  if (ts.isArrayLiteralExpression(inner)) return pathText(inner.elements[0]);
+  return stringValue(inner) ?? '<dynamic>';
+}
+
+function objectProperty(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const property of object.properties) {
+    if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === name) return property.initializer;
+    if (ts.isShorthandPropertyAssignment(property) && property.name.text === name) return property.name;
+    if (ts.isMethodDeclaration(property) && ts.isIdentifier(property.name) && property.name.text === name) return undefined;
+  }
+  return undefined;
+}
+
+function objectMethod(object: ts.ObjectLiteralExpression, name: string): ts.MethodDeclaration | undefined {
+  return object.properties.find(
+    (property): property is ts.MethodDeclaration => ts.isMethodDeclaration(property) && ts.isIdentifier(property.name) && property.name.text === name,
+  );
+}
+
+function joinRoutePaths(...parts: Array<string | undefined>): string {
+  const joined = parts.filter((part): part is string => !!part).join('/');
+  return `/${joined}`.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+}
+
+export class HandlerFinder {
+  private readonly checker: ts.TypeChecker;
+  private readonly roots: HandlerRoot[] = [];
+  /** Functions that a registration already labelled: not also reported as plain async functions. */
+  private readonly registered = new Set<ts.Node>();
+  /** Functions called while modules load (startup code): not entry points of their own. */
+  private readonly calledAtStartup = new Set<ts.Node>();
+
+  constructor(
+    private readonly program: ts.Program,
+    private readonly fileRoles: FileRoles,
+    private readonly registrars: readonly HandlerRegistrar[],
+    private readonly asyncFunctionsAreHandlers: boolean,
+  ) {
+    this.checker = program.getTypeChecker();
+  }
+
+  find(sourceFiles: readonly ts.SourceFile[]): HandlerRoot[] {
+    const serverFiles = sourceFiles.filter((sourceFile) => this.fileRoles.roleOf(sourceFile) === 'server');
+    for (const sourceFile of serverFiles) this.visitRegistrations(sourceFile);
+    if (this.asyncFunctionsAreHandlers) {
+      for (const sourceFile of serverFiles) this.collectStartupCalls(sourceFile);
+      for (const sourceFile of serverFiles) this.visitAsyncFunctions(sourceFile);
+    }
+    return this.roots;
+  }
+
+  private addRoot(fn: FunctionNode, registration: Registration): void {
+    const sourceFile = registration.site.getSourceFile();
+    const position = sourceFile.getLineAndCharacterOfPosition(registration.site.getStart(sourceFile));
+    this.registered.add(fn);
+    this.roots.push({
+      handler: {
+        label: registration.label,
+        kind: registration.kind,
+        ...(registration.method ? { method: registration.method } : {}),
+        ...(registration.routePath ? { path: registration.routePath } : {}),
+        fileName: sourceFile.fileName,
+        line: position.line + 1,
+        column: position.character + 1,
+        node: fn,
+      },
+      requestParameters: registration.requestParameters(fn),
+    });
+  }
+
+  private register(argument: ts.Expression | undefined, registration: Registration): void {
+    for (const fn of this.functionsOf(argument, 0)) this.addRoot(fn, registration);
+  }
+
+  /** The functions an argument stands for: inline functions, references, wrapped handlers, arrays. */
+  private functionsOf(argument: ts.Expression | undefined, depth: number): FunctionNode[] {
+    if (!argument || depth > 3) return [];
+    const node = skipOuterExpressions(argument);
+    if (isFunctionExpressionLike(node)) return [node];
+    if (ts.isArrayLiteralExpression(node)) return node.elements.flatMap((element) => this.functionsOf(element, depth + 1));
+    if (ts.isCallExpression(node)) {
+      const callee = skipOuterExpressions(node.expression);
+      // `this.handle.bind(this)` registers `this.handle`.
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind') return this.functionsOf(callee.expression, depth + 1);
+      // `asyncHandler(async (req, res) => ...)`: wrappers run what they wrap.
+      return node.arguments.flatMap((inner) => this.functionsOf(inner, depth + 1));
+    }
+    if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
+      const symbol = resolvedSymbol(this.checker, ts.isPropertyAccessExpression(node) ? node.name : node);
+      const fn = functionWithBody(symbol?.valueDeclaration ?? symbol?.declarations?.[0], this.checker);
+      return fn && isFunctionNode(fn) ? [fn] : [];
+    }
+    return [];
+  }
+
+  /** The module declaring the method a call runs, or undefined when the receiver is untyped. */
+  private declaringModule(call: ts.CallExpression): { module: string | undefined; resolved: boolean } {
+    let declaration: ts.Declaration | undefined;
+    try {
+      declaration = this.checker.getResolvedSignature(call)?.declaration as ts.Declaration | undefined;
+    } catch {
+      declaration = undefined;
+    }
+    if (!declaration || ts.isJSDocSignature(declaration)) return { module: undefined, resolved: false };
+    return { module: declarationOrigin(declaration, this.program).module, resolved: true };
+  }
+
+  private visitRegistrations(sourceFile: ts.SourceFile): void {
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) this.checkCall(node);
+      else if (ts.isClassDeclaration(node)) this.checkNestClass(node);
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+    this.checkNextRouteFile(sourceFile);
+  }
+
+  private checkCall(call: ts.CallExpression): void {
+    const callee = skipOuterExpressions(call.expression);
+    const args = call.arguments;
+    if (ts.isIdentifier(callee)) {
+      this.checkPlainCall(call, callee.text, args);
+      return;
+    }
+    if (!ts.isPropertyAccessExpression(callee)) return;
+    const method = callee.name.text;
+    if (!args.some((argument) => this.mayBeHandlerArgument(argument))) return;
+    if (HTTP_METHODS.has(method) || method === 'use' || method === 'route') this.checkRouterCall(call, callee, method);
+    else if (LISTENER_METHODS.has(method)) this.checkListener(call, method);
+    else if (method === 'addHook') this.checkFastifyHook(call);
+    else if (PROMISE_METHODS.has(method)) this.checkPromiseCallback(call, method);
+    else if (method === 'nextTick' && ts.isIdentifier(callee.expression) && callee.expression.text === 'process') {
+      this.register(args[0], { kind: 'microtask', label: 'process.nextTick', site: callee, requestParameters: none });
+    } else if (method in SCHEDULERS && this.isGlobalScheduler(call)) {
+      this.register(args[0], { kind: SCHEDULERS[method]!, label: method, site: callee, requestParameters: none });
+    } else if (method === 'createServer') {
+      this.checkServerFactory(call);
+    } else {
+      this.checkUserRegistrar(call, args);
+    }
+  }
+
+  private mayBeHandlerArgument(argument: ts.Expression): boolean {
+    const node = skipOuterExpressions(argument);
+    return !ts.isLiteralExpression(node) && node.kind !== ts.SyntaxKind.TrueKeyword && node.kind !== ts.SyntaxKind.FalseKeyword;
+  }
+
+  private checkPlainCall(call: ts.CallExpression, name: string, args: ts.NodeArray<ts.Expression>): void {
+    if (name in SCHEDULERS) {
+      if (this.isGlobalScheduler(call)) {
+        this.register(args[0], { kind: SCHEDULERS[name]!, label: name, site: call.expression, requestParameters: none });
+      }
+    } else if (name === 'createServer') {
+      this.checkServerFactory(call);
+    } else {
+      this.checkUserRegistrar(call, args);
+    }
+  }
+
+  /** `setTimeout` from the globals or node:timers, not a local function of the same name. */
+  private isGlobalScheduler(call: ts.CallExpression): boolean {
+    const { module, resolved } = this.declaringModule(call);
+    return !resolved || module === undefined || module === 'node:timers';
+  }
+
+  private checkServerFactory(call: ts.CallExpression): void {
+    const { module } = this.declaringModule(call);
+    const factory = module ? SERVER_FACTORIES[module] : undefined;
+    const family = module ? EMITTER_FAMILIES[module] : undefined;
+    if (!factory || !family) return;
+    const callback = call.arguments.find((argument) => !ts.isObjectLiteralExpression(skipOuterExpressions(argument)));
+    this.register(callback, { kind: family.kind, label: `${family.prefix} ${factory.event}`, site: call.expression, requestParameters: all });
+  }
+
+  private checkRouterCall(call: ts.CallExpression, callee: ts.PropertyAccessExpression, method: string): void {
+    const { module, resolved } = this.declaringModule(call);
+    let framework: RouterFramework | undefined = module ? ROUTER_FRAMEWORKS[module] : undefined;
+    if (!framework && resolved) return; // A method of some other typed object that happens to be called `get`.
+    const args = call.arguments;
+    if (method === 'route') {
+      this.checkRouteObjects(args[0], framework?.route ?? 'route');
+      return;
+    }
+    if (!framework) {
+      // Untyped receiver: only the unmistakable shapes, `x.get('/path', fn)` and `x.use(fn)`.
+      if (method !== 'use' && !isPathLike(args[0])) return;
+      framework = { route: 'route', middleware: 'middleware' };
+    }
+    const hasPath = isPathLike(args[0]);
+    const requestParameters = framework.route === 'express-route' || framework.route === 'route' ? expressRequest : first;
+    if (method === 'use') {
+      const routePath = hasPath ? pathText(args[0]) : undefined;
+      for (const argument of hasPath ? args.slice(1) : args) {
+        this.register(argument, {
+          kind: framework.middleware, label: routePath ? `middleware ${routePath}` : 'middleware', site: callee.name, requestParameters,
+        });
+      }
+      return;
+    }
+    const chainedPath = this.chainedRoutePath(callee.expression);
+    if (!hasPath && chainedPath === undefined) return;
+    const routePath = hasPath ? pathText(args[0]) : chainedPath!;
+    const httpMethod = method === 'del' ? 'DELETE' : method.toUpperCase();
+    const registration: Registration = {
+      kind: framework.route, label: `${httpMethod} ${routePath}`, method: httpMethod, routePath, site: callee.name, requestParameters,
+    };
+    for (const argument of hasPath ? args.slice(1) : args) {
+      const inner = skipOuterExpressions(argument);
+      // Fastify: `get(path, { handler })` or `get(path, options, handler)`.
+      if (ts.isObjectLiteralExpression(inner)) this.register(objectProperty(inner, 'handler') ?? objectMethod(inner, 'handler') as ts.Expression | undefined, registration);
+      else this.register(argument, registration);
+    }
+  }
+
+  /** Express `app.route('/book').get(fn).post(fn)`: the path given to `.route()` down the chain. */
+  private chainedRoutePath(receiver: ts.Expression): string | undefined {
+    let node = skipOuterExpressions(receiver);
+    while (ts.isCallExpression(node)) {
+      const callee = skipOuterExpressions(node.expression);
+      if (!ts.isPropertyAccessExpression(callee)) return undefined;
+      if (callee.name.text === 'route' && isPathLike(node.arguments[0])) return pathText(node.arguments[0]);
+      if (!HTTP_METHODS.has(callee.name.text)) return undefined;
+      node = skipOuterExpressions(callee.expression);
+    }
+    return undefined;
+  }
+
+  /** Fastify `route({ method, url, handler })` and hapi `route({ method, path, handler })` (or arrays). */
+  private checkRouteObjects(argument: ts.Expression | undefined, kind: HandlerKind): void {
+    if (!argument) return;
+    const node = skipOuterExpressions(argument);
+    if (ts.isArrayLiteralExpression(node)) {
+      for (const element of node.elements) this.checkRouteObjects(element, kind);
+      return;
+    }
+    if (!ts.isObjectLiteralExpression(node)) return;
+    const options = objectProperty(node, 'options') ?? objectProperty(node, 'config');
+    const handlerHolder = objectProperty(node, 'handler') || objectMethod(node, 'handler')
+      ? node
+      : options && ts.isObjectLiteralExpression(skipOuterExpressions(options)) ? (skipOuterExpressions(options) as ts.ObjectLiteralExpression) : node;
+    const methodNode = objectProperty(node, 'method');
+    const methodNodeInner = methodNode && skipOuterExpressions(methodNode);
+    const methods = methodNodeInner && ts.isArrayLiteralExpression(methodNodeInner)
+      ? methodNodeInner.elements.map((element) => stringValue(element) ?? '<dynamic>')
+      : [stringValue(methodNodeInner) ?? '<dynamic>'];
+    const httpMethod = methods.map((method) => (method === '*' ? 'ALL' : method.toUpperCase())).join(',');
+    const routePath = pathText(objectProperty(node, 'url') ?? objectProperty(node, 'path'));
+    const registration: Registration = {
+      kind, label: `${httpMethod} ${routePath}`, method: httpMethod, routePath, site: node, requestParameters: first,
+    };
+    const method = objectMethod(handlerHolder, 'handler');
+    if (method) this.addRoot(method, registration);
+    else this.register(objectProperty(handlerHolder, 'handler'), registration);
+  }
+
+  private checkFastifyHook(call: ts.CallExpression): void {
+    const hookName = stringValue(call.arguments[0]);
+    const { module, resolved } = this.declaringModule(call);
+    if (!hookName || (resolved && module !== 'fastify')) return;
+    this.register(call.arguments[1], {
+      kind: 'fastify-hook', label: `${hookName} hook`, site: (call.expression as ts.PropertyAccessExpression).name, requestParameters: first,
+    });
+  }
+
+  private checkListener(call: ts.CallExpression, method: string): void {
+    const event = stringValue(call.arguments[0]);
+    if (event === undefined) return;
+    const { module } = this.declaringModule(call);
+    const family = (module && EMITTER_FAMILIES[module]) || GENERIC_EMITTER;
+    if (family.prefix === 'process' && SHUTDOWN_EVENTS.test(event)) return;
+    this.register(call.arguments[1], {
+      kind: family.kind,
+      label: `${family.prefix} ${event}`,
+      site: (call.expression as ts.PropertyAccessExpression).name,
+      requestParameters: family.carriesRequestData ? all : none,
+    });
+    void method;
+  }
+
+  private checkPromiseCallback(call: ts.CallExpression, method: string): void {
+    // A promise chain started while the module loads is startup code (`main().then(...)`).
+    if (runsAtModuleLoad(call)) return;
+    const site = (call.expression as ts.PropertyAccessExpression).name;
+    for (const argument of call.arguments) {
+      this.register(argument, { kind: 'promise-callback', label: `promise ${method}`, site, requestParameters: none });
+    }
+  }
+
+  private checkUserRegistrar(call: ts.CallExpression, args: readonly ts.Expression[]): void {
+    if (this.registrars.length === 0) return;
+    let declaration: ts.Declaration | undefined;
+    try {
+      declaration = this.checker.getResolvedSignature(call)?.declaration as ts.Declaration | undefined;
+    } catch {
+      declaration = undefined;
+    }
+    if (!declaration || ts.isJSDocSignature(declaration)) return;
+    const origin = declarationOrigin(declaration, this.program);
+    const registrar = this.registrars.find((candidate) => specifierMatches(candidate.declaration, origin, this.program.getCurrentDirectory()));
+    if (!registrar) return;
+    for (const argument of args) {
+      this.register(argument, { kind: 'event-listener', label: registrar.label, site: call.expression, requestParameters: all });
+    }
+  }
+
+  private decoratorsOf(node: ts.HasDecorators): Array<{ name: string; args: readonly ts.Expression[]; node: ts.Decorator }> {
+    return (ts.getDecorators(node) ?? []).flatMap((decorator): Array<{ name: string; args: readonly ts.Expression[]; node: ts.Decorator }> => {
+      const expression = decorator.expression;
+      if (ts.isCallExpression(expression) && ts.isIdentifier(expression.expression)) {
+        return [{ name: expression.expression.text, args: expression.arguments, node: decorator }];
+      }
+      return ts.isIdentifier(expression) ? [{ name: expression.text, args: [], node: decorator }] : [];
+    });
+  }
+
+  private checkNestClass(node: ts.ClassDeclaration): void {
+    const classDecorators = this.decoratorsOf(node);
+    const controller = classDecorators.find((decorator) => decorator.name === 'Controller');
+    const isGateway = classDecorators.some((decorator) => decorator.name === 'WebSocketGateway');
+    if (!controller && !isGateway) return;
+    const prefixArgument = controller?.args[0] && skipOuterExpressions(controller.args[0]);
+    const prefix = prefixArgument && ts.isObjectLiteralExpression(prefixArgument)
+      ? stringValue(objectProperty(prefixArgument, 'path'))
+      : stringValue(prefixArgument);
+    for (const member of node.members) {
+      if (!ts.isMethodDeclaration(member) || !member.body) continue;
+      for (const decorator of this.decoratorsOf(member)) {
+        const requestParameters = (fn: FunctionNode): number[] =>
+          fn.parameters.flatMap((parameter, index) =>
+            this.decoratorsOf(parameter).some((parameterDecorator) => NEST_NON_REQUEST_PARAMETERS.has(parameterDecorator.name)) ? [] : [index]);
+        if (NEST_HTTP_DECORATORS.has(decorator.name)) {
+          const httpMethod = decorator.name.toUpperCase();
+          const routePath = joinRoutePaths(prefix, stringValue(decorator.args[0]));
+          this.addRoot(member, {
+            kind: 'nest-route', label: `${httpMethod} ${routePath}`, method: httpMethod, routePath, site: member.name, requestParameters,
+          });
+        } else if (decorator.name in NEST_MESSAGE_DECORATORS) {
+          const { prefix: labelPrefix, kind } = NEST_MESSAGE_DECORATORS[decorator.name]!;
+          const pattern = decorator.args[0] ? stringValue(decorator.args[0]) ?? decorator.args[0].getText() : '*';
+          this.addRoot(member, { kind, label: `${labelPrefix} ${pattern}`, site: member.name, requestParameters });
+        }
+      }
+    }
+  }
+
+  /** Next.js App Router: `export async function GET(request)` in `app/**\/route.ts`. */
+  private checkNextRouteFile(sourceFile: ts.SourceFile): void {
+    const fileName = sourceFile.fileName.replaceAll('\\', '/');
+    if (!NEXT_ROUTE_FILE.test(fileName)) return;
+    const appIndex = fileName.lastIndexOf('/app/');
+    if (appIndex < 0) return;
+    const segments = path.posix.dirname(fileName.slice(appIndex + '/app/'.length)).split('/')
+      .filter((segment) => segment !== '.' && !/^\(.*\)$/.test(segment) && !segment.startsWith('@'));
+    const routePath = `/${segments.join('/')}`;
+    for (const statement of sourceFile.statements) {
+      const exported = ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword);
+      if (!exported) continue;
+      const candidates: Array<[ts.Identifier, ts.Node | undefined]> = ts.isFunctionDeclaration(statement) && statement.name
+        ? [[statement.name, statement]]
+        : ts.isVariableStatement(statement)
+          ? statement.declarationList.declarations.flatMap((declaration) =>
+            ts.isIdentifier(declaration.name) ? [[declaration.name, declaration.initializer] as [ts.Identifier, ts.Node | undefined]] : [])
+          : [];
+      for (const [name, value] of candidates) {
+        const fn = value && (isFunctionNode(value) ? value : undefined);
+        if (!fn || !NEXT_ROUTE_EXPORTS.has(name.text)) continue;
+        this.addRoot(fn, {
+          kind: 'next-route', label: `${name.text} ${routePath}`, method: name.text, routePath, site: name, requestParameters: all,
+        });
+      }
+    }
+  }
+
+  /** Calls made while modules load: what they call is startup code, not an entry point. */
+  private collectStartupCalls(sourceFile: ts.SourceFile): void {
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node) && !isImmediatelyInvoked(node)) return;
+      if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+        const callee = skipOuterExpressions(node.expression);
+        const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+        if (ts.isIdentifier(nameNode)) {
+          const symbol = resolvedSymbol(this.checker, nameNode);
+          const fn = functionWithBody(symbol?.valueDeclaration ?? symbol?.declarations?.[0], this.checker);
+          if (fn) this.calledAtStartup.add(fn);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+  }
+
+  private visitAsyncFunctions(sourceFile: ts.SourceFile): void {
+    const visit = (node: ts.Node): void => {
+      if (isFunctionNode(node) && isAsync(node) && !this.registered.has(node) && !this.calledAtStartup.has(node)) {
+        const name = this.asyncFunctionName(node);
+        if (name !== undefined && !isImmediatelyInvoked(node)) {
+          const site = (node as { name?: ts.Node }).name ?? node;
+          this.addRoot(node, { kind: 'async-function', label: `async ${name}()`, site, requestParameters: none });
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+  }
+
+  /**
+   * The name of a named async function (declaration, method, or function stored in a variable or property).
+   * Anonymous async callbacks are not entry points of their own: they run when their enclosing code runs.
+   */
+  private asyncFunctionName(fn: FunctionNode): string | undefined {
+    if (ts.isFunctionDeclaration(fn)) return fn.name?.text ?? 'default';
+    if (ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) {
+      const member = fn.name.getText();
+      const owner = ts.isClassLike(fn.parent) ? fn.parent.name?.text : undefined;
+      return owner ? `${owner}.${member}` : member;
+    }
+    const holder = fn.parent;
+    if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) return holder.name.text;
+    if (ts.isPropertyDeclaration(holder) || ts.isPropertyAssignment(holder)) {
+      const owner = ts.isClassLike(holder.parent) ? holder.parent.name?.text : undefined;
+      const member = holder.name.getText();
+      return owner ? `${owner}.${member}` : member;
+    }
+    return undefined;
+  }
+}

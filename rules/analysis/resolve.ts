@@ -1,0 +1,273 @@
+/**
+ * Callee resolution through the TypeScript checker: what a call or `new` expression runs. Handles aliases,
+ * re-exports, destructuring, functions stored in variables, `.call`/`.apply`/`.bind`, constructors and
+ * methods of typed objects; falls back to imports and `require()` read from the syntax when the checker
+ * knows nothing (untyped JavaScript, missing type packages).
+ */
+import * as ts from 'typescript';
+import { normalizeModuleName, propertyNameText } from './declarations.js';
+
+export type CallLike = ts.CallExpression | ts.NewExpression;
+
+export interface ResolvedCallee {
+  /** The expression naming the function, after unwrapping `.call`/`.apply`/`.bind`. */
+  callee: ts.Expression;
+  /** The arguments the callee receives; undefined when they cannot be known (`.apply`). */
+  args: readonly ts.Expression[] | undefined;
+  isConstruct: boolean;
+  /** The declaration the call runs (a signature's declaration or, failing that, the symbol's). */
+  declaration: ts.Declaration | undefined;
+  /**
+   * The declaration of the value called, followed through local aliases (`const r = fs.statSync`,
+   * `const { statSync: s } = fs`): `statSync` is declared as a const of a callable interface type, so its
+   * name lives here while the signature lives in the interface.
+   */
+  valueDeclaration: ts.Declaration | undefined;
+  signature: ts.Signature | undefined;
+  /** Module and member path read from imports/require(), when the checker could not resolve it. */
+  syntacticOrigin: { module: string; path: string[] } | undefined;
+}
+
+export function skipOuterExpressions(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  while (
+    ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) ||
+    ts.isTypeAssertionExpression(current) || ts.isSatisfiesExpression(current)
+  ) {
+    current = current.expression;
+  }
+  return current;
+}
+
+/** The identifier that names a callee: `readFileSync` in `fs.readFileSync`, `fs['readFileSync']`, `read`. */
+export function calleeNameNode(callee: ts.Expression): ts.Node {
+  const inner = skipOuterExpressions(callee);
+  if (ts.isPropertyAccessExpression(inner)) return inner.name;
+  if (ts.isElementAccessExpression(inner)) return inner.argumentExpression;
+  return inner;
+}
+
+function isLibDeclared(checker: ts.TypeChecker, program: ts.Program, node: ts.Node): boolean {
+  const symbol = checker.getSymbolAtLocation(node);
+  const declarations = symbol?.declarations;
+  if (!declarations || declarations.length === 0) return true; // untyped: assume Function.prototype
+  return declarations.every((declaration) => program.isSourceFileDefaultLibrary(declaration.getSourceFile()));
+}
+
+/** `f.call(thisArg, ...args)`, `f.apply(thisArg, args)` and `f.bind(thisArg)(...)` run `f`. */
+function unwrapFunctionMethods(
+  node: CallLike,
+  checker: ts.TypeChecker,
+  program: ts.Program,
+): { callee: ts.Expression; args: readonly ts.Expression[] | undefined; unwrapped: boolean } {
+  const callee = skipOuterExpressions(node.expression);
+  const args = node.arguments ?? [];
+  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(callee)) {
+    const method = callee.name.text;
+    if ((method === 'call' || method === 'apply') && isLibDeclared(checker, program, callee.name)) {
+      return { callee: callee.expression, args: method === 'call' ? args.slice(1) : undefined, unwrapped: true };
+    }
+  }
+  if (ts.isCallExpression(node) && ts.isCallExpression(callee)) {
+    const inner = skipOuterExpressions(callee.expression);
+    if (ts.isPropertyAccessExpression(inner) && inner.name.text === 'bind' && isLibDeclared(checker, program, inner.name)) {
+      return { callee: inner.expression, args, unwrapped: true };
+    }
+  }
+  return { callee, args, unwrapped: false };
+}
+
+function pickSignature(signatures: readonly ts.Signature[], argumentCount: number | undefined): ts.Signature | undefined {
+  if (argumentCount === undefined) return signatures[0];
+  return (
+    signatures.find((signature) => {
+      const parameters = signature.getDeclaration()?.parameters ?? [];
+      const hasRest = parameters.some((parameter) => ts.isParameter(parameter) && parameter.dotDotDotToken !== undefined);
+      const required = parameters.filter((parameter) => ts.isParameter(parameter) && !parameter.questionToken && !parameter.initializer && !parameter.dotDotDotToken).length;
+      return required <= argumentCount && (hasRest || signature.parameters.length >= argumentCount);
+    }) ?? signatures[0]
+  );
+}
+
+export function resolveCallee(node: CallLike, checker: ts.TypeChecker, program: ts.Program): ResolvedCallee {
+  const { callee, args, unwrapped } = unwrapFunctionMethods(node, checker, program);
+  const isConstruct = ts.isNewExpression(node);
+  let signature: ts.Signature | undefined;
+  try {
+    if (unwrapped) {
+      const type = checker.getTypeAtLocation(callee);
+      signature = pickSignature(type.getCallSignatures(), args?.length);
+    } else {
+      signature = checker.getResolvedSignature(node);
+    }
+  } catch {
+    signature = undefined; // The checker can throw on code it cannot type; stay silent for this call.
+  }
+  let declaration: ts.Declaration | undefined = signature?.declaration && !ts.isJSDocSignature(signature.declaration)
+    ? signature.declaration
+    : undefined;
+  if (!declaration) {
+    const symbol = resolvedSymbol(checker, calleeNameNode(callee));
+    declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+    // A symbol of a plain variable or parameter says nothing about what it holds.
+    if (declaration && (ts.isVariableDeclaration(declaration) || ts.isParameter(declaration) || ts.isBindingElement(declaration))) {
+      const initializer = ts.isVariableDeclaration(declaration) ? declaration.initializer : undefined;
+      declaration = initializer && isFunctionExpressionLike(initializer) ? initializer : undefined;
+    }
+  }
+  const valueDeclaration = calledValueDeclaration(callee, checker, 0);
+  const syntacticOrigin = declaration || valueDeclaration ? undefined : originFromSyntax(callee, checker, 0);
+  return { callee, args, isConstruct, declaration, valueDeclaration, signature: declaration ? signature : undefined, syntacticOrigin };
+}
+
+/** The declaration of the value an expression names, through const aliases and destructuring. */
+function calledValueDeclaration(expression: ts.Expression, checker: ts.TypeChecker, depth: number): ts.Declaration | undefined {
+  if (depth > MAX_ORIGIN_DEPTH) return undefined;
+  const symbol = resolvedSymbol(checker, calleeNameNode(expression));
+  const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+  if (!declaration || declaration.getSourceFile().isDeclarationFile) return declaration;
+  if (ts.isVariableDeclaration(declaration) && declaration.initializer && ts.isIdentifier(declaration.name)) {
+    const initializer = skipOuterExpressions(declaration.initializer);
+    if (ts.isIdentifier(initializer) || ts.isPropertyAccessExpression(initializer) || ts.isElementAccessExpression(initializer)) {
+      return calledValueDeclaration(initializer, checker, depth + 1) ?? declaration;
+    }
+  }
+  if (ts.isBindingElement(declaration)) {
+    const holder = declaration.parent.parent;
+    const property = propertyNameText(declaration.propertyName ?? declaration.name);
+    if (ts.isVariableDeclaration(holder) && holder.initializer && property !== undefined) {
+      try {
+        const member = checker.getTypeAtLocation(holder.initializer).getProperty(property);
+        return member?.valueDeclaration ?? member?.declarations?.[0] ?? declaration;
+      } catch {
+        return declaration;
+      }
+    }
+  }
+  return declaration;
+}
+
+export function resolvedSymbol(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
+  let symbol: ts.Symbol | undefined;
+  try {
+    symbol = checker.getSymbolAtLocation(node);
+  } catch {
+    return undefined;
+  }
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) {
+    try {
+      symbol = checker.getAliasedSymbol(symbol);
+    } catch {
+      return symbol;
+    }
+  }
+  return symbol;
+}
+
+export function isFunctionExpressionLike(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {
+  return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
+}
+
+/** `require('x')` (also `module.require`), returning the module name. */
+export function requiredModule(node: ts.Node): string | undefined {
+  if (!ts.isCallExpression(node) || node.arguments.length !== 1) return undefined;
+  const callee = skipOuterExpressions(node.expression);
+  const isRequire = (ts.isIdentifier(callee) && callee.text === 'require') ||
+    (ts.isPropertyAccessExpression(callee) && callee.name.text === 'require' && ts.isIdentifier(callee.expression) && callee.expression.text === 'module');
+  const argument = node.arguments[0];
+  return isRequire && argument && ts.isStringLiteralLike(argument) ? argument.text : undefined;
+}
+
+const MAX_ORIGIN_DEPTH = 8;
+
+/**
+ * Module and member path of an expression read from the syntax alone: `fs.readFileSync` where
+ * `const fs = require('fs')`, `read` where `const { readFileSync: read } = require('node:fs')`, etc.
+ */
+export function originFromSyntax(
+  expression: ts.Expression,
+  checker: ts.TypeChecker,
+  depth: number,
+): { module: string; path: string[] } | undefined {
+  if (depth > MAX_ORIGIN_DEPTH) return undefined;
+  const node = skipOuterExpressions(expression);
+  const required = requiredModule(node);
+  if (required !== undefined) return { module: normalizeModuleName(required), path: [] };
+  if (ts.isPropertyAccessExpression(node) || (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression))) {
+    const name = ts.isPropertyAccessExpression(node) ? node.name.text : (node.argumentExpression as ts.StringLiteralLike).text;
+    const base = originFromSyntax(node.expression, checker, depth + 1);
+    return base ? { module: base.module, path: [...base.path, name] } : undefined;
+  }
+  if (!ts.isIdentifier(node)) return undefined;
+  let symbol: ts.Symbol | undefined;
+  try {
+    symbol = checker.getSymbolAtLocation(node);
+  } catch {
+    return undefined;
+  }
+  const declaration = symbol?.declarations?.[0];
+  return declaration ? originOfDeclarationSyntax(declaration, checker, depth + 1) : undefined;
+}
+
+function originOfDeclarationSyntax(
+  declaration: ts.Declaration,
+  checker: ts.TypeChecker,
+  depth: number,
+): { module: string; path: string[] } | undefined {
+  if (ts.isImportSpecifier(declaration)) {
+    const importDeclaration = declaration.parent.parent.parent;
+    const module = ts.isImportDeclaration(importDeclaration) ? moduleSpecifierOf(importDeclaration) : undefined;
+    const imported = declaration.propertyName ?? declaration.name;
+    return module ? { module, path: [imported.text] } : undefined;
+  }
+  if (ts.isImportClause(declaration) || ts.isNamespaceImport(declaration)) {
+    const importDeclaration = ts.isImportClause(declaration) ? declaration.parent : declaration.parent.parent;
+    const module = ts.isImportDeclaration(importDeclaration) ? moduleSpecifierOf(importDeclaration) : undefined;
+    return module ? { module, path: [] } : undefined;
+  }
+  if (ts.isImportEqualsDeclaration(declaration) && ts.isExternalModuleReference(declaration.moduleReference)) {
+    const reference = declaration.moduleReference.expression;
+    return ts.isStringLiteralLike(reference) ? { module: normalizeModuleName(reference.text), path: [] } : undefined;
+  }
+  if (ts.isVariableDeclaration(declaration) && declaration.initializer && ts.isIdentifier(declaration.name)) {
+    return originFromSyntax(declaration.initializer, checker, depth);
+  }
+  if (ts.isBindingElement(declaration)) {
+    const property = declaration.propertyName ?? declaration.name;
+    const name = propertyNameText(property);
+    const pattern = declaration.parent;
+    const holder = pattern.parent;
+    if (name === undefined || !ts.isObjectBindingPattern(pattern) || !ts.isVariableDeclaration(holder) || !holder.initializer) {
+      return undefined;
+    }
+    const base = originFromSyntax(holder.initializer, checker, depth);
+    return base ? { module: base.module, path: [...base.path, name] } : undefined;
+  }
+  return undefined;
+}
+
+function moduleSpecifierOf(importDeclaration: ts.ImportDeclaration): string | undefined {
+  const specifier = importDeclaration.moduleSpecifier;
+  return ts.isStringLiteralLike(specifier) ? normalizeModuleName(specifier.text) : undefined;
+}
+
+/** The function-like node with a body that a declaration stands for, if the program has its source. */
+export function functionWithBody(declaration: ts.Node | undefined, checker: ts.TypeChecker): ts.FunctionLikeDeclaration | undefined {
+  if (!declaration) return undefined;
+  if (ts.isVariableDeclaration(declaration) || ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)) {
+    const initializer = declaration.initializer && skipOuterExpressions(declaration.initializer);
+    return initializer && isFunctionExpressionLike(initializer) ? initializer : undefined;
+  }
+  if (ts.isClassDeclaration(declaration) || ts.isClassExpression(declaration)) {
+    return declaration.members.find((member): member is ts.ConstructorDeclaration => ts.isConstructorDeclaration(member) && !!member.body);
+  }
+  if (!ts.isFunctionLike(declaration)) return undefined;
+  const functionLike = declaration as ts.SignatureDeclaration;
+  if ('body' in functionLike && functionLike.body) return functionLike as ts.FunctionLikeDeclaration;
+  // An overload signature: the implementation is the sibling declaration with a body.
+  const name = (functionLike as ts.FunctionDeclaration).name;
+  const symbol = name ? resolvedSymbol(checker, name) : undefined;
+  return symbol?.declarations?.find(
+    (candidate): candidate is ts.FunctionLikeDeclaration => ts.isFunctionLike(candidate) && 'body' in candidate && !!candidate.body,
+  );
+}

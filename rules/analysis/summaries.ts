@@ -1,0 +1,206 @@
+/**
+ * Per-function summaries: what a function's own code calls (resolved through the checker), which of those
+ * calls are catalog APIs, and which CPU patterns it contains, each with the parameters it depends on.
+ * Summaries are independent of who calls the function, so each is computed once per program and reused
+ * by every handler that reaches it; request data flows through them as parameter bitmasks.
+ */
+import * as ts from 'typescript';
+import type { CatalogMatch, CatalogMatcher } from './catalog-match.js';
+import { alternativeFor } from './catalog.js';
+import { cpuPatternAt, type CpuSite, type DependencyOf } from './cpu-patterns.js';
+import { isFunctionNode } from './handlers.js';
+import { calleeNameNode, functionWithBody, resolveCallee, resolvedSymbol, skipOuterExpressions, type CallLike } from './resolve.js';
+
+/** A set of parameter indices, as bits. */
+export type ParameterMask = number;
+
+export interface CallEdge {
+  target: ts.FunctionLikeDeclaration;
+  /** The callee name at the call site. */
+  site: ts.Node;
+  name: string;
+  /** For each of the callee's parameters, the caller's parameters its argument derives from. */
+  argumentDependencies: readonly ParameterMask[];
+}
+
+export interface BlockingSite {
+  call: CallLike;
+  site: ts.Node;
+  match: CatalogMatch;
+  callText: string;
+  alternative: string;
+}
+
+export interface FunctionSummary {
+  edges: CallEdge[];
+  blocking: BlockingSite[];
+  cpu: CpuSite[];
+}
+
+const ITERATION_METHODS = new Set(['map', 'forEach', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'flatMap', 'find', 'findIndex', 'sort']);
+const MAX_TRACKED_PARAMETERS = 30;
+
+/** How a callee expression reads in messages: `fs.readFileSync`, `db.prepare(...).all`. */
+export function calleeText(expression: ts.Expression): string {
+  const node = skipOuterExpressions(expression);
+  if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) return node.text;
+  if (node.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  if (ts.isPropertyAccessExpression(node)) return `${calleeText(node.expression)}.${node.name.text}`;
+  if (ts.isElementAccessExpression(node)) {
+    const argument = node.argumentExpression;
+    return `${calleeText(node.expression)}[${ts.isStringLiteralLike(argument) ? JSON.stringify(argument.text) : '...'}]`;
+  }
+  if (ts.isCallExpression(node)) return `${calleeText(node.expression)}(...)`;
+  if (ts.isNewExpression(node)) return `new ${calleeText(node.expression)}(...)`;
+  return '(...)';
+}
+
+export class SummaryBuilder {
+  private readonly summaries = new Map<ts.Node, FunctionSummary>();
+
+  constructor(
+    private readonly checker: ts.TypeChecker,
+    private readonly program: ts.Program,
+    private readonly matcher: CatalogMatcher,
+    /** Functions registered as handlers of their own: their bodies are not part of an enclosing function. */
+    private readonly isRoot: (fn: ts.Node) => boolean,
+    /** Whether calls into this file are followed (the program's own code, or dependencies when asked). */
+    private readonly isFollowedFile: (sourceFile: ts.SourceFile) => boolean,
+  ) {}
+
+  summaryOf(fn: ts.FunctionLikeDeclaration): FunctionSummary {
+    let summary = this.summaries.get(fn);
+    if (!summary) {
+      summary = this.build(fn);
+      this.summaries.set(fn, summary);
+    }
+    return summary;
+  }
+
+  private build(fn: ts.FunctionLikeDeclaration): FunctionSummary {
+    const summary: FunctionSummary = { edges: [], blocking: [], cpu: [] };
+    const dependencies = new Map<string, ParameterMask>();
+    fn.parameters.forEach((parameter, index) => {
+      if (index < MAX_TRACKED_PARAMETERS) bindNames(parameter.name, 1 << index, dependencies);
+    });
+    const dependencyOf: DependencyOf = (expression) => expressionDependencies(expression, dependencies);
+
+    const visit = (node: ts.Node): void => {
+      if (node !== fn && ts.isFunctionLike(node)) {
+        // Inline callbacks run as part of this function's work; named functions and other handlers are
+        // reached through their calls or registrations instead.
+        if (!(ts.isArrowFunction(node) || ts.isFunctionExpression(node)) || this.isRoot(node)) return;
+      }
+      if (ts.isVariableDeclaration(node) && node.initializer) {
+        bindNames(node.name, dependencyOf(node.initializer), dependencies);
+      } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left)) {
+        const previous = dependencies.get(node.left.text) ?? 0;
+        dependencies.set(node.left.text, previous | dependencyOf(node.right));
+      } else if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && ts.isVariableDeclarationList(node.initializer)) {
+        for (const declaration of node.initializer.declarations) bindNames(declaration.name, dependencyOf(node.expression), dependencies);
+      }
+      if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.visitCall(node, summary, dependencies, dependencyOf);
+      const cpu = cpuPatternAt(node, dependencyOf, fn);
+      if (cpu) summary.cpu.push(cpu);
+      ts.forEachChild(node, visit);
+    };
+    if (fn.body) visit(fn.body);
+    return summary;
+  }
+
+  private visitCall(call: CallLike, summary: FunctionSummary, dependencies: Map<string, ParameterMask>, dependencyOf: DependencyOf): void {
+    const resolved = resolveCallee(call, this.checker, this.program);
+    const match = this.matcher.match(call, resolved);
+    const site = calleeNameNode(resolved.callee);
+    if (match) {
+      summary.blocking.push({
+        call, site, match, callText: calleeText(resolved.callee), alternative: alternativeFor(match.entry, match.apiName),
+      });
+      return;
+    }
+    const args = resolved.args ?? [];
+    // Callbacks given to array iteration methods see the elements of the receiver.
+    const callee = skipOuterExpressions(call.expression);
+    if (ts.isPropertyAccessExpression(callee) && ITERATION_METHODS.has(callee.name.text)) {
+      const receiverDependencies = dependencyOf(callee.expression);
+      for (const argument of args) {
+        const inner = skipOuterExpressions(argument);
+        if (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner)) {
+          for (const parameter of inner.parameters) bindNames(parameter.name, receiverDependencies, dependencies);
+        }
+      }
+    }
+    const target = this.followedFunction(resolved.declaration);
+    if (target) {
+      summary.edges.push({ target, site, name: calleeText(resolved.callee), argumentDependencies: args.map((argument) => dependencyOf(argument)) });
+    }
+    // Functions passed by reference are called by the callee: `items.map(render)`, `emitter.once(x, done)`.
+    for (const argument of args) {
+      const inner = skipOuterExpressions(argument);
+      if (!ts.isIdentifier(inner) && !ts.isPropertyAccessExpression(inner)) continue;
+      const symbol = resolvedSymbol(this.checker, ts.isPropertyAccessExpression(inner) ? inner.name : inner);
+      const passed = this.followedFunction(symbol?.valueDeclaration ?? symbol?.declarations?.[0]);
+      if (passed && !this.isRoot(passed)) {
+        summary.edges.push({ target: passed, site: inner, name: calleeText(inner), argumentDependencies: [] });
+      }
+    }
+  }
+
+  private followedFunction(declaration: ts.Node | undefined): ts.FunctionLikeDeclaration | undefined {
+    const fn = functionWithBody(declaration, this.checker);
+    if (!fn || !isFunctionNode(fn)) return undefined;
+    const sourceFile = fn.getSourceFile();
+    return !sourceFile.isDeclarationFile && this.isFollowedFile(sourceFile) ? fn : undefined;
+  }
+}
+
+function bindNames(name: ts.BindingName, mask: ParameterMask, dependencies: Map<string, ParameterMask>): void {
+  if (ts.isIdentifier(name)) {
+    dependencies.set(name.text, mask);
+    return;
+  }
+  for (const element of name.elements) {
+    if (ts.isBindingElement(element)) bindNames(element.name, mask, dependencies);
+  }
+}
+
+/** Functions whose result is their argument's data in another form (`Number(req.query.n)`). */
+const VALUE_CONVERTERS = new Set(['Number', 'String', 'BigInt', 'Boolean', 'parseInt', 'parseFloat', 'decodeURIComponent', 'decodeURI', 'structuredClone']);
+/** Built-in namespaces whose functions return data derived from their arguments (`JSON.parse(body)`). */
+const VALUE_NAMESPACES = new Set(['JSON', 'Object', 'Array', 'Buffer', 'String', 'Number', 'Math', 'querystring', 'qs']);
+
+/**
+ * The parameters an expression's value derives from (names are resolved lexically within the function).
+ * A call's result carries request data only when it is the same data transformed: a method of the
+ * data itself (`q.trim()`), a converter (`Number(n)`) or a built-in namespace (`JSON.parse(body)`);
+ * what other functions return (`readFileSync(pathFromRequest)`) is not request data.
+ */
+function expressionDependencies(expression: ts.Node, dependencies: Map<string, ParameterMask>): ParameterMask {
+  if (dependencies.size === 0) return 0;
+  let mask = 0;
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const callee = skipOuterExpressions(node.expression);
+      if (ts.isIdentifier(callee)) {
+        if (VALUE_CONVERTERS.has(callee.text)) node.arguments.forEach(visit);
+      } else if (ts.isPropertyAccessExpression(callee)) {
+        const receiver = skipOuterExpressions(callee.expression);
+        if (ts.isIdentifier(receiver) && VALUE_NAMESPACES.has(receiver.text) && !dependencies.has(receiver.text)) node.arguments.forEach(visit);
+        else visit(callee.expression);
+      }
+      return;
+    }
+    if (ts.isIdentifier(node)) {
+      const parent = node.parent;
+      // `x.name` depends on `x`, not on a variable that happens to be called `name`.
+      const isMemberName = (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
+        (ts.isPropertyAssignment(parent) && parent.name === node);
+      if (!isMemberName) mask |= dependencies.get(node.text) ?? 0;
+      return;
+    }
+    if (ts.isFunctionLike(node)) return;
+    ts.forEachChild(node, visit);
+  };
+  visit(expression);
+  return mask;
+}

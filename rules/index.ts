@@ -1,0 +1,50 @@
+/**
+ * The blockcheck ESLint plugin: type-aware rules that find blocking calls reachable from event-loop
+ * handlers. `configs.recommended` turns them all on with type information for TS and JS files.
+ */
+import { createRequire } from 'node:module';
+import type { TSESLint } from '@typescript-eslint/utils';
+import noBlockingClient from './no-blocking-client.js';
+import noCpuLoop from './no-cpu-loop.js';
+import noSyncIo from './no-sync-io.js';
+import * as parser from './utils/parser.js';
+
+const require = createRequire(import.meta.url);
+const { name, version } = require('../../package.json') as { name: string; version: string };
+
+export const rules = {
+  'no-sync-io': noSyncIo,
+  'no-blocking-client': noBlockingClient,
+  'no-cpu-loop': noCpuLoop,
+};
+
+type Plugin = TSESLint.FlatConfig.Plugin & { configs: { recommended: TSESLint.FlatConfig.Config } };
+
+const plugin: Plugin = {
+  meta: { name, version },
+  rules,
+  configs: {} as Plugin['configs'],
+};
+
+const recommendedRules: TSESLint.FlatConfig.Rules = {
+  'blockcheck/no-sync-io': 'error',
+  'blockcheck/no-blocking-client': 'error',
+  'blockcheck/no-cpu-loop': 'error',
+};
+
+/**
+ * Files a tsconfig includes get its program through typescript-eslint's project service; files no tsconfig
+ * includes (most plain JavaScript) are parsed without one and analyzed in blockcheck's default program.
+ */
+plugin.configs.recommended = {
+  name: 'blockcheck/recommended',
+  files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
+  plugins: { blockcheck: plugin },
+  languageOptions: {
+    parser,
+    parserOptions: { projectService: true },
+  },
+  rules: recommendedRules,
+};
+
+export default plugin;

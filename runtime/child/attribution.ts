@@ -1,0 +1,59 @@
+/**
+ * Request attribution in the app's process: the `request` emit of every http.Server runs inside an
+ * AsyncLocalStorage context, so a timed call anywhere in the request's continuations knows its request;
+ * the emit's own synchronous duration is the request's first (usually only) main-thread segment.
+ * Lifetimes come from diagnostics_channel, which sees the response finish whatever the framework.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestRecord } from '../protocol.js';
+
+const MAX_REQUESTS = 200_000;
+// Held at module level: a channel only lives as long as someone references it.
+const responseFinish = diagnosticsChannel.channel('http.server.response.finish');
+
+export interface RequestLog {
+  requests: RequestRecord[];
+  currentRequestId(): number | null;
+  /** Forget what was recorded so far (start of a measurement window). */
+  reset(): void;
+}
+
+export function installRequestAttribution(): RequestLog {
+  const storage = new AsyncLocalStorage<RequestRecord>();
+  let requests: RequestRecord[] = [];
+  let nextId = 1;
+  const byResponse = new WeakMap<ServerResponse, RequestRecord>();
+
+  const originalEmit = http.Server.prototype.emit;
+  http.Server.prototype.emit = function emitWithAttribution(this: http.Server, event: string | symbol, ...args: unknown[]) {
+    if (event !== 'request') return Reflect.apply(originalEmit, this, [event, ...args]) as boolean;
+    const [req, res] = args as [IncomingMessage, ServerResponse];
+    const record: RequestRecord = { id: nextId++, method: req.method ?? 'GET', url: req.url ?? '/', startMs: performance.now(), endMs: null, syncMs: 0 };
+    if (requests.length < MAX_REQUESTS) requests.push(record);
+    byResponse.set(res, record);
+    try {
+      return storage.run(record, () => Reflect.apply(originalEmit, this, [event, ...args]) as boolean);
+    } finally {
+      record.syncMs = performance.now() - record.startMs;
+    }
+  } as typeof originalEmit;
+
+  responseFinish.subscribe((message) => {
+    const { response } = message as { response: ServerResponse };
+    const record = byResponse.get(response);
+    if (record) record.endMs = performance.now();
+  });
+
+  return {
+    get requests() {
+      return requests;
+    },
+    currentRequestId: () => storage.getStore()?.id ?? null,
+    reset() {
+      requests = [];
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The app process's end of the control socket. It is unref'd: the probe must never keep an app alive
+ * (or stop it from exiting) by being connected.
+ */
+import net from 'node:net';
+import type { ChildMessage, ParentMessage } from '../protocol.js';
+
+export interface ControlClient {
+  send(message: ChildMessage): void;
+}
+
+export function connectControl(port: number, onMessage: (message: ParentMessage) => void): ControlClient {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  socket.unref();
+  socket.setEncoding('utf8');
+  socket.on('error', () => {
+    // The probe went away: nothing to report to any more; the app keeps serving.
+  });
+  let buffered = '';
+  socket.on('data', (chunk: string) => {
+    buffered += chunk;
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (line) onMessage(JSON.parse(line) as ParentMessage);
+    }
+  });
+  return {
+    send(message) {
+      socket.write(`${JSON.stringify(message)}\n`);
+    },
+  };
+}

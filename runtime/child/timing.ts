@@ -1,0 +1,98 @@
+/**
+ * Timing wrappers around catalog functions. Every call is timed (wall and process CPU); only calls
+ * at or over the threshold pay for a stack, which gives the exact call site.
+ */
+import type { CatalogEntry } from '../../rules/analysis/types.js';
+import type { CallTotal, RawFrame, SlowCall } from '../protocol.js';
+import type { WrapTarget } from './catalog-targets.js';
+
+export interface TimingSink {
+  thresholdMs: number;
+  /** The request the current synchronous code belongs to, if any. */
+  currentRequestId(): number | null;
+  slowCalls: SlowCall[];
+  callTotals: Record<string, CallTotal>;
+}
+
+const MAX_SLOW_CALLS = 20_000;
+const STACK_FRAMES = 12;
+
+/** The raw V8 frames above `below` (excluded), via the structured CallSite API: no string formatting, no source maps. */
+function captureFrames(below: Function): RawFrame[] {
+  const previousPrepare = Error.prepareStackTrace;
+  const previousLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = STACK_FRAMES;
+  Error.prepareStackTrace = (_error, callSites) => callSites;
+  const holder: { stack?: NodeJS.CallSite[] } = {};
+  Error.captureStackTrace(holder, below);
+  const callSites = holder.stack ?? [];
+  Error.prepareStackTrace = previousPrepare;
+  Error.stackTraceLimit = previousLimit;
+  return callSites.map((site) => ({
+    url: site.getFileName() ?? site.getScriptNameOrSourceURL?.() ?? '',
+    line: site.getLineNumber() ?? 0,
+    column: site.getColumnNumber() ?? 0,
+    functionName: site.getFunctionName() ?? '',
+  }));
+}
+
+function blocksWith(entry: CatalogEntry, args: unknown[]): boolean {
+  if (entry.onlyWithoutCallback && typeof args[args.length - 1] === 'function') return false;
+  if (entry.onlyWhenArgument && args[entry.onlyWhenArgument.index] !== entry.onlyWhenArgument.equals) return false;
+  return true;
+}
+
+/** Nested catalog calls (readFileSync → openSync) are part of the outermost one. */
+let depth = 0;
+
+export function timed(target: WrapTarget, sink: TimingSink): Function {
+  const { entry, name } = target;
+  const measure = <T>(args: unknown[], run: () => T, trap: Function): T => {
+    if (depth > 0 || !blocksWith(entry, args)) return run();
+    depth++;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    try {
+      return run();
+    } finally {
+      const ms = performance.now() - t0;
+      depth--;
+      const total = (sink.callTotals[entry.id] ??= { count: 0, ms: 0 });
+      total.count++;
+      total.ms += ms;
+      if (ms >= sink.thresholdMs && sink.slowCalls.length < MAX_SLOW_CALLS) {
+        const cpu = process.cpuUsage(cpu0);
+        sink.slowCalls.push({
+          apiId: entry.id,
+          name,
+          ms,
+          cpuMs: (cpu.user + cpu.system) / 1000,
+          requestId: sink.currentRequestId(),
+          stack: captureFrames(trap),
+        });
+      }
+    }
+  };
+  const handler: ProxyHandler<Function> = {
+    apply(fn, thisArg, args: unknown[]) {
+      return measure(args, () => Reflect.apply(fn, thisArg, args), handler.apply!);
+    },
+  };
+  if (entry.constructs) {
+    handler.construct = (fn, args: unknown[], newTarget) =>
+      measure(args, () => Reflect.construct(fn, args, newTarget === proxy ? fn : newTarget), handler.construct!) as object;
+  }
+  const proxy = new Proxy(target.fn, handler);
+  return proxy;
+}
+
+/** Replaces each target with its timed proxy; returns the proxy of a module-level function target, if any. */
+export function installTimers(targets: WrapTarget[], sink: TimingSink): Function | null {
+  let moduleReplacement: Function | null = null;
+  for (const target of targets) {
+    const wrapped = timed(target, sink);
+    if (target.holder) target.holder[target.key] = wrapped;
+    else moduleReplacement = wrapped;
+  }
+  return moduleReplacement;
+}

@@ -1,0 +1,67 @@
+/**
+ * How many times a source line ran, from V8 block coverage: the count of the innermost block containing
+ * the line's code, in whichever generated script maps to the source file.
+ */
+import { readFileSync } from 'node:fs';
+import type { ScriptCoverage } from './protocol.js';
+import { SourceMaps, toPath } from './source-map.js';
+
+export class LineCoverage {
+  private readonly texts = new Map<string, string | null>();
+
+  constructor(
+    private readonly scripts: ScriptCoverage[],
+    private readonly sourceMaps: SourceMaps,
+  ) {}
+
+  private lineStarts(file: string): string | null {
+    if (!this.texts.has(file)) {
+      try {
+        this.texts.set(file, readFileSync(file, 'utf8'));
+      } catch {
+        this.texts.set(file, null);
+      }
+    }
+    return this.texts.get(file)!;
+  }
+
+  private offsetOf(text: string, line: number, column: number): number | null {
+    let offset = 0;
+    for (let current = 1; current < line; current++) {
+      offset = text.indexOf('\n', offset) + 1;
+      if (offset === 0) return null;
+    }
+    if (column > 0) return offset + column - 1;
+    // Whole line: its first non-blank character.
+    const firstCode = /\S/.exec(text.slice(offset, text.indexOf('\n', offset) >>> 0));
+    return firstCode ? offset + firstCode.index : offset;
+  }
+
+  /** Executions of `file:line` (absolute path, 1-based) during the window; null when no loaded script maps to it. */
+  executions(file: string, line: number): number | null {
+    let best: number | null = null;
+    for (const script of this.scripts) {
+      const generatedFile = toPath(script.url);
+      if (!generatedFile) continue;
+      const positions = this.sourceMaps.generatedFor(generatedFile, file, line);
+      if (positions.length === 0) continue;
+      const text = this.lineStarts(generatedFile);
+      if (text === null) continue;
+      for (const position of positions) {
+        const offset = this.offsetOf(text, position.line, position.column);
+        if (offset === null) continue;
+        let innermost: { size: number; count: number } | null = null;
+        for (const fn of script.functions) {
+          for (const range of fn.ranges) {
+            if (range.startOffset <= offset && offset < range.endOffset) {
+              const size = range.endOffset - range.startOffset;
+              if (!innermost || size <= innermost.size) innermost = { size, count: range.count };
+            }
+          }
+        }
+        if (innermost) best = Math.max(best ?? 0, innermost.count);
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * `blockcheck audit --probe`: run the app under our instrumentation, load every HTTP route of the static
+ * report, and fill each finding's `runtime` section (plus findings for blocks only the runtime saw),
+ * the per-route load figures and the measured recommendation; `--verify` reruns the app under the
+ * recommended class and reports measured against predicted.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CATALOG } from '../rules/analysis/catalog.js';
+import type { CatalogEntry } from '../rules/analysis/types.js';
+import { ProbeError } from './errors.js';
+import { launch, type LaunchedApp, type LaunchTarget } from './launch.js';
+import { DEFAULT_LOAD, loadRoute, type LoadSettings } from './load.js';
+import type { ChildMeasurements } from './protocol.js';
+import { recommendFromMeasurements, type RouteBlocking } from './recommend.js';
+import type { ProbedReport, RouteLoad, StaticReport, VerifyResult } from './report.js';
+import { RouteMatcher, routesOf, type Route } from './routes.js';
+import { judge } from './verdicts.js';
+
+export type ProbeTarget =
+  | { kind: 'command'; command: string }
+  | { kind: 'module'; modulePath: string; exportName: string };
+
+export interface ProbeOptions {
+  target: ProbeTarget;
+  /** Port the app listens on (`--port`); default: the first port the app listens on. */
+  port?: number;
+  /** Where the app runs and the report's relative paths start; default process.cwd(). */
+  cwd?: string;
+  /** Blocking threshold, ms (`--threshold`), default 10. */
+  thresholdMs?: number;
+  /** `--requests`, `--concurrency`, `--duration` (seconds), warm-up requests. */
+  load?: Partial<LoadSettings>;
+  /** `--requests-file`: JSON array of `{ method?, path, body?, headers? }`, replacing the report's routes. */
+  requestsFile?: string;
+  /** How long the app may take to listen (`--start-timeout`), ms, default 15000. */
+  startTimeoutMs?: number;
+  /** `--verify`: rerun under the recommended worker class (needs a module target). */
+  verify?: boolean;
+  /** `--target-rps`: the arrival rate to size for; default: `concurrency` requests in flight. */
+  targetReqPerSec?: number;
+  /** Blocking APIs to time; default the rules' catalog. */
+  catalog?: readonly CatalogEntry[];
+  /** Progress lines (the CLI passes a stderr writer on a TTY, nothing when piped or --quiet). */
+  progress?: (line: string) => void;
+}
+
+const OWN_DIR = dirname(fileURLToPath(import.meta.url));
+const MAX_VERIFY_PROCESSES = 64;
+
+function readRequestsFile(path: string, report: StaticReport): Route[] {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ProbeError('bad-options', `cannot read --requests-file ${path}: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(entries) || entries.some((entry) => typeof entry?.path !== 'string' || !entry.path.startsWith('/'))) {
+    throw new ProbeError('bad-options', `--requests-file ${path} must be a JSON array of { "method": "GET", "path": "/...", "body"?: "...", "headers"?: {} }`);
+  }
+  const matcher = new RouteMatcher(routesOf(report.handlers), report.handlers);
+  return (entries as Array<{ method?: string; path: string; body?: unknown; headers?: Record<string, string> }>).map((entry) => {
+    const method = (entry.method ?? 'GET').toUpperCase();
+    const body = entry.body === undefined ? undefined : typeof entry.body === 'string' ? entry.body : JSON.stringify(entry.body);
+    const headers = entry.headers ?? (body !== undefined && typeof entry.body !== 'string' ? { 'content-type': 'application/json' } : undefined);
+    return {
+      label: matcher.labelFor(method, entry.path),
+      method,
+      pattern: entry.path.split('?')[0]!,
+      path: entry.path,
+      ...(body !== undefined ? { body } : {}),
+      ...(headers ? { headers } : {}),
+    };
+  });
+}
+
+/** Runs the load on each route; the app dying mid-way becomes a clear error instead of a hang. */
+async function loadAll(app: LaunchedApp, routes: Route[], settings: LoadSettings, progress: (line: string) => void): Promise<RouteLoad[]> {
+  const results: RouteLoad[] = [];
+  for (const [index, route] of routes.entries()) {
+    progress(`[${index + 1}/${routes.length}] ${route.method} ${route.path}: ${settings.requests} requests at concurrency ${settings.concurrency}`);
+    try {
+      results.push(await Promise.race([loadRoute(app.port, route, settings), app.exited]));
+    } catch (error) {
+      if (error instanceof ProbeError && error.code === 'app-exited') {
+        throw new ProbeError('crashed-under-load', `the app crashed while the probe loaded ${route.method} ${route.path}: fix the error below and rerun`, error.details);
+      }
+      throw error;
+    }
+  }
+  return results;
+}
+
+/**
+ * Per route: mean blocking per request (S) and its CPU/wall, from the request log: a request blocks for
+ * its synchronous segment, or for its timed catalog calls when they ran in later segments.
+ */
+function routeBlocking(measurements: ChildMeasurements, matcher: RouteMatcher, thresholdMs: number): RouteBlocking[] {
+  const explained = new Map<number, { ms: number; cpuMs: number }>();
+  for (const call of measurements.slowCalls) {
+    if (call.requestId === null) continue;
+    const entry = explained.get(call.requestId) ?? { ms: 0, cpuMs: 0 };
+    entry.ms += call.ms;
+    entry.cpuMs += call.cpuMs;
+    explained.set(call.requestId, entry);
+  }
+  const byRoute = new Map<string, { ms: number; cpuMs: number; count: number }>();
+  for (const request of measurements.requests) {
+    const label = matcher.labelFor(request.method, request.url);
+    const known = explained.get(request.id) ?? { ms: 0, cpuMs: 0 };
+    // Synchronous time beyond the timed catalog calls is JavaScript running: CPU.
+    const blockedMs = Math.max(request.syncMs, known.ms);
+    const cpuMs = known.cpuMs + Math.max(0, request.syncMs - known.ms);
+    const route = byRoute.get(label) ?? { ms: 0, cpuMs: 0, count: 0 };
+    route.ms += blockedMs;
+    route.cpuMs += cpuMs;
+    route.count++;
+    byRoute.set(label, route);
+  }
+  return [...byRoute].map(([route, totals]) => {
+    const mean = totals.ms / totals.count;
+    return {
+      route,
+      blockedMsPerRequest: Math.round(mean * 10) / 10,
+      cpuWallRatio: mean >= thresholdMs ? Math.round(Math.min(totals.cpuMs / Math.max(totals.ms, 1e-9), 1) * 100) / 100 : null,
+    };
+  });
+}
+
+async function measureUnder(target: LaunchTarget, options: ProbeOptions, cwd: string, routes: Route[], settings: LoadSettings, progress: (line: string) => void): Promise<RouteLoad[]> {
+  const app = await launch({
+    target, cwd, instrument: false, thresholdMs: options.thresholdMs ?? 10, catalog: [],
+    startTimeoutMs: options.startTimeoutMs ?? 15_000,
+  });
+  try {
+    return await loadAll(app, routes, settings, progress);
+  } finally {
+    await app.stop();
+  }
+}
+
+export async function probe(report: StaticReport, options: ProbeOptions): Promise<ProbedReport> {
+  const cwd = options.cwd ?? process.cwd();
+  const thresholdMs = options.thresholdMs ?? 10;
+  const settings: LoadSettings = { ...DEFAULT_LOAD, ...options.load };
+  const progress = options.progress ?? (() => {});
+  const routes = options.requestsFile ? readRequestsFile(options.requestsFile, report) : routesOf(report.handlers);
+  if (routes.length === 0) {
+    throw new ProbeError('no-routes', 'the report has no HTTP route with a method and path to load: pass --requests-file with the requests to send');
+  }
+  if (options.verify && options.target.kind !== 'module') {
+    throw new ProbeError('bad-options', '--verify reruns the app under our reference runtime: pass the app as --module <file> --export <name> instead of --start');
+  }
+  const matcher = new RouteMatcher(routes, report.handlers);
+
+  progress(`starting ${options.target.kind === 'command' ? options.target.command : options.target.modulePath} with the probe preloaded`);
+  const app = await launch({
+    target: options.target,
+    cwd,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    instrument: true,
+    thresholdMs,
+    catalog: options.catalog ?? CATALOG,
+    startTimeoutMs: options.startTimeoutMs ?? 15_000,
+  });
+  let loads: RouteLoad[];
+  let measurements: ChildMeasurements;
+  try {
+    await Promise.race([app.control!.request({ type: 'start' }, 'started'), app.exited]);
+    loads = await loadAll(app, routes, settings, progress);
+    measurements = (await Promise.race([app.control!.request({ type: 'collect' }, 'measurements'), app.exited])).data;
+  } finally {
+    await app.stop();
+  }
+
+  const findings = judge({ report, measurements, cwd, thresholdMs, catalog: options.catalog ?? CATALOG, matcher, ownDir: OWN_DIR });
+  const blocking = routeBlocking(measurements, matcher, thresholdMs);
+  const measured = recommendFromMeasurements({
+    routes: blocking,
+    thresholdMs,
+    concurrency: settings.concurrency,
+    cores: availableParallelism(),
+    targetReqPerSec: options.targetReqPerSec ?? null,
+    threadpoolShare: null,
+  });
+  const predictions = blocking.map((route) => ({ ...route, ...measured.routes.find((prediction) => prediction.route === route.route)! }));
+
+  const probed: ProbedReport = {
+    ...report,
+    findings,
+    recommendation: measured.recommendation,
+    probe: {
+      thresholdMs,
+      target: options.target.kind === 'command' ? options.target.command : `${options.target.modulePath}#${options.target.exportName}`,
+      routes: loads,
+      loop: {
+        delayMaxMs: Math.round(measurements.loop.delayMaxMs * 10) / 10,
+        delaySamplesOverThreshold: measurements.loop.delaySamplesOverThreshold,
+        utilization: Math.round(measurements.loop.utilization * 1000) / 1000,
+      },
+      predictions,
+    },
+  };
+
+  const processes = measured.recommendation.processes ?? measured.recommendation.threads;
+  if (options.verify && options.target.kind === 'module' && processes) {
+    probed.probe.verify = await verify(options, options.target, cwd, routes, settings, Math.min(processes, MAX_VERIFY_PROCESSES), predictions, progress);
+  }
+  return probed;
+}
+
+async function verify(
+  options: ProbeOptions,
+  target: Extract<ProbeTarget, { kind: 'module' }>,
+  cwd: string,
+  routes: Route[],
+  settings: LoadSettings,
+  processes: number,
+  predictions: ProbedReport['probe']['predictions'],
+  progress: (line: string) => void,
+): Promise<VerifyResult> {
+  progress('verify: baseline, one event loop, no instrumentation');
+  const baseline = await measureUnder({ ...target, workerClass: 'event-loop' }, options, cwd, routes, settings, progress);
+  progress(`verify: cluster of ${processes} processes`);
+  const clustered = await measureUnder({ ...target, workerClass: 'cluster', workers: processes }, options, cwd, routes, settings, progress);
+  return {
+    workerClass: 'cluster',
+    processes,
+    routes: clustered.map((load, index) => ({
+      route: load.route,
+      predictedReqPerSec: predictions.find((prediction) => prediction.route === load.route)?.predictedReqPerSec ?? null,
+      measuredReqPerSec: load.reqPerSec,
+      baselineReqPerSec: baseline[index]!.reqPerSec,
+      p99Ms: load.latencyMs.p99,
+      baselineP99Ms: baseline[index]!.latencyMs.p99,
+    })),
+  };
+}

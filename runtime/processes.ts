@@ -1,0 +1,70 @@
+/**
+ * Every process the runtime starts is the leader of its own process group and is registered here, so
+ * the whole group (a shell, the app, its workers) is killed on success, failure, timeout, Ctrl-C and exit.
+ */
+import type { ChildProcess } from 'node:child_process';
+
+const live = new Set<ChildProcess>();
+/** Every process group leader ever started, for callers (and tests) that check nothing outlived us. */
+const started: number[] = [];
+let hooksInstalled = false;
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function killAllNow(): void {
+  for (const child of live) killGroup(child, 'SIGKILL');
+  live.clear();
+}
+
+function installHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on('exit', killAllNow);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killAllNow();
+      // Exit with the conventional code for the signal, as if we had not handled it.
+      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+    });
+  }
+}
+
+/** Tracks a child spawned with `detached: true` (its own process group). */
+export function track(child: ChildProcess): void {
+  installHooks();
+  live.add(child);
+  if (child.pid !== undefined) started.push(child.pid);
+  child.once('exit', () => {
+    // The leader exiting does not end the group: its workers may still run. Kill what is left.
+    killGroup(child, 'SIGKILL');
+    live.delete(child);
+  });
+}
+
+/** SIGTERM the group, then SIGKILL after `graceMs`; resolves once the leader has exited. */
+export async function stop(child: ChildProcess, graceMs = 2000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    killGroup(child, 'SIGKILL');
+    live.delete(child);
+    return;
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+  killGroup(child, 'SIGKILL');
+  live.delete(child);
+}
+
+/** Pids (= process group ids) of every child started so far. */
+export function startedProcessGroups(): readonly number[] {
+  return started;
+}

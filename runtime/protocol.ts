@@ -1,0 +1,98 @@
+/**
+ * What the preloaded instrumentation (in the app's process) and the probe (our process) say to each
+ * other over the control socket: newline-delimited JSON on 127.0.0.1.
+ */
+import type { CatalogEntry } from '../rules/analysis/types.js';
+
+/** Written by the probe to a temp file whose path is in BLOCKCHECK_PROBE_CONFIG. */
+export interface ChildConfig {
+  controlPort: number;
+  token: string;
+  thresholdMs: number;
+  catalog: CatalogEntry[];
+  /** The preload's file URL as it appears in NODE_OPTIONS, to strip it once a process claims it. */
+  preloadPath: string;
+  /** Claim only the server listening on this port; otherwise the first one. */
+  port?: number;
+}
+
+export const CONFIG_ENV = 'BLOCKCHECK_PROBE_CONFIG';
+
+/** A stack frame in generated code, as V8 reports it (1-based line and column). */
+export interface RawFrame {
+  url: string;
+  line: number;
+  column: number;
+  functionName: string;
+}
+
+export interface RequestRecord {
+  id: number;
+  method: string;
+  url: string;
+  /** ms on the child's performance.now() clock. */
+  startMs: number;
+  endMs: number | null;
+  /** Duration of the synchronous part of the `request` emit, ms. */
+  syncMs: number;
+}
+
+/** A catalog call that took at least the threshold. */
+export interface SlowCall {
+  apiId: string;
+  name: string;
+  ms: number;
+  cpuMs: number;
+  requestId: number | null;
+  /** Innermost frames first, our wrapper excluded. */
+  stack: RawFrame[];
+}
+
+export interface CallTotal {
+  count: number;
+  ms: number;
+}
+
+/** Subset of the inspector's Profiler.Profile we use. */
+export interface CpuProfile {
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; scriptId: string; url: string; lineNumber: number; columnNumber: number };
+    children?: number[];
+    positionTicks?: Array<{ line: number; ticks: number }>;
+  }>;
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Subset of the inspector's Profiler.ScriptCoverage. */
+export interface ScriptCoverage {
+  url: string;
+  functions: Array<{
+    functionName: string;
+    ranges: Array<{ startOffset: number; endOffset: number; count: number }>;
+  }>;
+}
+
+export interface ChildMeasurements {
+  pid: number;
+  requests: RequestRecord[];
+  slowCalls: SlowCall[];
+  callTotals: Record<string, CallTotal>;
+  /** Event-loop delay max and samples over threshold (ms), utilization and active ms over the window. */
+  loop: { delayMaxMs: number; delaySamplesOverThreshold: number; utilization: number; activeMs: number };
+  /** CPU profile; timestamps are µs on the same monotonic clock as `startMs` × 1000 + `clockOffsetUs`. */
+  profile: CpuProfile | null;
+  /** `profile` timestamps − performance.now()×1000, to put samples on the requests' clock. */
+  clockOffsetUs: number;
+  coverage: ScriptCoverage[];
+}
+
+export type ChildMessage =
+  | { type: 'hello'; token: string; pid: number; port: number; address: string }
+  | { type: 'started' }
+  | { type: 'measurements'; data: ChildMeasurements };
+
+export type ParentMessage = { type: 'start' } | { type: 'collect' };

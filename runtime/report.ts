@@ -1,0 +1,154 @@
+/**
+ * The JSON report (schemaVersion 1) as the probe reads it, and the `runtime` section the probe fills.
+ * Only the fields the probe uses are typed strictly; the rest passes through untouched.
+ */
+import type { BlockKind, Category } from '../rules/analysis/types.js';
+
+export interface ReportChainStep {
+  file: string;
+  line: number;
+  name: string;
+}
+
+export interface ReportFindingHandler {
+  label: string;
+  kind: string;
+  file: string;
+  line: number;
+  chain: ReportChainStep[];
+}
+
+export interface ReportHandler {
+  label: string;
+  kind: string;
+  file: string;
+  line: number;
+  method?: string;
+  path?: string;
+}
+
+export interface ReportFinding {
+  id: string;
+  rule: string;
+  category: Category | string;
+  kind: BlockKind | string;
+  severity: 'error' | 'warning';
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  call: string;
+  message: string;
+  alternative: string;
+  handlers: ReportFindingHandler[];
+  /** Absent or null in a static report; filled by the probe. */
+  runtime?: RuntimeSection | null;
+  /** `runtime` for blocks only the probe saw; absent (static) otherwise. */
+  source?: 'static' | 'runtime';
+}
+
+export type WorkerClass = 'event-loop' | 'thread-pool' | 'cluster' | 'fix-first';
+
+export interface Recommendation {
+  workerClass: WorkerClass;
+  processes: number | null;
+  threads: number | null;
+  uvThreadpoolSize: number | null;
+  reason: string;
+  config: Record<string, unknown>;
+}
+
+export interface StaticReport {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  root: string;
+  findings: ReportFinding[];
+  handlers: ReportHandler[];
+  recommendation: Recommendation | null;
+  errors: Array<{ file: string; message: string }>;
+  stats: Record<string, number>;
+}
+
+/** Milliseconds of event-loop blocking, over the requests that hit the site. */
+export interface BlockedStats {
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+export type Verdict = 'confirmed' | 'not-reproduced' | 'unreached';
+
+/** What the probe measured for one finding. */
+export interface RuntimeSection {
+  verdict: Verdict;
+  /** Blocking threshold used, in ms. */
+  thresholdMs: number;
+  /** Times the finding's line ran during the probe (coverage count, or timed calls for runtime-only findings). */
+  executions: number;
+  /** Requests during which the site blocked for at least the threshold. */
+  requestsAffected: number;
+  /** Blocking per affected request (sum of the site's blocking within one request), in ms; null when none. */
+  blockedMsPerRequest: BlockedStats | null;
+  /** Share of the main thread's busy time spent blocked at this site (0..1). */
+  shareOfLoopBusy: number;
+  /** CPU time / wall time of the blocking calls: ≈1 CPU-bound, ≈0 waiting on I/O or on a child. Null when not measured. */
+  cpuWallRatio: number | null;
+  /** Routes whose requests hit the site, with how many requests each. */
+  routes: Array<{ route: string; requests: number }>;
+  /** How the time was measured: a timing wrapper around a catalog call, or CPU profile samples. */
+  measuredBy: 'timing-wrapper' | 'cpu-profile';
+  /** For `unreached`: which handler/input would reach the line. */
+  hint?: string;
+}
+
+/** Per-route load results. */
+export interface RouteLoad {
+  route: string;
+  method: string;
+  path: string;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  reqPerSec: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  concurrency: number;
+}
+
+/** Whole-process measurements over the probe's load. */
+export interface LoopMeasurements {
+  /** Max event-loop delay seen (perf_hooks.monitorEventLoopDelay), ms. */
+  delayMaxMs: number;
+  /** Samples of the delay histogram at or over the threshold (monitor resolution 10 ms). */
+  delaySamplesOverThreshold: number;
+  /** Event-loop utilization over the load window (0..1). */
+  utilization: number;
+}
+
+export interface ProbeSummary {
+  thresholdMs: number;
+  target: string;
+  routes: RouteLoad[];
+  loop: LoopMeasurements;
+  /** Per route: single-loop ceiling (1/S) and req/s predicted under the recommendation. */
+  predictions: Array<{ route: string; blockedMsPerRequest: number; cpuWallRatio: number | null; singleLoopCeiling: number | null; predictedReqPerSec: number | null }>;
+  verify?: VerifyResult;
+}
+
+export interface VerifyResult {
+  /** The class actually run: the recommended one, or the cluster fallback of `fix-first`/`thread-pool`. */
+  workerClass: 'cluster';
+  processes: number;
+  routes: Array<{
+    route: string;
+    predictedReqPerSec: number | null;
+    measuredReqPerSec: number;
+    baselineReqPerSec: number;
+    p99Ms: number;
+    baselineP99Ms: number;
+  }>;
+}
+
+export interface ProbedReport extends StaticReport {
+  probe: ProbeSummary;
+}

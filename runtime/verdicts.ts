@@ -1,0 +1,240 @@
+/**
+ * Turns what the app measured into a verdict per static finding (confirmed / not-reproduced /
+ * unreached, with numbers), and into findings of their own for blocks the static pass missed.
+ */
+import { createHash } from 'node:crypto';
+import { relative, resolve } from 'node:path';
+import type { CatalogEntry } from '../rules/analysis/types.js';
+import type { ChildMeasurements, RawFrame, RequestRecord, SlowCall } from './protocol.js';
+import type { BlockedStats, ReportFinding, RuntimeSection, StaticReport } from './report.js';
+import { LineCoverage } from './coverage.js';
+import { isAppUrl, ProfileIndex, type Run } from './cpu-profile.js';
+import { SourceMaps, toPath, type Position } from './source-map.js';
+import type { RouteMatcher } from './routes.js';
+import { percentile, round1 } from './stats.js';
+
+export interface JudgeInput {
+  report: StaticReport;
+  measurements: ChildMeasurements;
+  /** Directory the report's relative paths are relative to. */
+  cwd: string;
+  thresholdMs: number;
+  catalog: readonly CatalogEntry[];
+  matcher: RouteMatcher;
+  /** Our own runtime's directory, whose frames are never the app's. */
+  ownDir: string;
+}
+
+/** Findings whose time is CPU work in the app's own code, measured by the profiler rather than a wrapper. */
+const PROFILED_CATEGORIES = new Set(['cpu-loop', 'regex', 'json']);
+
+interface Block {
+  ms: number;
+  cpuMs: number | null;
+  requestId: number | null;
+}
+
+/** The call site of a slow call: the first frame in the app's own code, else the first file frame (a dependency). */
+function siteOf(stack: RawFrame[], ownDir: string, sourceMaps: SourceMaps): Position | null {
+  const frame = stack.find((candidate) => isAppUrl(candidate.url, ownDir)) ?? stack.find((candidate) => toPath(candidate.url) && !candidate.url.includes(ownDir));
+  return frame ? sourceMaps.toOriginal(frame.url, frame.line, frame.column) : null;
+}
+
+function blockedStats(blocks: Block[]): { perRequest: BlockedStats | null; requestsAffected: number; totalMs: number; cpuWallRatio: number | null } {
+  // A request's blocking is the sum of its blocks; blocks outside any request count one by one.
+  const perRequest = new Map<string, number>();
+  blocks.forEach((block, index) => {
+    const key = block.requestId === null ? `block-${index}` : `request-${block.requestId}`;
+    perRequest.set(key, (perRequest.get(key) ?? 0) + block.ms);
+  });
+  const values = [...perRequest.values()];
+  const totalMs = blocks.reduce((sum, block) => sum + block.ms, 0);
+  const measuredCpu = blocks.filter((block) => block.cpuMs !== null);
+  const cpuWallRatio = measuredCpu.length > 0
+    ? measuredCpu.reduce((sum, block) => sum + block.cpuMs!, 0) / Math.max(measuredCpu.reduce((sum, block) => sum + block.ms, 0), 1e-9)
+    : null;
+  return {
+    perRequest: values.length > 0 ? { p50: round1(percentile(values, 50)), p95: round1(percentile(values, 95)), max: round1(Math.max(...values)) } : null,
+    requestsAffected: new Set(blocks.filter((block) => block.requestId !== null).map((block) => block.requestId)).size,
+    totalMs,
+    cpuWallRatio: cpuWallRatio === null ? null : Math.round(Math.min(cpuWallRatio, 1) * 100) / 100,
+  };
+}
+
+function routeCounts(blocks: Block[], requests: Map<number, RequestRecord>, matcher: RouteMatcher): Array<{ route: string; requests: number }> {
+  const counts = new Map<string, Set<number>>();
+  for (const block of blocks) {
+    const request = block.requestId === null ? undefined : requests.get(block.requestId);
+    if (!request) continue;
+    const label = matcher.labelFor(request.method, request.url);
+    counts.set(label, (counts.get(label) ?? new Set()).add(request.id));
+  }
+  return [...counts].map(([route, ids]) => ({ route, requests: ids.size })).sort((a, b) => b.requests - a.requests);
+}
+
+/** The request whose synchronous segment contains `timeMs`, if any (requests are in start order and never overlap on one thread). */
+function requestAt(requests: RequestRecord[], timeMs: number): number | null {
+  let low = 0;
+  let high = requests.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (requests[middle]!.startMs <= timeMs) low = middle + 1;
+    else high = middle - 1;
+  }
+  const candidate = requests[high];
+  return candidate && timeMs <= candidate.startMs + candidate.syncMs ? candidate.id : null;
+}
+
+function unreachedHint(finding: ReportFinding, loadedRoutes: Set<string>): string {
+  const routed = finding.handlers.find((handler) => loadedRoutes.has(handler.label));
+  if (routed) {
+    return `${routed.label} was requested but never ran this line: send the input that takes this branch (a --requests-file entry for ${routed.label})`;
+  }
+  const first = finding.handlers[0];
+  if (first) return `reached from ${first.label} (${first.kind}, ${first.file}:${first.line}), which the probe's HTTP load does not exercise: add a --requests-file entry or drive it from a test`;
+  return 'no handler of the report reaches this line: it runs only if some code path the static pass did not see calls it';
+}
+
+function findingId(parts: string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
+}
+
+const RULE_OF_CATEGORY: Record<string, string> = {
+  fs: 'blockcheck/no-sync-io',
+  'child-process': 'blockcheck/no-sync-io',
+  zlib: 'blockcheck/no-sync-io',
+  crypto: 'blockcheck/no-sync-io',
+  sqlite: 'blockcheck/no-sync-io',
+  'blocking-client': 'blockcheck/no-blocking-client',
+  wait: 'blockcheck/no-blocking-client',
+};
+
+export function judge(input: JudgeInput): ReportFinding[] {
+  const { report, measurements, thresholdMs, matcher, ownDir } = input;
+  const sourceMaps = new SourceMaps();
+  const coverage = new LineCoverage(measurements.coverage, sourceMaps);
+  const requests = new Map(measurements.requests.map((request) => [request.id, request]));
+  const profile = measurements.profile ? new ProfileIndex(measurements.profile, measurements.clockOffsetUs, ownDir, (timeMs) => requestAt(measurements.requests, timeMs)) : null;
+  const loadedRoutes = new Set(measurements.requests.map((request) => matcher.labelFor(request.method, request.url)));
+  const busyMs = Math.max(measurements.loop.activeMs, 1e-9);
+  const entries = new Map(input.catalog.map((entry) => [entry.id, entry]));
+
+  const sites = measurements.slowCalls.map((call) => ({ call, site: siteOf(call.stack, ownDir, sourceMaps) }));
+  const claimed = new Set<SlowCall>();
+  const explainedRuns: Run[] = [];
+
+  const section = (verdict: RuntimeSection['verdict'], executions: number, blocks: Block[], measuredBy: RuntimeSection['measuredBy']): RuntimeSection => {
+    const stats = blockedStats(blocks);
+    return {
+      verdict,
+      thresholdMs,
+      executions,
+      requestsAffected: stats.requestsAffected,
+      blockedMsPerRequest: stats.perRequest,
+      shareOfLoopBusy: Math.round(Math.min(stats.totalMs / busyMs, 1) * 1000) / 1000,
+      cpuWallRatio: stats.cpuWallRatio,
+      routes: routeCounts(blocks, requests, matcher),
+      measuredBy,
+    };
+  };
+
+  const judged = report.findings.map((finding): ReportFinding => {
+    const file = resolve(input.cwd, finding.file);
+    const executions = coverage.executions(file, finding.line);
+    let blocks: Block[];
+    let measuredBy: RuntimeSection['measuredBy'];
+    if (PROFILED_CATEGORIES.has(String(finding.category))) {
+      measuredBy = 'cpu-profile';
+      const runs = profile ? profile.runsForLine(sourceMaps, file, finding.line) : [];
+      explainedRuns.push(...runs);
+      // Profiled time is all CPU by construction.
+      blocks = runs.filter((run) => run.ms >= thresholdMs).map((run) => ({ ms: run.ms, cpuMs: run.ms, requestId: run.requestId }));
+    } else {
+      measuredBy = 'timing-wrapper';
+      const matching = sites.filter(({ site }) => site && site.file === file && site.line >= finding.line && site.line <= Math.max(finding.endLine, finding.line));
+      for (const { call } of matching) claimed.add(call);
+      blocks = matching.map(({ call }) => ({ ms: call.ms, cpuMs: call.cpuMs, requestId: call.requestId }));
+    }
+    const ran = (executions ?? 0) > 0 || blocks.length > 0;
+    const verdict = blocks.length > 0 ? 'confirmed' : ran ? 'not-reproduced' : 'unreached';
+    const runtime = section(verdict, Math.max(executions ?? 0, blocks.length), blocks, measuredBy);
+    if (verdict === 'unreached') runtime.hint = unreachedHint(finding, loadedRoutes);
+    return { ...finding, runtime };
+  });
+
+  // Catalog calls the static pass did not report, grouped by call site and API.
+  const runtimeOnly = new Map<string, { site: Position; calls: SlowCall[] }>();
+  for (const { call, site } of sites) {
+    if (claimed.has(call) || !site) continue;
+    const key = `${site.file}:${site.line}:${site.column}:${call.apiId}:${call.name}`;
+    const group = runtimeOnly.get(key) ?? { site, calls: [] };
+    group.calls.push(call);
+    runtimeOnly.set(key, group);
+  }
+  const added: ReportFinding[] = [];
+  for (const { site, calls } of runtimeOnly.values()) {
+    const first = calls[0]!;
+    const entry = entries.get(first.apiId);
+    const moduleName = entry?.declaration.from === 'package' ? entry.declaration.package.replace(/^node:/, '') : '';
+    const call = moduleName ? `${moduleName}.${first.name}` : first.name;
+    const blocks = calls.map((slow) => ({ ms: slow.ms, cpuMs: slow.cpuMs, requestId: slow.requestId }));
+    const runtime = section('confirmed', calls.length, blocks, 'timing-wrapper');
+    added.push(runtimeFinding({
+      cwd: input.cwd, site, call,
+      rule: RULE_OF_CATEGORY[entry?.category ?? ''] ?? 'blockcheck/no-blocking-client',
+      category: entry?.category ?? 'blocking-client', kind: entry?.kind ?? 'wait', severity: entry?.severity ?? 'error',
+      alternative: entry?.alternative.replaceAll('{name}', first.name).replaceAll('{base}', first.name.replace(/Sync$/, '')) ?? '',
+      message: `${call} blocked the event loop for up to ${runtime.blockedMsPerRequest?.max ?? 0} ms per request at runtime; the static pass did not report this call`,
+      runtime,
+    }));
+  }
+
+  // CPU work in the app's own functions that held the loop, not explained by a static CPU finding.
+  for (const hot of profile?.hotFunctions(sourceMaps, thresholdMs) ?? []) {
+    const unexplained = hot.runs.filter((run) => !explainedRuns.some((other) => other.startMs < run.startMs + run.ms && run.startMs < other.startMs + other.ms));
+    if (unexplained.length === 0) continue;
+    const blocks = unexplained.map((run) => ({ ms: run.ms, cpuMs: run.ms, requestId: run.requestId }));
+    const runtime = section('confirmed', Math.max(coverage.executions(hot.file, hot.line) ?? 0, blocks.length), blocks, 'cpu-profile');
+    added.push(runtimeFinding({
+      cwd: input.cwd, site: hot, call: `${hot.functionName}()`,
+      rule: 'blockcheck/no-cpu-loop', category: 'cpu-loop', kind: 'cpu', severity: 'error',
+      alternative: 'move the computation to a worker pool (piscina), or split it into chunks that yield (await setImmediate)',
+      message: `${hot.functionName}() ran on the event loop for up to ${runtime.blockedMsPerRequest?.max ?? 0} ms at a time (CPU profile, hottest line); the static pass did not report it`,
+      runtime,
+    }));
+  }
+  return [...judged, ...added];
+}
+
+function runtimeFinding(parts: {
+  cwd: string;
+  site: Position;
+  call: string;
+  rule: string;
+  category: string;
+  kind: string;
+  severity: 'error' | 'warning';
+  alternative: string;
+  message: string;
+  runtime: RuntimeSection;
+}): ReportFinding {
+  const file = relative(parts.cwd, parts.site.file);
+  return {
+    id: findingId(['runtime', file, String(parts.site.line), parts.call]),
+    rule: parts.rule,
+    category: parts.category,
+    kind: parts.kind,
+    severity: parts.severity,
+    file,
+    line: parts.site.line,
+    column: parts.site.column,
+    endLine: parts.site.line,
+    endColumn: parts.site.column,
+    call: parts.call,
+    message: parts.message,
+    alternative: parts.alternative,
+    handlers: [],
+    runtime: parts.runtime,
+    source: 'runtime',
+  };
+}

@@ -1,0 +1,239 @@
+/** `blockcheck audit` as a process: what it finds on zero-config and TypeScript projects, and its exit codes. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { auditJson, lineOf, makeProject, removeProject, runCli, type JsonReport } from './helpers.js';
+import { CLEAN_SERVER, ESM_SERVER, PLAIN_SERVER, plainProject, projectInRepo, STORE_APP, STORE_PACKAGE } from './projects.js';
+
+/** The text at a finding's column on its line: the finding must point at the callee. */
+function textAt(source: string, finding: { line: number; column: number }): string {
+  return source.split('\n')[finding.line - 1]!.slice(finding.column - 1);
+}
+
+describe('audit of a plain CommonJS project with no configuration', () => {
+  let root: string;
+  let result: ReturnType<typeof auditJson>;
+  before(() => {
+    root = plainProject();
+    result = auditJson([], root);
+  });
+  after(() => removeProject(root));
+
+  it('reports the blocking call reached from the http handler, with its chain, and exits 1', () => {
+    assert.equal(result.code, 1, result.stderr);
+    const reported = result.report.findings.map((finding) => [finding.rule, finding.file, finding.line, finding.call]);
+    assert.deepEqual(reported, [['blockcheck/no-sync-io', 'server.js', lineOf(PLAIN_SERVER, "'./reports/'"), 'fs.readFileSync']]);
+    const [finding] = result.report.findings;
+    assert.match(textAt(PLAIN_SERVER, finding!), /^(fs\.)?readFileSync\(/);
+    assert.equal(finding!.severity, 'error');
+    assert.equal(finding!.category, 'fs');
+    assert.equal(finding!.kind, 'io');
+    const [handler] = finding!.handlers;
+    assert.equal(handler!.kind, 'http-server');
+    assert.equal(handler!.line, lineOf(PLAIN_SERVER, 'http.createServer'));
+    assert.deepEqual(
+      handler!.chain.map((step) => step.name).slice(-2),
+      ['render', 'fs.readFileSync'],
+      'the chain goes through render() to the blocking call',
+    );
+  });
+
+  it('leaves out the call disabled with eslint-disable-next-line', () => {
+    assert.ok(!result.report.findings.some((finding) => finding.line === lineOf(PLAIN_SERVER, './config.json')));
+  });
+
+  it('lists the http handler and recommends fixing the I/O first', () => {
+    assert.deepEqual(
+      result.report.handlers.map((handler) => [handler.kind, handler.file, handler.line]),
+      [['http-server', 'server.js', lineOf(PLAIN_SERVER, 'http.createServer')]],
+    );
+    assert.equal(result.report.recommendation.workerClass, 'fix-first');
+    assert.equal(result.report.recommendation.processes, null);
+    assert.deepEqual(result.report.errors, []);
+    assert.equal(result.report.stats.files, 1);
+    assert.equal(result.report.root, root);
+  });
+
+  it('gives the same ids on a second run, and keeps them when the call moves down a line', () => {
+    const again = auditJson([], root);
+    assert.deepEqual(again.report.findings.map((finding) => finding.id), result.report.findings.map((finding) => finding.id));
+    const moved = makeProject({ 'server.js': `// a new first line\n${PLAIN_SERVER}` });
+    try {
+      const shifted = auditJson([], moved).report.findings;
+      assert.equal(shifted[0]!.line, result.report.findings[0]!.line + 1);
+      assert.equal(shifted[0]!.id, result.report.findings[0]!.id);
+    } finally {
+      removeProject(moved);
+    }
+  });
+});
+
+describe('audit of other project shapes', () => {
+  const roots: string[] = [];
+  after(() => roots.forEach(removeProject));
+  const project = (files: Record<string, string>, inRepo = false) => {
+    const root = inRepo ? projectInRepo(files) : makeProject(files);
+    roots.push(root);
+    return root;
+  };
+
+  it('audits plain ESM JavaScript', () => {
+    const root = project({ 'package.json': '{ "type": "module" }', 'server.js': ESM_SERVER });
+    const { code, report } = auditJson([], root);
+    assert.equal(code, 1);
+    assert.deepEqual(
+      report.findings.map((finding) => [finding.rule, finding.file, finding.line, finding.category]),
+      [['blockcheck/no-sync-io', 'server.js', lineOf(ESM_SERVER, 'execSync('), 'child-process']],
+    );
+  });
+
+  it('follows a call into a dependency and reports it at the first line in the audited code', () => {
+    const root = project({ 'app.js': STORE_APP, ...STORE_PACKAGE });
+    const { code, report } = auditJson([], root);
+    assert.equal(code, 1);
+    assert.equal(report.findings.length, 1, JSON.stringify(report.findings));
+    const [finding] = report.findings;
+    assert.equal(finding!.file, 'app.js');
+    assert.equal(finding!.line, lineOf(STORE_APP, 'store.write('));
+    const chain = finding!.handlers[0]!.chain;
+    assert.deepEqual(chain.at(-1), {
+      file: 'node_modules/kv-file-store/index.js',
+      line: lineOf(STORE_PACKAGE['node_modules/kv-file-store/index.js'], 'writeFileSync'),
+      name: 'fs.writeFileSync',
+    });
+    assert.equal(report.stats.files, 1, 'node_modules is not audited itself');
+  });
+
+  it('reports a clean project with no findings, the event-loop class and exit 0', () => {
+    const root = project({ 'server.js': CLEAN_SERVER });
+    const { code, report } = auditJson([], root);
+    assert.equal(code, 0);
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.handlers.length, 1);
+    assert.equal(report.recommendation.workerClass, 'event-loop');
+  });
+
+  it('lists an unparsable file under errors, still reports the others, and exits 1', () => {
+    const root = project({ 'server.js': CLEAN_SERVER, 'lib/broken.js': 'function broken( {\n  return 1;\n' , 'lib/report.js': PLAIN_SERVER });
+    const { code, report } = auditJson([], root);
+    assert.equal(code, 1);
+    assert.equal(report.errors.length, 1);
+    assert.equal(report.errors[0]!.file, 'lib/broken.js');
+    assert.match(report.errors[0]!.message, /^Parsing error: /);
+    assert.deepEqual(report.findings.map((finding) => finding.file), ['lib/report.js']);
+    assert.equal(report.stats.files, 3);
+  });
+
+  it('audits only the given paths, with paths relative to the current directory', () => {
+    const root = project({ 'src/server.js': PLAIN_SERVER, 'scripts/build.js': PLAIN_SERVER });
+    const { report } = auditJson(['src'], root);
+    assert.deepEqual([...new Set(report.findings.map((finding) => finding.file))], ['src/server.js']);
+    assert.equal(report.root, path.join(root, 'src'));
+    const fromInside = auditJson(['.'], path.join(root, 'scripts'));
+    assert.deepEqual([...new Set(fromInside.report.findings.map((finding) => finding.file))], ['build.js']);
+  });
+
+  it('audits a TypeScript solution through its project references', () => {
+    const server = `import http from 'node:http';
+import { readFileSync } from 'node:fs';
+
+export const server = http.createServer((req, res) => {
+  res.end(readFileSync('./page.html'));
+});
+`;
+    const root = project(
+      {
+        'tsconfig.json': JSON.stringify({ files: [], references: [{ path: './packages/api' }] }),
+        'packages/api/tsconfig.json': JSON.stringify({
+          compilerOptions: { composite: true, module: 'NodeNext', target: 'ES2022', strict: true, types: ['node'], outDir: 'dist' },
+          include: ['src'],
+        }),
+        'packages/api/src/server.ts': server,
+      },
+      true,
+    );
+    const { code, report, stderr } = auditJson([], root);
+    assert.equal(code, 1, stderr);
+    assert.deepEqual(
+      report.findings.map((finding) => [finding.file, finding.line, finding.call]),
+      [['packages/api/src/server.ts', lineOf(server, 'readFileSync('), 'readFileSync']],
+    );
+  });
+});
+
+describe('exit codes and warnings', () => {
+  let root: string;
+  before(() => {
+    root = plainProject();
+  });
+  after(() => removeProject(root));
+
+  it('exits 0 under --quiet when nothing is at error level, and 1 with --max-warnings 0 over a warning', () => {
+    // An ESLint config that sets the rule to "warn" makes every finding a warning.
+    const warnRoot = projectInRepo({
+      'server.js': PLAIN_SERVER,
+      'eslint.config.mjs': eslintConfig(`'blockcheck/no-sync-io': 'warn'`),
+    });
+    try {
+      const plain = auditJson([], warnRoot);
+      assert.equal(plain.code, 0, plain.stderr);
+      assert.deepEqual(plain.report.findings.map((finding) => finding.severity), ['warning']);
+      assert.equal(runCli(['audit', '--max-warnings', '0'], warnRoot).code, 1);
+      assert.equal(runCli(['audit', '--max-warnings', '1'], warnRoot).code, 0);
+      const quiet = auditJson(['--quiet'], warnRoot);
+      assert.equal(quiet.code, 0);
+      assert.deepEqual(quiet.report.findings, []);
+      const ignoringConfig = auditJson(['--no-eslint-config'], warnRoot);
+      assert.equal(ignoringConfig.code, 1);
+      assert.deepEqual(ignoringConfig.report.findings.map((finding) => finding.severity), ['error']);
+    } finally {
+      removeProject(warnRoot);
+    }
+  });
+
+  it('drops a rule the ESLint config turns off and passes the rule options to the analysis', () => {
+    const offRoot = projectInRepo({ 'server.js': PLAIN_SERVER, 'eslint.config.mjs': eslintConfig(`'blockcheck/no-sync-io': 'off'`) });
+    const ignoredRoot = projectInRepo({
+      'server.js': PLAIN_SERVER,
+      'eslint.config.mjs': eslintConfig(`'blockcheck/no-sync-io': ['error', { ignoredApis: ['node:fs.readFileSync'] }]`),
+    });
+    try {
+      const off = auditJson([], offRoot);
+      assert.equal(off.code, 0, off.stderr);
+      assert.deepEqual(off.report.findings, []);
+      assert.equal(off.report.handlers.length, 1, 'handlers are listed even with the rules off');
+      const ignored = auditJson([], ignoredRoot);
+      assert.deepEqual(ignored.report.findings, []);
+    } finally {
+      removeProject(offRoot);
+      removeProject(ignoredRoot);
+    }
+  });
+
+  it('falls back to the recommended settings with a one-line warning when the ESLint config is broken', () => {
+    const brokenRoot = projectInRepo({ 'server.js': PLAIN_SERVER, 'eslint.config.mjs': "throw new Error('boom');\n" });
+    try {
+      const { code, report, stderr } = auditJson([], brokenRoot);
+      assert.equal(code, 1);
+      assert.equal(report.findings.length, 1);
+      assert.match(stderr, /^blockcheck: warning: ignoring the ESLint config \(.*boom.*\); using the recommended rule settings$/m);
+    } finally {
+      removeProject(brokenRoot);
+    }
+  });
+
+  it('writes the report to --output-file and nothing to stdout', () => {
+    const result = runCli(['audit', '--format', 'json', '--output-file', 'out/report.json'], root);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    const report = JSON.parse(readFileSync(path.join(root, 'out/report.json'), 'utf8')) as JsonReport;
+    assert.equal(report.findings.length, 1);
+  });
+});
+
+function eslintConfig(rules: string): string {
+  return `import blockcheck from ${JSON.stringify(new URL('../../rules/index.js', import.meta.url).href)};
+export default [{ plugins: { blockcheck }, rules: { ${rules} } }];
+`;
+}

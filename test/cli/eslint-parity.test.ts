@@ -1,0 +1,49 @@
+/**
+ * The audit and the ESLint rules share one analysis, so on every fixture app they must report the same
+ * calls at the same places with the same messages.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ESLint, type Linter } from 'eslint';
+import blockcheck from '../../rules/index.js';
+import { auditJson, REPO_ROOT } from './helpers.js';
+
+const FIXTURES = path.join(REPO_ROOT, 'fixtures');
+const fixtureDirs = existsSync(FIXTURES)
+  ? readdirSync(FIXTURES, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => path.join(FIXTURES, entry.name))
+  : [];
+
+describe('audit findings equal the ESLint rules’ findings', () => {
+  it('has fixtures to compare', () => {
+    assert.ok(fixtureDirs.length > 0, `no fixture apps under ${FIXTURES}`);
+  });
+
+  for (const dir of fixtureDirs) {
+    it(`on fixtures/${path.basename(dir)}`, async () => {
+      const eslint = new ESLint({
+        cwd: dir,
+        overrideConfigFile: true,
+        overrideConfig: [blockcheck.configs.recommended as Linter.Config],
+      });
+      const results = await eslint.lintFiles(['.']);
+      const fromEslint = results.flatMap((result) =>
+        result.messages
+          .filter((message) => message.ruleId?.startsWith('blockcheck/'))
+          .map((message) => key(path.relative(dir, result.filePath), message.line, message.column, message.ruleId!, message.message)),
+      );
+      const { report, stderr } = auditJson(['--no-eslint-config'], dir);
+      const fromAudit = report.findings.map((finding) => key(finding.file, finding.line, finding.column, finding.rule, finding.message));
+      assert.deepEqual(fromAudit.sort(), fromEslint.sort(), stderr);
+      const unparsable = results.filter((result) => result.messages.some((message) => message.fatal)).map((result) => path.relative(dir, result.filePath));
+      assert.deepEqual(report.errors.map((error) => error.file).sort(), unparsable.sort());
+    });
+  }
+});
+
+function key(file: string, line: number, column: number, rule: string, message: string): string {
+  return `${file.split(path.sep).join('/')}:${line}:${column} ${rule} ${message}`;
+}

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { makeProject, removeProject, runCli } from './helpers.js';
+
+describe('blockcheck init', () => {
+  const roots: string[] = [];
+  after(() => roots.forEach(removeProject));
+  const project = (files: Record<string, string>) => {
+    const root = makeProject(files);
+    roots.push(root);
+    return root;
+  };
+
+  it('prints a config block that enables the recommended rules', () => {
+    const root = project({});
+    const result = runCli(['init'], root);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^import blockcheck from 'blockcheck';$/m);
+    assert.match(result.stdout, /blockcheck\.configs\.recommended,/);
+    assert.ok(!existsSync(path.join(root, 'eslint.config.mjs')));
+  });
+
+  it('writes eslint.config.js in an ESM package and .mjs otherwise', () => {
+    const esm = project({ 'package.json': '{ "type": "module" }' });
+    assert.equal(runCli(['init', '--write'], esm).code, 0);
+    assert.match(readFileSync(path.join(esm, 'eslint.config.js'), 'utf8'), /blockcheck\.configs\.recommended/);
+    const cjs = project({ 'package.json': '{}' });
+    assert.equal(runCli(['init', '--write'], cjs).code, 0);
+    assert.ok(existsSync(path.join(cjs, 'eslint.config.mjs')));
+  });
+
+  it('never overwrites an existing config and prints the block to add instead', () => {
+    const root = project({ 'eslint.config.js': 'export default [];\n' });
+    const result = runCli(['init', '--write'], root);
+    assert.equal(result.code, 0);
+    assert.equal(readFileSync(path.join(root, 'eslint.config.js'), 'utf8'), 'export default [];\n');
+    assert.match(result.stdout, /blockcheck\.configs\.recommended/);
+    assert.match(result.stderr, /eslint\.config\.js already exists/);
+  });
+});

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DocumentDiagnosticReportKind, FileChangeType, type DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
+import { LspClient } from './lsp-client.js';
+import { APP_TS, HELPER_TS, expressProject } from './projects.js';
+import { TempProject } from './temp-project.js';
+
+function codes(report: DocumentDiagnosticReport): string[] {
+  assert.equal(report.kind, DocumentDiagnosticReportKind.Full);
+  return report.kind === DocumentDiagnosticReportKind.Full ? report.items.map((item) => `${item.code}@${item.range.start.line}`) : [];
+}
+
+/** A second route file that does not call the helper yet. */
+const ROUTES_TS = `import express from 'express';
+import { loadTemplate } from './helper.js';
+
+export const router = express.Router();
+
+router.get('/page/:name', (req, res) => {
+  res.send(req.params.name);
+});
+
+export { loadTemplate };
+`;
+
+describe('cross-file freshness', () => {
+  let project: TempProject;
+  let client: LspClient;
+
+  before(async () => {
+    project = new TempProject({ ...expressProject(), 'src/routes.ts': ROUTES_TS });
+    ({ client } = await LspClient.start({ rootUri: project.rootUri }));
+    await client.open(project.uri('src/app.ts'), APP_TS);
+    await client.open(project.uri('src/helper.ts'), HELPER_TS);
+  });
+  after(() => {
+    client.kill();
+    project.remove();
+  });
+
+  it('refreshes the helper when an edit in another buffer removes the only chain to its sync call', async () => {
+    const helper = project.uri('src/helper.ts');
+    assert.deepEqual(codes(await client.pull(helper)), ['blockcheck/no-sync-io@3']);
+    await client.pull(project.uri('src/app.ts'));
+    const refreshes = client.refreshes;
+
+    await client.replace(project.uri('src/app.ts'), 'res.send(loadTemplate(req.params.name));', 'res.send(req.params.name);');
+    await client.waitFor('workspace/diagnostic/refresh', () => client.refreshes > refreshes);
+    assert.deepEqual(codes(await client.pull(helper)), []);
+  });
+
+  it('refreshes the helper when a file changed on disk starts calling it from a route', async () => {
+    const helper = project.uri('src/helper.ts');
+    const refreshes = client.refreshes;
+    project.write('src/routes.ts', ROUTES_TS.replace('res.send(req.params.name);', 'res.send(loadTemplate(req.params.name));'));
+    await client.fileChanged(project.uri('src/routes.ts'), FileChangeType.Changed);
+    await client.waitFor('workspace/diagnostic/refresh', () => client.refreshes > refreshes);
+    const report = await client.pull(helper);
+    assert.deepEqual(codes(report), ['blockcheck/no-sync-io@3']);
+    const related = report.kind === DocumentDiagnosticReportKind.Full ? report.items[0]!.relatedInformation ?? [] : [];
+    assert.equal(related[0]?.location.uri, project.uri('src/routes.ts'));
+    assert.match(related[0]?.message ?? '', /GET \/page\/:name/);
+  });
+
+  it('picks up a new file created on disk', async () => {
+    const helper = project.uri('src/helper.ts');
+    let refreshes = client.refreshes;
+    project.write('src/routes.ts', ROUTES_TS);
+    await client.fileChanged(project.uri('src/routes.ts'), FileChangeType.Changed);
+    await client.waitFor('workspace/diagnostic/refresh', () => client.refreshes > refreshes);
+    assert.deepEqual(codes(await client.pull(helper)), []);
+
+    refreshes = client.refreshes;
+    project.write('src/jobs.ts', `import { loadTemplate } from './helper.js';\nsetInterval(() => loadTemplate('digest'), 60_000);\n`);
+    await client.fileChanged(project.uri('src/jobs.ts'), FileChangeType.Created);
+    await client.waitFor('workspace/diagnostic/refresh', () => client.refreshes > refreshes);
+    const report = await client.pull(helper);
+    assert.deepEqual(codes(report), ['blockcheck/no-sync-io@3']);
+    const related = report.kind === DocumentDiagnosticReportKind.Full ? report.items[0]!.relatedInformation ?? [] : [];
+    assert.equal(related[0]?.location.uri, project.uri('src/jobs.ts'));
+  });
+});

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { after, afterEach, describe, it } from 'node:test';
+import {
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  DocumentDiagnosticReportKind,
+  type Diagnostic,
+  type DocumentDiagnosticReport,
+} from 'vscode-languageserver-protocol';
+import { LspClient } from './lsp-client.js';
+import { APP_TS, expressProject } from './projects.js';
+import { TempProject } from './temp-project.js';
+
+const PLUGIN = pathToFileURL(fileURLToPath(new URL('../../rules/index.js', import.meta.url))).href;
+
+function items(report: DocumentDiagnosticReport): Diagnostic[] {
+  assert.equal(report.kind, DocumentDiagnosticReportKind.Full);
+  return report.kind === DocumentDiagnosticReportKind.Full ? report.items : [];
+}
+
+describe('settings', () => {
+  const cleanups: Array<() => void> = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+  after(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+
+  async function start(files: Record<string, string>, settings: unknown): Promise<{ project: TempProject; client: LspClient; uri: string }> {
+    const project = new TempProject(files);
+    const { client } = await LspClient.start({ rootUri: project.rootUri, settings });
+    cleanups.push(() => {
+      client.kill();
+      project.remove();
+    });
+    const uri = project.uri('src/app.ts');
+    await client.open(uri, APP_TS);
+    return { project, client, uri };
+  }
+
+  it('takes rule severities from the project ESLint config, and the folder settings over it', async () => {
+    const config = `import blockcheck from '${PLUGIN}';\nexport default [{ plugins: { blockcheck }, rules: { 'blockcheck/no-sync-io': 'warn' } }];\n`;
+    const { client, uri } = await start({ ...expressProject(), 'eslint.config.js': config }, {});
+    assert.deepEqual(items(await client.pull(uri)).map((diagnostic) => diagnostic.severity), [DiagnosticSeverity.Warning]);
+
+    client.settings = { rules: { 'blockcheck/no-sync-io': 'error' } };
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    assert.deepEqual(items(await client.pull(uri)).map((diagnostic) => diagnostic.severity), [DiagnosticSeverity.Error]);
+
+    client.settings = { rules: { 'no-sync-io': 'off' } };
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    assert.deepEqual(items(await client.pull(uri)), []);
+  });
+
+  it('turns off entirely with enable: false', async () => {
+    const { client, uri } = await start(expressProject(), { enable: false });
+    assert.deepEqual(items(await client.pull(uri)), []);
+  });
+
+  it('in on-save mode reports the saved text until the next save', async () => {
+    const { client, uri } = await start(expressProject(), { run: 'onSave' });
+    assert.equal(items(await client.pull(uri)).length, 1);
+    await client.replace(uri, 'res.send(report);', 'res.send(report);\n  fs.writeFileSync("b", "c");');
+    assert.equal(items(await client.pull(uri)).length, 1, 'unsaved edits are not analysed');
+    await client.save(uri);
+    assert.equal(items(await client.pull(uri)).length, 2);
+  });
+
+  it('applies extra catalog entries from the settings', async () => {
+    const files = { ...expressProject(), 'src/legacy.ts': 'export function slowLookup(key: string): string {\n  return key;\n}\n' };
+    files['src/app.ts'] = APP_TS.replace("import { loadTemplate } from './helper.js';", "import { loadTemplate } from './helper.js';\nimport { slowLookup } from './legacy.js';").replace(
+      'res.send(report);',
+      'res.send(slowLookup(report));',
+    );
+    const settings = {
+      additionalApis: [{ declaration: { from: 'file', name: 'slowLookup', path: 'src/legacy.ts' }, alternative: 'await lookupAsync(...)' }],
+    };
+    const project = new TempProject(files);
+    const { client } = await LspClient.start({ rootUri: project.rootUri, settings });
+    cleanups.push(() => {
+      client.kill();
+      project.remove();
+    });
+    const uri = project.uri('src/app.ts');
+    await client.open(uri, files['src/app.ts']);
+    const messages = items(await client.pull(uri)).map((diagnostic) => String(diagnostic.message));
+    assert.ok(messages.some((message) => /^slowLookup blocks the event loop .*Use await lookupAsync/.test(message)), messages.join('\n'));
+  });
+
+  it('reports a bad setting in one line and keeps the rest', async () => {
+    const { client, uri } = await start(expressProject(), { run: 'sometimes', rules: { 'no-sync-io': 'warn' } });
+    assert.deepEqual(items(await client.pull(uri)).map((diagnostic) => diagnostic.severity), [DiagnosticSeverity.Warning]);
+    assert.ok(client.logs.some((line) => /^blockcheck\.run must be "onType" or "onSave" \(got "sometimes"\); using the default/.test(line)), client.logs.join('\n'));
+  });
+});
