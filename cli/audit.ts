@@ -27,10 +27,17 @@ export interface AuditOptions {
   progress: Progress;
 }
 
-export async function runAudit(options: AuditOptions): Promise<Report> {
+export interface AuditResult {
+  report: Report;
+  /** tsconfig files that could not be read (also in report.errors): a configuration error, exit 2. */
+  configProblems: ReportError[];
+}
+
+export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const startedAt = performance.now();
   const discovery = discoverProjects(options.paths, options.projects.map((project) => path.resolve(options.cwd, project)));
-  const errors: ReportError[] = discovery.problems.map((problem) => ({ file: problem.file, message: problem.message }));
+  const configProblems: ReportError[] = discovery.problems.map((problem) => ({ file: problem.file, message: problem.message }));
+  const errors: ReportError[] = [...configProblems];
   const findings = new Map<string, AuditedFinding>();
   const handlers = new Map<string, Handler>();
   const hostFor = createSharedHostFactory();
@@ -109,7 +116,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
   options.progress.done();
 
   const all = [...findings.values()];
-  return buildReport({
+  const report = buildReport({
     cwd: options.cwd,
     root: auditRoot(options.paths),
     // --quiet hides warnings from the report but not from the recommendation, which needs the whole picture.
@@ -124,6 +131,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
     files: discovery.auditedFiles.size,
     durationMs: performance.now() - startedAt,
   });
+  return { report, configProblems };
 }
 
 function parsingError(sourceFile: ts.SourceFile, diagnostic: ts.Diagnostic): ReportError {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `blockcheck` command. Exit codes follow ESLint: 0 clean, 1 error-level findings (or parse errors, or
- * more warnings than --max-warnings), 2 usage, configuration or internal error.
+ * more warnings than --max-warnings), 2 usage, configuration or internal error. A tsconfig that cannot be
+ * read exits 2 too, after the report: its files are still audited, with the zero-config program.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -49,7 +50,7 @@ async function audit(args: AuditArgs): Promise<number> {
     if (!existsSync(path.resolve(cwd, project))) throw new UsageError(`no such tsconfig: ${project}`, 'audit');
   }
   const settings = args.useEslintConfig ? await loadRuleSettings(cwd) : RECOMMENDED_SOURCE;
-  const report = await runAudit({
+  const { report, configProblems } = await runAudit({
     cwd,
     paths,
     projects: args.projects,
@@ -70,6 +71,10 @@ async function audit(args: AuditArgs): Promise<number> {
     process.stdout.write(output);
   }
 
+  for (const problem of configProblems) {
+    process.stderr.write(`blockcheck: cannot use ${path.relative(cwd, problem.file) || problem.file}: ${problem.message} (its files were audited without it)\n`);
+  }
+  if (configProblems.length > 0) return 2;
   const { errors, warnings } = countBySeverity(report);
   if (errors > 0 || report.errors.length > 0) return 1;
   if (args.maxWarnings >= 0 && warnings > args.maxWarnings) {

@@ -17,12 +17,18 @@ export interface Run {
 }
 
 export interface HotFunction {
+  /** Identity of the function in the profile (script, line, column of its start). */
+  key: string;
   /** Source position of the hottest line of the function, mapped through source maps. */
   file: string;
   line: number;
   column: number;
   functionName: string;
   runs: Run[];
+}
+
+function functionKey(node: ProfileNode): string {
+  return `${node.callFrame.url}:${node.callFrame.lineNumber}:${node.callFrame.columnNumber}`;
 }
 
 export function isAppUrl(url: string, ownDir: string): boolean {
@@ -122,8 +128,11 @@ export class ProfileIndex {
     return runs;
   }
 
-  /** Runs in the functions whose ticks land on `file:line` (the function enclosing a CPU finding). */
-  runsForLine(sourceMaps: SourceMaps, file: string, line: number): Run[] {
+  /**
+   * Runs in the functions whose ticks land on `file:line` (the function enclosing a CPU finding), and the
+   * app functions on the way to it (its callers, which the JIT may inline it into).
+   */
+  runsForLine(sourceMaps: SourceMaps, file: string, line: number): { runs: Run[]; callers: Set<string> } {
     const lineNodes = new Set<number>();
     for (const node of this.nodes.values()) {
       if (!isAppUrl(node.callFrame.url, this.ownDir)) continue;
@@ -133,14 +142,16 @@ export class ProfileIndex {
       });
       if (onLine) lineNodes.add(node.id);
     }
-    if (lineNodes.size === 0) return [];
-    return this.runs((stack) => stack.some((node) => lineNodes.has(node.id)));
+    const callers = new Set<string>();
+    for (const id of lineNodes) for (const node of this.stackOf(id)) if (isAppUrl(node.callFrame.url, this.ownDir)) callers.add(functionKey(node));
+    if (lineNodes.size === 0) return { runs: [], callers };
+    return { runs: this.runs((stack) => stack.some((node) => lineNodes.has(node.id))), callers };
   }
 
   /** App functions that held the loop for `thresholdMs` or more in one run, keyed by their hottest line. */
   hotFunctions(sourceMaps: SourceMaps, thresholdMs: number): HotFunction[] {
     const deepestApp = (stack: ProfileNode[]): ProfileNode | undefined => stack.find((node) => isAppUrl(node.callFrame.url, this.ownDir));
-    const keyOf = (node: ProfileNode): string => `${node.callFrame.url}:${node.callFrame.lineNumber}:${node.callFrame.columnNumber}`;
+    const keyOf = functionKey;
     const functions = new Map<string, ProfileNode[]>();
     for (const node of this.nodes.values()) {
       if (!isAppUrl(node.callFrame.url, this.ownDir)) continue;
@@ -167,7 +178,7 @@ export class ProfileIndex {
       const hottestLine = [...ticksByLine].sort((a, b) => b[1] - a[1])[0]?.[0] ?? first.lineNumber + 1;
       const position = sourceMaps.toOriginal(first.url, hottestLine, 1);
       if (!position) continue;
-      hot.push({ ...position, functionName: first.functionName || '(anonymous)', runs });
+      hot.push({ key, ...position, functionName: first.functionName || '(anonymous)', runs });
     }
     return hot;
   }

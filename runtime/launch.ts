@@ -160,15 +160,11 @@ export async function launch(options: LaunchOptions): Promise<LaunchedApp> {
     if (configDir) rmSync(configDir, { recursive: true, force: true });
     configDir = null;
   };
+  let exitDescription = '';
   const exited = new Promise<never>((_resolve, reject) => {
     child.once('exit', (code, signal) => {
-      reject(
-        new ProbeError(
-          'app-exited',
-          `${describe(target)} exited (${signal ? `signal ${signal}` : `code ${code}`}) before the probe finished: fix the error below and rerun`,
-          outputTail(),
-        ),
-      );
+      exitDescription = signal ? `signal ${signal}` : `code ${code}`;
+      reject(new ProbeError('app-exited', `${describe(target)} exited (${exitDescription}) before the probe finished: fix the error below and rerun`, outputTail()));
     });
   });
   exited.catch(() => {});
@@ -203,7 +199,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchedApp> {
       if (/EADDRINUSE/.test(error.details)) {
         throw new ProbeError('port-taken', `${describe(target)} could not listen: its port is already in use on 127.0.0.1; stop what is listening there or change the app's port`, error.details);
       }
-      throw new ProbeError('app-exited', error.message.replace('before the probe finished', 'at start'), error.details);
+      throw new ProbeError('app-exited', `${describe(target)} exited at start (${exitDescription}): fix the error below and rerun`, error.details);
     }
     throw error;
   } finally {

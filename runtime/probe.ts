@@ -11,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { CATALOG } from '../rules/analysis/catalog.js';
 import type { CatalogEntry } from '../rules/analysis/types.js';
 import { ProbeError } from './errors.js';
-import { launch, type LaunchedApp, type LaunchTarget } from './launch.js';
-import { DEFAULT_LOAD, loadRoute, type LoadSettings } from './load.js';
+import { launch } from './launch.js';
+import { DEFAULT_LOAD, type LoadSettings } from './load.js';
+import { loadAll, measureUnder } from './measure.js';
 import type { ChildMeasurements } from './protocol.js';
 import { recommendFromMeasurements, type RouteBlocking } from './recommend.js';
 import type { ProbedReport, RouteLoad, StaticReport, VerifyResult } from './report.js';
@@ -48,7 +49,7 @@ export interface ProbeOptions {
 }
 
 const OWN_DIR = dirname(fileURLToPath(import.meta.url));
-const MAX_VERIFY_PROCESSES = 64;
+const MAX_VERIFY_WORKERS = 64;
 
 function readRequestsFile(path: string, report: StaticReport): Route[] {
   let entries: unknown;
@@ -74,23 +75,6 @@ function readRequestsFile(path: string, report: StaticReport): Route[] {
       ...(headers ? { headers } : {}),
     };
   });
-}
-
-/** Runs the load on each route; the app dying mid-way becomes a clear error instead of a hang. */
-async function loadAll(app: LaunchedApp, routes: Route[], settings: LoadSettings, progress: (line: string) => void): Promise<RouteLoad[]> {
-  const results: RouteLoad[] = [];
-  for (const [index, route] of routes.entries()) {
-    progress(`[${index + 1}/${routes.length}] ${route.method} ${route.path}: ${settings.requests} requests at concurrency ${settings.concurrency}`);
-    try {
-      results.push(await Promise.race([loadRoute(app.port, route, settings), app.exited]));
-    } catch (error) {
-      if (error instanceof ProbeError && error.code === 'app-exited') {
-        throw new ProbeError('crashed-under-load', `the app crashed while the probe loaded ${route.method} ${route.path}: fix the error below and rerun`, error.details);
-      }
-      throw error;
-    }
-  }
-  return results;
 }
 
 /**
@@ -127,18 +111,6 @@ function routeBlocking(measurements: ChildMeasurements, matcher: RouteMatcher, t
       cpuWallRatio: mean >= thresholdMs ? Math.round(Math.min(totals.cpuMs / Math.max(totals.ms, 1e-9), 1) * 100) / 100 : null,
     };
   });
-}
-
-async function measureUnder(target: LaunchTarget, options: ProbeOptions, cwd: string, routes: Route[], settings: LoadSettings, progress: (line: string) => void): Promise<RouteLoad[]> {
-  const app = await launch({
-    target, cwd, instrument: false, thresholdMs: options.thresholdMs ?? 10, catalog: [],
-    startTimeoutMs: options.startTimeoutMs ?? 15_000,
-  });
-  try {
-    return await loadAll(app, routes, settings, progress);
-  } finally {
-    await app.stop();
-  }
 }
 
 export async function probe(report: StaticReport, options: ProbeOptions): Promise<ProbedReport> {
@@ -204,9 +176,11 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
     },
   };
 
-  const processes = measured.recommendation.processes ?? measured.recommendation.threads;
-  if (options.verify && options.target.kind === 'module' && processes) {
-    probed.probe.verify = await verify(options, options.target, cwd, routes, settings, Math.min(processes, MAX_VERIFY_PROCESSES), predictions, progress);
+  const { workerClass, processes, threads } = measured.recommendation;
+  if (options.verify && options.target.kind === 'module' && (processes || threads)) {
+    const underClass = workerClass === 'thread-pool' ? 'thread-pool' : 'cluster';
+    const workers = Math.min((underClass === 'thread-pool' ? threads : processes) ?? 1, MAX_VERIFY_WORKERS);
+    probed.probe.verify = await verify(options, options.target, cwd, routes, settings, underClass, workers, predictions, progress);
   }
   return probed;
 }
@@ -217,18 +191,27 @@ async function verify(
   cwd: string,
   routes: Route[],
   settings: LoadSettings,
-  processes: number,
+  workerClass: VerifyResult['workerClass'],
+  workers: number,
   predictions: ProbedReport['probe']['predictions'],
   progress: (line: string) => void,
 ): Promise<VerifyResult> {
   progress('verify: baseline, one event loop, no instrumentation');
-  const baseline = await measureUnder({ ...target, workerClass: 'event-loop' }, options, cwd, routes, settings, progress);
-  progress(`verify: cluster of ${processes} processes`);
-  const clustered = await measureUnder({ ...target, workerClass: 'cluster', workers: processes }, options, cwd, routes, settings, progress);
+  const baseline = await measureUnder({ target: { ...target, workerClass: 'event-loop' }, cwd, routes, load: settings, startTimeoutMs: options.startTimeoutMs ?? 15_000, progress });
+  progress(`verify: ${workerClass} with ${workers} workers`);
+  const recommended = await measureUnder({
+    target: { ...target, workerClass, workers },
+    cwd,
+    routes,
+    // Every worker pays its own first-request costs (JIT, connections): warm them all, not just one.
+    load: { ...settings, warmupRequests: Math.max(settings.warmupRequests, 2 * workers) },
+    startTimeoutMs: options.startTimeoutMs ?? 15_000,
+    progress,
+  });
   return {
-    workerClass: 'cluster',
-    processes,
-    routes: clustered.map((load, index) => ({
+    workerClass,
+    workers,
+    routes: recommended.map((load, index) => ({
       route: load.route,
       predictedReqPerSec: predictions.find((prediction) => prediction.route === load.route)?.predictedReqPerSec ?? null,
       measuredReqPerSec: load.reqPerSec,

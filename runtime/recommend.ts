@@ -49,7 +49,8 @@ export interface MeasuredRecommendation {
   routes: RoutePrediction[];
 }
 
-const CPU_BOUND_RATIO = 0.5;
+/** Below this CPU/wall the blocking is mostly waiting; a busy machine lowers CPU-bound ratios, hence not 0.5. */
+const CPU_BOUND_RATIO = 0.4;
 const UV_THREADPOOL_DEFAULT = 4;
 
 export function recommendFromMeasurements(input: RecommendationInput): MeasuredRecommendation {
@@ -71,12 +72,17 @@ export function recommendFromMeasurements(input: RecommendationInput): MeasuredR
     };
   }
 
-  // Size for the route that needs the most capacity (λ·S is the mean number of requests blocking at once).
-  const sized = blocking
+  // Waiting routes decide first: more cores do not fix a process blocked on I/O. Among them (or among the
+  // CPU-bound ones), size for the route that needs the most capacity (λ·S requests blocking at once),
+  // then the slowest.
+  const isCpuBound = (route: RouteBlocking): boolean => (route.cpuWallRatio ?? 0) >= CPU_BOUND_RATIO;
+  const waiting = blocking.filter((route) => !isCpuBound(route));
+  const candidates = waiting.length > 0 ? waiting : blocking;
+  const sized = candidates
     .map((route) => ({ route, load: (demand(route) * route.blockedMsPerRequest) / 1000 }))
-    .sort((a, b) => b.load - a.load)[0]!;
-  const needed = Math.max(1, Math.ceil(sized.load / rho));
-  const cpuBound = (sized.route.cpuWallRatio ?? 0) >= CPU_BOUND_RATIO;
+    .sort((a, b) => b.load - a.load || b.route.blockedMsPerRequest - a.route.blockedMsPerRequest)[0]!;
+  const needed = Math.max(1, Math.ceil(sized.load / rho - 1e-9));
+  const cpuBound = waiting.length === 0;
   const ceiling = (route: RouteBlocking): number => 1000 / route.blockedMsPerRequest;
   const describeRoute = `${sized.route.route} blocks ${sized.route.blockedMsPerRequest.toFixed(1)} ms per request (single-loop ceiling ${ceiling(sized.route).toFixed(1)} req/s)`;
 

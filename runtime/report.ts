@@ -136,9 +136,10 @@ export interface ProbeSummary {
 }
 
 export interface VerifyResult {
-  /** The class actually run: the recommended one, or the cluster fallback of `fix-first`/`thread-pool`. */
-  workerClass: 'cluster';
-  processes: number;
+  /** The class actually run: thread-pool when recommended, else the cluster `fix-first` falls back to. */
+  workerClass: 'cluster' | 'thread-pool';
+  /** Processes (cluster) or threads (thread-pool). */
+  workers: number;
   routes: Array<{
     route: string;
     predictedReqPerSec: number | null;

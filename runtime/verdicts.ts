@@ -122,6 +122,8 @@ export function judge(input: JudgeInput): ReportFinding[] {
   const sites = measurements.slowCalls.map((call) => ({ call, site: siteOf(call.stack, ownDir, sourceMaps) }));
   const claimed = new Set<SlowCall>();
   const explainedRuns: Run[] = [];
+  /** `request:function` pairs: a caller of a profiled finding, in a request where the finding blocked. */
+  const explainedCallers = new Set<string>();
 
   const section = (verdict: RuntimeSection['verdict'], executions: number, blocks: Block[], measuredBy: RuntimeSection['measuredBy']): RuntimeSection => {
     const stats = blockedStats(blocks);
@@ -145,8 +147,9 @@ export function judge(input: JudgeInput): ReportFinding[] {
     let measuredBy: RuntimeSection['measuredBy'];
     if (PROFILED_CATEGORIES.has(String(finding.category))) {
       measuredBy = 'cpu-profile';
-      const runs = profile ? profile.runsForLine(sourceMaps, file, finding.line) : [];
+      const { runs, callers } = profile ? profile.runsForLine(sourceMaps, file, finding.line) : { runs: [], callers: new Set<string>() };
       explainedRuns.push(...runs);
+      for (const run of runs) if (run.requestId !== null) for (const caller of callers) explainedCallers.add(`${run.requestId}:${caller}`);
       // Profiled time is all CPU by construction.
       blocks = runs.filter((run) => run.ms >= thresholdMs).map((run) => ({ ms: run.ms, cpuMs: run.ms, requestId: run.requestId }));
     } else {
@@ -191,7 +194,13 @@ export function judge(input: JudgeInput): ReportFinding[] {
 
   // CPU work in the app's own functions that held the loop, not explained by a static CPU finding.
   for (const hot of profile?.hotFunctions(sourceMaps, thresholdMs) ?? []) {
-    const unexplained = hot.runs.filter((run) => !explainedRuns.some((other) => other.startMs < run.startMs + run.ms && run.startMs < other.startMs + other.ms));
+    // Explained: overlapping a static finding's run, or in a caller of it during the same request (the
+    // JIT may inline the finding's function into its caller, whose frame then carries the samples).
+    const unexplained = hot.runs.filter(
+      (run) =>
+        !explainedRuns.some((other) => other.startMs < run.startMs + run.ms && run.startMs < other.startMs + other.ms) &&
+        !explainedCallers.has(`${run.requestId}:${hot.key}`),
+    );
     if (unexplained.length === 0) continue;
     const blocks = unexplained.map((run) => ({ ms: run.ms, cpuMs: run.ms, requestId: run.requestId }));
     const runtime = section('confirmed', Math.max(coverage.executions(hot.file, hot.line) ?? 0, blocks.length), blocks, 'cpu-profile');

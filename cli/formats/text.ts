@@ -54,7 +54,7 @@ export function formatText(report: Report, { color }: { color: boolean }): strin
   const fileCount = new Set(report.findings.map((finding) => finding.file)).size;
   const seconds = (report.stats.durationMs / 1000).toFixed(1);
   const summary = `${plural(report.findings.length, 'finding')} in ${plural(handlerCount, 'handler')}, ${plural(fileCount, 'file')}, ${seconds} s`;
-  const detail = `(${plural(errors, 'error')}, ${plural(warnings, 'warning')}; ${plural(report.stats.files, 'file')} audited)`;
+  const detail = `(${plural(errors, 'error')}, ${plural(warnings, 'warning')}; ${plural(report.stats.files, 'file')} audited, ${plural(report.handlers.length, 'handler')} detected)`;
   out.push(`${paint(errors > 0 ? 'red' : report.findings.length > 0 ? 'yellow' : 'green', summary)} ${paint('dim', detail)}`);
 
   const { recommendation } = report;

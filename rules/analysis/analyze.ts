@@ -101,7 +101,7 @@ class Analysis implements ProgramAnalysis {
     const roots = this.handlerRoots();
     const rootNodes = new Set<ts.Node>(roots.map((root) => root.handler.node));
     const checker = this.program.getTypeChecker();
-    const matcher = new CatalogMatcher(effectiveCatalog(this.options), this.program);
+    const matcher = new CatalogMatcher(effectiveCatalog(this.options), this.program, this.options.ignoredApis);
     const summaries = new SummaryBuilder(checker, this.program, matcher, (fn) => rootNodes.has(fn), (file) => this.isFollowedFile(file));
     const pending = new Map<ts.Node, PendingFinding>();
 

@@ -21,7 +21,7 @@ function sameSpecifier(a: DeclarationSpecifier, b: DeclarationSpecifier): boolea
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The effective catalog: the user's additions first (they win), minus the ignored entries. */
+/** The effective catalog: the user's additions first (they win), minus the entries ignored whole. */
 export function effectiveCatalog(options: AnalysisOptions): CatalogEntry[] {
   const ignored = options.ignoredApis ?? [];
   const isIgnored = (entry: CatalogEntry): boolean =>
@@ -44,6 +44,8 @@ export class CatalogMatcher {
   constructor(
     private readonly entries: readonly CatalogEntry[],
     private readonly program: ts.Program,
+    /** APIs ignored one by one (`node:fs.existsSync`, or a specifier), even where a pattern entry covers them. */
+    private readonly ignoredApis: AnalysisOptions['ignoredApis'] = [],
   ) {
     for (const entry of entries) {
       if (entry.declaration.from === 'package') this.modules.add(normalizeModuleName(entry.declaration.package));
@@ -59,12 +61,21 @@ export class CatalogMatcher {
       for (const entry of this.entries) {
         if (Boolean(entry.constructs) !== resolved.isConstruct) continue;
         if (!specifierMatches(entry.declaration, origin, root)) continue;
-        if (entry.onlyWithoutCallback && this.hasCallback(node, resolved)) continue;
-        if (entry.onlyWhenArgument && !argumentEquals(resolved.args, entry.onlyWhenArgument)) continue;
+        // The first entry that names the API decides: a callback or a non-blocking argument makes this call
+        // the API's asynchronous form, which no later, broader entry (`*`) may flag.
+        if (entry.onlyWithoutCallback && this.hasCallback(node, resolved)) return undefined;
+        if (entry.onlyWhenArgument && !argumentEquals(resolved.args, entry.onlyWhenArgument)) return undefined;
+        if (this.isIgnored(origin, root)) return undefined;
         return { entry, apiName: origin.path[origin.path.length - 1] ?? 'default' };
       }
     }
     return undefined;
+  }
+
+  private isIgnored(origin: DeclarationOrigin, root: string): boolean {
+    const qualified = `${origin.module ?? ''}.${origin.path.join('.')}`;
+    return (this.ignoredApis ?? []).some((item) =>
+      typeof item === 'string' ? normalizeQualified(item) === qualified : specifierMatches(item, origin, root));
   }
 
   /** The value's own declaration first (its name), then the signature's, then what the syntax says. */
@@ -108,4 +119,10 @@ function argumentEquals(args: readonly ts.Expression[] | undefined, condition: {
     case 'number':
       return ts.isNumericLiteral(value) && Number(value.text) === condition.equals;
   }
+}
+
+/** `fs.existsSync` → `node:fs.existsSync`, so ids may name Node core modules either way. */
+function normalizeQualified(id: string): string {
+  const dot = id.indexOf('.', id.startsWith('@') ? id.indexOf('/') : 0);
+  return dot < 0 ? id : `${normalizeModuleName(id.slice(0, dot))}${id.slice(dot)}`;
 }

@@ -83,6 +83,17 @@ const atomicsWait: CatalogEntry = {
   alternative: 'await Atomics.waitAsync(...).value',
 };
 
+/** @types/xmlhttprequest re-exports the DOM lib's XMLHttpRequest, which Node itself does not have. */
+const libXmlHttpRequest: CatalogEntry = {
+  id: 'lib.XMLHttpRequest.open',
+  declaration: { from: 'lib', name: 'XMLHttpRequest.open' },
+  category: 'blocking-client',
+  kind: 'io',
+  severity: 'error',
+  alternative: 'await fetch(...)',
+  onlyWhenArgument: { index: 2, equals: false },
+};
+
 const packages: CatalogEntry[] = [
   ...group('better-sqlite3', 'blocking-client', 'io', [
     { name: ['Database.exec', 'Database.pragma', 'Database.close', 'Database.serialize', 'Database.loadExtension',
@@ -143,6 +154,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   ...nodeCrypto,
   ...nodeSqlite,
   atomicsWait,
+  libXmlHttpRequest,
   ...packages,
 ];
 

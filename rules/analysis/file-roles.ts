@@ -14,6 +14,9 @@ export const DEFAULT_SCRIPT_PATTERNS = ['**/scripts/**', '**/bin/**', '**/*.conf
 
 export type FileRole = 'server' | 'script' | 'worker';
 
+/** A `#!` line; ESLint hands parsers the text with it turned into a `//` comment (`///usr/bin/env node`). */
+const SHEBANG = /^(?:#!|\/\/\/(?!\s*<))/;
+
 export class FileRoles {
   private readonly roles = new Map<string, FileRole>();
   private readonly workerTargets = new Set<string>();
@@ -41,7 +44,7 @@ export class FileRoles {
   private classify(sourceFile: ts.SourceFile): FileRole {
     const fileName = path.resolve(sourceFile.fileName);
     if (this.workerTargets.has(withoutExtension(fileName)) || usesWorkerThreadPort(sourceFile)) return 'worker';
-    if (sourceFile.text.startsWith('#!')) return 'script';
+    if (SHEBANG.test(sourceFile.text)) return 'script';
     const relative = path.relative(this.program.getCurrentDirectory(), fileName).replaceAll('\\', '/');
     if (this.scriptPatterns.some((pattern) => minimatch(relative, pattern, { dot: true }))) return 'script';
     if (this.isPackageBinTarget(fileName)) return 'script';

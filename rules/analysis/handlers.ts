@@ -183,16 +183,20 @@ export class HandlerFinder {
     return [];
   }
 
-  /** The module declaring the method a call runs, or undefined when the receiver is untyped. */
-  private declaringModule(call: ts.CallExpression): { module: string | undefined; resolved: boolean } {
+  /**
+   * The module declaring the function a call runs (`resolved` false when the callee is untyped;
+   * `ambient` when it is declared in a declaration file, as the platform's globals are).
+   */
+  private declaringModule(call: ts.CallExpression): { module: string | undefined; resolved: boolean; ambient: boolean } {
     let declaration: ts.Declaration | undefined;
     try {
       declaration = this.checker.getResolvedSignature(call)?.declaration as ts.Declaration | undefined;
     } catch {
       declaration = undefined;
     }
-    if (!declaration || ts.isJSDocSignature(declaration)) return { module: undefined, resolved: false };
-    return { module: declarationOrigin(declaration, this.program).module, resolved: true };
+    if (!declaration || ts.isJSDocSignature(declaration)) return { module: undefined, resolved: false, ambient: false };
+    const ambient = declaration.getSourceFile().isDeclarationFile;
+    return { module: declarationOrigin(declaration, this.program).module, resolved: true, ambient };
   }
 
   private visitRegistrations(sourceFile: ts.SourceFile): void {
@@ -249,8 +253,8 @@ export class HandlerFinder {
 
   /** `setTimeout` from the globals or node:timers, not a local function of the same name. */
   private isGlobalScheduler(call: ts.CallExpression): boolean {
-    const { module, resolved } = this.declaringModule(call);
-    return !resolved || module === undefined || module === 'node:timers';
+    const { module, resolved, ambient } = this.declaringModule(call);
+    return !resolved || (ambient && (module === undefined || module === 'node:timers'));
   }
 
   private checkServerFactory(call: ts.CallExpression): void {

@@ -3,6 +3,7 @@
  * blockcheck's default program for untyped files), run the shared analysis core, and report this rule's
  * findings for the linted file. No analysis happens here.
  */
+import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/utils';
 import { analyzeProgram, messageParts, MESSAGE_TEMPLATE, type AnalysisOptions, type Finding, type RuleName } from '../analysis/index.js';
 import { analysisOptionsSchema } from './options-schema.js';
@@ -37,7 +38,9 @@ export function createBlockcheckRule(name: RuleName, description: string) {
       const sourceCode = context.sourceCode;
       return {
         Program() {
-          const target = programForFile(sourceCode.parserServices, context.filename, sourceCode.text);
+          // ESLint passes absolute file names; rule testers may pass them relative to the cwd.
+          const fileName = path.resolve(context.cwd, context.filename);
+          const target = programForFile(sourceCode.parserServices, fileName, sourceCode.text);
           if (!target) return;
           const findings = analyzeProgram(target.program, options).findingsInFile(target.sourceFile.fileName);
           for (const finding of findings) {

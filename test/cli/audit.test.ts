@@ -125,6 +125,21 @@ describe('audit of other project shapes', () => {
     assert.equal(report.stats.files, 3);
   });
 
+  it('reports a tsconfig it cannot use, audits its files without it, and exits 2', () => {
+    const root = project({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'bogus', allowJs: true }, include: ['src'] }),
+      'src/server.js': PLAIN_SERVER,
+    });
+    const result = runCli(['audit', '--format', 'json'], root);
+    assert.equal(result.code, 2);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    assert.deepEqual(report.findings.map((finding) => finding.file), ['src/server.js']);
+    assert.equal(report.errors.length, 1);
+    assert.equal(report.errors[0]!.file, 'tsconfig.json');
+    assert.match(report.errors[0]!.message, /--module/);
+    assert.match(result.stderr, /^blockcheck: cannot use tsconfig\.json: .*--module.* \(its files were audited without it\)$/m);
+  });
+
   it('audits only the given paths, with paths relative to the current directory', () => {
     const root = project({ 'src/server.js': PLAIN_SERVER, 'scripts/build.js': PLAIN_SERVER });
     const { report } = auditJson(['src'], root);
@@ -194,20 +209,22 @@ describe('exit codes and warnings', () => {
 
   it('drops a rule the ESLint config turns off and passes the rule options to the analysis', () => {
     const offRoot = projectInRepo({ 'server.js': PLAIN_SERVER, 'eslint.config.mjs': eslintConfig(`'blockcheck/no-sync-io': 'off'`) });
-    const ignoredRoot = projectInRepo({
+    const scriptRoot = projectInRepo({
       'server.js': PLAIN_SERVER,
-      'eslint.config.mjs': eslintConfig(`'blockcheck/no-sync-io': ['error', { ignoredApis: ['node:fs.readFileSync'] }]`),
+      'eslint.config.mjs': eslintConfig(`'blockcheck/no-sync-io': ['error', { scriptPatterns: ['server.js'] }]`),
     });
     try {
       const off = auditJson([], offRoot);
       assert.equal(off.code, 0, off.stderr);
       assert.deepEqual(off.report.findings, []);
       assert.equal(off.report.handlers.length, 1, 'handlers are listed even with the rules off');
-      const ignored = auditJson([], ignoredRoot);
-      assert.deepEqual(ignored.report.findings, []);
+      // The option marks server.js as a script, whose code is never reported.
+      const script = auditJson([], scriptRoot);
+      assert.equal(script.code, 0, script.stderr);
+      assert.deepEqual(script.report.findings, []);
     } finally {
       removeProject(offRoot);
-      removeProject(ignoredRoot);
+      removeProject(scriptRoot);
     }
   });
 

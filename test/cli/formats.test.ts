@@ -132,7 +132,7 @@ describe('--format text (default)', () => {
     assert.match(text, /^ {4}via .*render \(server\.js:\d+\) → fs\.readFileSync \(server\.js:\d+\)$/m);
     assert.match(text, /^ {4}fix: .+$/m);
     assert.match(text, /^ {2}broken\.js:1 {2}Parsing error: /m);
-    assert.match(text, /^1 finding in 1 handler, 1 file, \d+\.\d s \(1 error, 0 warnings; 2 files audited\)$/m);
+    assert.match(text, /^1 finding in 1 handler, 1 file, \d+\.\d s \(1 error, 0 warnings; 2 files audited, 1 handler detected\)$/m);
     assert.match(text, /^Recommended worker class: fix-first$/m);
     assert.doesNotMatch(text, /\x1b\[/, 'no colors when stdout is not a terminal');
   });

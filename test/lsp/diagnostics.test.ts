@@ -35,6 +35,15 @@ describe('pull diagnostics', () => {
     assert.deepEqual(capabilities.diagnosticProvider, { identifier: 'blockcheck', interFileDependencies: true, workspaceDiagnostics: false });
   });
 
+  it('warms the project at startup with work-done progress', async () => {
+    await client.waitFor('the warm-up to end', () => client.progress.some((value) => value.kind === 'end'));
+    assert.deepEqual(
+      client.progress.map((value) => value.kind),
+      ['begin', ...client.progress.filter((value) => value.kind === 'report').map(() => 'report'), 'end'],
+    );
+    await client.waitFor('the warm-up summary', () => client.logs.some((line) => /^blockcheck: warmed 1 project\(s\), 2 file\(s\) in \d+ ms$/.test(line)));
+  });
+
   it('reports the sync call in a route with the rule id, its documentation and the message', async () => {
     const uri = project.uri('src/app.ts');
     await client.open(uri, APP_TS);
@@ -50,6 +59,16 @@ describe('pull diagnostics', () => {
     assert.equal(diagnostic.range.start.line, 7);
     const line = APP_TS.split('\n')[7]!;
     assert.match(line.slice(diagnostic.range.start.character, diagnostic.range.end.character), /^(fs\.)?readFileSync\b/);
+  });
+
+  it('sends a status notification with the validation time', async () => {
+    const uri = project.uri('src/app.ts');
+    const before = client.statuses.length;
+    await client.pull(uri);
+    const status = client.statuses.slice(before).find((entry) => entry.uri === uri);
+    assert.equal(status?.state, 'ok');
+    assert.equal(status.findings, 1);
+    assert.equal(typeof status.durationMs, 'number');
   });
 
   it('gives the handler-to-call chain as related information, one clickable entry per step', async () => {

@@ -24,6 +24,7 @@ import {
   RegistrationRequest,
   ShowDocumentRequest,
   ShutdownRequest,
+  WorkDoneProgress,
   WorkDoneProgressCreateRequest,
   type ClientCapabilities,
   type DocumentDiagnosticReport,
@@ -55,6 +56,10 @@ export class LspClient {
   readonly logs: string[] = [];
   readonly pushed = new Map<string, PublishDiagnosticsParams>();
   readonly shownDocuments: ShowDocumentParams[] = [];
+  /** `$/progress` values (begin/report/end) in arrival order. */
+  readonly progress: Array<{ kind: string; title?: string; message?: string }> = [];
+  /** `blockcheck/status` notifications. */
+  readonly statuses: Array<{ uri: string; state: string; durationMs: number; findings: number }> = [];
   refreshes = 0;
   settings: unknown;
   stderr = '';
@@ -69,7 +74,12 @@ export class LspClient {
     this.connection = createProtocolConnection(new StreamMessageReader(process.stdout), new StreamMessageWriter(process.stdin));
     this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'blockcheck' ? this.settings : null)));
     this.connection.onRequest(RegistrationRequest.type, () => undefined);
-    this.connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
+    this.connection.onRequest(WorkDoneProgressCreateRequest.type, (params) => {
+      this.connection.onProgress(WorkDoneProgress.type, params.token, (value) => {
+        this.progress.push(value);
+        this.notifyWaiters();
+      });
+    });
     this.connection.onRequest(DiagnosticRefreshRequest.type, () => {
       this.refreshes++;
       this.notifyWaiters();
@@ -84,6 +94,10 @@ export class LspClient {
     });
     this.connection.onNotification(LogMessageNotification.type, (params) => {
       this.logs.push(params.message);
+      this.notifyWaiters();
+    });
+    this.connection.onNotification('blockcheck/status', (params: LspClient['statuses'][number]) => {
+      this.statuses.push(params);
       this.notifyWaiters();
     });
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {

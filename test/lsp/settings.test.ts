@@ -42,9 +42,9 @@ describe('settings', () => {
   }
 
   it('takes rule severities from the project ESLint config, and the folder settings over it', async () => {
-    const config = `import blockcheck from '${PLUGIN}';\nexport default [{ plugins: { blockcheck }, rules: { 'blockcheck/no-sync-io': 'warn' } }];\n`;
+    const config = `import blockcheck from '${PLUGIN}';\nexport default [{ files: ['**/*.ts'], plugins: { blockcheck }, rules: { 'blockcheck/no-sync-io': 'warn' } }];\n`;
     const { client, uri } = await start({ ...expressProject(), 'eslint.config.js': config }, {});
-    assert.deepEqual(items(await client.pull(uri)).map((diagnostic) => diagnostic.severity), [DiagnosticSeverity.Warning]);
+    assert.deepEqual(items(await client.pull(uri)).map((diagnostic) => diagnostic.severity), [DiagnosticSeverity.Warning], client.logs.join('\n'));
 
     client.settings = { rules: { 'blockcheck/no-sync-io': 'error' } };
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
@@ -70,7 +70,7 @@ describe('settings', () => {
   });
 
   it('applies extra catalog entries from the settings', async () => {
-    const files = { ...expressProject(), 'src/legacy.ts': 'export function slowLookup(key: string): string {\n  return key;\n}\n' };
+    const files: Record<string, string> = { ...expressProject(), 'src/legacy.ts': 'export function slowLookup(key: string): string {\n  return key;\n}\n' };
     files['src/app.ts'] = APP_TS.replace("import { loadTemplate } from './helper.js';", "import { loadTemplate } from './helper.js';\nimport { slowLookup } from './legacy.js';").replace(
       'res.send(report);',
       'res.send(slowLookup(report));',
@@ -85,7 +85,7 @@ describe('settings', () => {
       project.remove();
     });
     const uri = project.uri('src/app.ts');
-    await client.open(uri, files['src/app.ts']);
+    await client.open(uri, files['src/app.ts']!);
     const messages = items(await client.pull(uri)).map((diagnostic) => String(diagnostic.message));
     assert.ok(messages.some((message) => /^slowLookup blocks the event loop .*Use await lookupAsync/.test(message)), messages.join('\n'));
   });

@@ -1,0 +1,2 @@
+export { readFileSync as readText } from 'node:fs';
+export * from './report.js';
