@@ -35,9 +35,9 @@ function helperModule(index: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** About `lines` lines of routes, each calling into a helper chain. */
+/** About `lines` lines of routes, each calling into a helper chain; every 25th also checks a file synchronously. */
 function handlerFile(lines: number, helpers: number): string {
-  const out = [`import express from 'express';`];
+  const out = [`import express from 'express';`, `import * as fs from 'node:fs';`];
   const routes = Math.floor((lines - 4) / 5);
   for (let index = 0; index < routes; index += 10) {
     const helper = (index * 7) % helpers;
@@ -46,7 +46,8 @@ function handlerFile(lines: number, helpers: number): string {
   out.push('const app = express();');
   for (let index = 0; index < routes; index++) {
     const helper = (Math.floor(index / 10) * 10 * 7) % helpers;
-    out.push(`app.get('/route${index}', (req, res) => {`, `  const value = step${helper}(req.path);`, `  const padding = ${index};`, `  res.send(value + padding);`, '});');
+    const check = index % 25 === 0 ? 'fs.existsSync(req.path)' : 'true';
+    out.push(`app.get('/route${index}', (req, res) => {`, `  const value = step${helper}(req.path) + ${check};`, `  const padding = ${index};`, `  res.send(value + padding);`, '});');
   }
   out.push('app.listen(3000);');
   return `${out.join('\n')}\n`;

@@ -6,8 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
-import { analyzeProgram, type AnalysisOptions, type Handler } from '../rules/analysis/index.js';
-import { formatFindingMessage } from '../rules/analysis/message.js';
+import { analyzeProgram, formatFindingMessage, type AnalysisOptions, type Handler } from '../rules/analysis/index.js';
 import { RULE_NAMES, type RuleSettingsSource } from './eslint-config.js';
 import type { Progress } from './progress.js';
 import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, normalize } from './project.js';

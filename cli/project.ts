@@ -142,7 +142,9 @@ function parseConfig(configFile: string, problems: ConfigProblem[]): ts.ParsedCo
   // "No inputs were found" (TS18003) only means the config covers nothing here; other errors are real.
   const errors = parsed.errors.filter((diagnostic) => diagnostic.code !== 18003);
   if (errors.length > 0) {
+    // A program from a half-read config would be wrong in ways nobody sees; its files get the default one.
     problems.push({ file: configFile, message: flattenMessage(errors[0]!) });
+    return undefined;
   }
   return parsed;
 }

@@ -12,7 +12,7 @@ import * as parser from './utils/parser.js';
 const require = createRequire(import.meta.url);
 const { name, version } = require('../../package.json') as { name: string; version: string };
 
-export const rules = {
+const rules = {
   'no-sync-io': noSyncIo,
   'no-blocking-client': noBlockingClient,
   'no-cpu-loop': noCpuLoop,

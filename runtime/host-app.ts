@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -34,9 +34,36 @@ export function pickExport(moduleNamespace: Record<string, unknown>, exportName:
   return commonJs[exportName];
 }
 
+/**
+ * Node 20 runs JavaScript only: a TypeScript module is run from its build output, found through the
+ * nearest tsconfig.json's outDir (rootDir, else the tsconfig's directory or its src/, mirrored there).
+ * Its source map then maps every position back to the .ts source.
+ */
+function buildOutputOf(tsFile: string): string {
+  for (let dir = dirname(tsFile); ; dir = dirname(dir)) {
+    const tsconfigPath = join(dir, 'tsconfig.json');
+    if (existsSync(tsconfigPath)) {
+      // tsconfig.json allows comments and trailing commas; outDir/rootDir are plain strings either way.
+      const text = readFileSync(tsconfigPath, 'utf8');
+      const outDir = /"outDir"\s*:\s*"([^"]+)"/.exec(text)?.[1];
+      const rootDir = /"rootDir"\s*:\s*"([^"]+)"/.exec(text)?.[1];
+      if (outDir) {
+        const roots = rootDir ? [join(dir, rootDir)] : [dir, join(dir, 'src')];
+        for (const root of roots) {
+          const candidate = join(dir, outDir, relative(root, tsFile)).replace(/\.([mc]?)ts$/, '.$1js');
+          if (!candidate.includes('..') && existsSync(candidate)) return candidate;
+        }
+      }
+    }
+    if (dirname(dir) === dir) break;
+  }
+  throw new Error(`${tsFile} is TypeScript, which Node 20 cannot run, and no build output was found for it: build the app and pass the compiled file (e.g. --module dist/app.js)`);
+}
+
 /** A directory stands for its package's main (or index.js), as `blockcheck serve fixtures/slow-service` expects. */
 function moduleFile(path: string): string {
   const absolute = resolve(path);
+  if (/\.[mc]?ts$/.test(absolute) && !absolute.endsWith('.d.ts')) return buildOutputOf(absolute);
   if (!statSync(absolute).isDirectory()) return absolute;
   const manifest = join(absolute, 'package.json');
   const main = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { main?: string }).main : undefined;

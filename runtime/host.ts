@@ -55,6 +55,13 @@ async function main(): Promise<void> {
   }
 }
 
+// The runtime that started this host (or the cluster primary, for a worker) may die without cleaning
+// up; a host whose parent changed is an orphan, and ends itself.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) process.exit(1);
+}, 500).unref();
+
 main().catch((error: Error) => {
   process.stderr.write(`blockcheck host: ${error.message}\n`);
   process.exit(1);

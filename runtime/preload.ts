@@ -62,7 +62,9 @@ function wrapGlobals(catalog: CatalogEntry[], sink: TimingSink): void {
       const key = path.pop()!;
       const holder = path.reduce<unknown>((object, part) => (object as Record<string, unknown> | undefined)?.[part], globalThis);
       if (holder && typeof (holder as Record<string, unknown>)[key] === 'function') {
-        installTimers(wrapTargets(holder, [{ ...entry, declaration: { from: 'package', package: 'lib', name: key } }]), sink);
+        const targets = wrapTargets(holder, [{ ...entry, declaration: { from: 'package', package: 'lib', name: key } }]);
+        // Named as the app writes it (`Atomics.wait`), not by its key alone.
+        installTimers(targets.map((target) => ({ ...target, name })), sink);
       }
     }
   }

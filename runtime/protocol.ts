@@ -42,7 +42,10 @@ export interface SlowCall {
   apiId: string;
   name: string;
   ms: number;
+  /** Main-thread CPU time during the call. */
   cpuMs: number;
+  /** Time the thread was runnable but not running (a busy machine), not part of the call's own wait. */
+  runQueueMs: number;
   requestId: number | null;
   /** Innermost frames first, our wrapper excluded. */
   stack: RawFrame[];

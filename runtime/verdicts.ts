@@ -31,6 +31,8 @@ const PROFILED_CATEGORIES = new Set(['cpu-loop', 'regex', 'json']);
 interface Block {
   ms: number;
   cpuMs: number | null;
+  /** Part of `ms` the thread spent runnable but unscheduled: excluded from the CPU/wall denominator. */
+  runQueueMs: number;
   requestId: number | null;
 }
 
@@ -51,7 +53,7 @@ function blockedStats(blocks: Block[]): { perRequest: BlockedStats | null; reque
   const totalMs = blocks.reduce((sum, block) => sum + block.ms, 0);
   const measuredCpu = blocks.filter((block) => block.cpuMs !== null);
   const cpuWallRatio = measuredCpu.length > 0
-    ? measuredCpu.reduce((sum, block) => sum + block.cpuMs!, 0) / Math.max(measuredCpu.reduce((sum, block) => sum + block.ms, 0), 1e-9)
+    ? measuredCpu.reduce((sum, block) => sum + block.cpuMs!, 0) / Math.max(measuredCpu.reduce((sum, block) => sum + block.ms - block.runQueueMs, 0), 1e-9)
     : null;
   return {
     perRequest: values.length > 0 ? { p50: round1(percentile(values, 50)), p95: round1(percentile(values, 95)), max: round1(Math.max(...values)) } : null,
@@ -151,12 +153,12 @@ export function judge(input: JudgeInput): ReportFinding[] {
       explainedRuns.push(...runs);
       for (const run of runs) if (run.requestId !== null) for (const caller of callers) explainedCallers.add(`${run.requestId}:${caller}`);
       // Profiled time is all CPU by construction.
-      blocks = runs.filter((run) => run.ms >= thresholdMs).map((run) => ({ ms: run.ms, cpuMs: run.ms, requestId: run.requestId }));
+      blocks = runs.filter((run) => run.ms >= thresholdMs).map((run) => ({ ms: run.ms, cpuMs: run.ms, runQueueMs: 0, requestId: run.requestId }));
     } else {
       measuredBy = 'timing-wrapper';
       const matching = sites.filter(({ site }) => site && site.file === file && site.line >= finding.line && site.line <= Math.max(finding.endLine, finding.line));
       for (const { call } of matching) claimed.add(call);
-      blocks = matching.map(({ call }) => ({ ms: call.ms, cpuMs: call.cpuMs, requestId: call.requestId }));
+      blocks = matching.map(({ call }) => ({ ms: call.ms, cpuMs: call.cpuMs, runQueueMs: call.runQueueMs, requestId: call.requestId }));
     }
     const ran = (executions ?? 0) > 0 || blocks.length > 0;
     const verdict = blocks.length > 0 ? 'confirmed' : ran ? 'not-reproduced' : 'unreached';
@@ -180,7 +182,7 @@ export function judge(input: JudgeInput): ReportFinding[] {
     const entry = entries.get(first.apiId);
     const moduleName = entry?.declaration.from === 'package' ? entry.declaration.package.replace(/^node:/, '') : '';
     const call = moduleName ? `${moduleName}.${first.name}` : first.name;
-    const blocks = calls.map((slow) => ({ ms: slow.ms, cpuMs: slow.cpuMs, requestId: slow.requestId }));
+    const blocks = calls.map((slow) => ({ ms: slow.ms, cpuMs: slow.cpuMs, runQueueMs: slow.runQueueMs, requestId: slow.requestId }));
     const runtime = section('confirmed', calls.length, blocks, 'timing-wrapper');
     added.push(runtimeFinding({
       cwd: input.cwd, site, call,
@@ -202,7 +204,7 @@ export function judge(input: JudgeInput): ReportFinding[] {
         !explainedCallers.has(`${run.requestId}:${hot.key}`),
     );
     if (unexplained.length === 0) continue;
-    const blocks = unexplained.map((run) => ({ ms: run.ms, cpuMs: run.ms, requestId: run.requestId }));
+    const blocks = unexplained.map((run) => ({ ms: run.ms, cpuMs: run.ms, runQueueMs: 0, requestId: run.requestId }));
     const runtime = section('confirmed', Math.max(coverage.executions(hot.file, hot.line) ?? 0, blocks.length), blocks, 'cpu-profile');
     added.push(runtimeFinding({
       cwd: input.cwd, site: hot, call: `${hot.functionName}()`,

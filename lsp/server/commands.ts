@@ -29,7 +29,6 @@ async function applyFix(workspace: Workspace, args: ApplyFixArguments, useDocume
     if (document.version !== args.version) {
       throw new ResponseError(ErrorCodes.InvalidRequest, 'the document changed since the fix was offered; ask for code actions again');
     }
-    await workspace.syncDocument(document, 'change');
     const analysed = await workspace.analyse(args.uri);
     const finding = analysed?.matchesBuffer
       ? analysed.analysis.findings.find(({ finding }) => finding.patternId === args.patternId && finding.start === args.start && finding.end === args.end)?.finding

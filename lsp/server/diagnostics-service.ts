@@ -56,7 +56,6 @@ export class DiagnosticsService {
         throw new ResponseError(LSPErrorCodes.ServerCancelled, 'superseded by a newer request', data);
       }
       const document = this.workspace.documents.get(uri);
-      if (document) await this.workspace.syncDocument(document, 'change');
       const report = await this.validate(uri);
       this.delivered.set(uri, { resultId: report.resultId, version: document?.version });
       this.scheduleSweep();
@@ -101,10 +100,7 @@ export class DiagnosticsService {
         // Documents never pulled, or edited since their last pull, will be pulled by the client anyway.
         if (!delivered || delivered.version !== document.version) continue;
       }
-      const report = await this.workspace.queue.run(uri, async () => {
-        await this.workspace.syncDocument(document, 'change');
-        return this.validate(uri);
-      });
+      const report = await this.workspace.queue.run(uri, () => this.validate(uri));
       if (delivered?.resultId === report.resultId && delivered.version === document.version) continue;
       // Recorded before the client asks again, so a document the client does not re-pull (not visible)
       // triggers one refresh, not one per sweep.

@@ -146,7 +146,6 @@ export function startLanguageServer(connection: Connection): void {
         async (isCurrent) => {
           const document = documents.get(uri);
           if (!document || !isCurrent()) return [];
-          await workspace.syncDocument(document, 'change');
           const analysed = await workspace.analyse(uri);
           return analysed ? codeActionsFor(analysed, document, params.range, useDocumentChanges()) : [];
         },
@@ -162,9 +161,7 @@ export function startLanguageServer(connection: Connection): void {
       return workspace.queue.run(
         uri,
         async (isCurrent) => {
-          const document = documents.get(uri);
           if (!isCurrent()) return null;
-          if (document) await workspace.syncDocument(document, 'change');
           const analysed = await workspace.analyse(uri);
           if (!analysed?.matchesBuffer) return null;
           const folder = projects.workspaceFolderOf(analysed.fileName);

@@ -3,6 +3,7 @@
  * workspace folder. `analyse(uri)` is the one path from a document to its findings, shared by diagnostics,
  * code actions and hover.
  */
+import * as path from 'node:path';
 import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyseFile, type FileAnalysis } from './analysis.js';
@@ -73,17 +74,20 @@ export class Workspace {
     this.projects.fileClosed(fileName);
   }
 
-  /** The findings to report in a document now, or undefined when blockcheck does not analyse it. */
+  /**
+   * The findings to report in a document now (after handing over its latest buffer text), or undefined when
+   * blockcheck does not analyse it.
+   */
   async analyse(uri: string): Promise<AnalysedDocument | undefined> {
     const fileName = uriToFileName(uri);
     if (!fileName || !isAnalysedSource(fileName)) return undefined;
     const settings = await this.settingsFor(fileName);
     if (!settings.enable) return undefined;
     const folder = this.projects.workspaceFolderOf(fileName);
-    const cwd = folder ?? fileName.slice(0, fileName.lastIndexOf('/'));
+    const cwd = folder ?? path.dirname(fileName);
     const rules = await this.rules.forFile(fileName, cwd, settings);
     const document = this.documents.get(uri);
-    if (document && settings.run === 'onType') this.sources.setBuffer(fileName, document.getText());
+    if (document) await this.syncDocument(document, 'change');
     const project = this.projects.projectFor(fileName);
     const analysis = guarded(`analysing ${fileName}`, () => analyseFile(project, fileName, rules));
     if (!analysis) return undefined;

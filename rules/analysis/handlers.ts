@@ -508,8 +508,13 @@ export class HandlerFinder {
       const owner = ts.isClassLike(fn.parent) ? fn.parent.name?.text : undefined;
       return owner ? `${owner}.${member}` : member;
     }
+    if (ts.isFunctionExpression(fn) && fn.name) return fn.name.text;
     const holder = fn.parent;
     if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) return holder.name.text;
+    // `exports.handler = async () => ...`, `module.exports.run = async function () {}`
+    if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(holder.left)) {
+      return holder.left.name.text;
+    }
     if (ts.isPropertyDeclaration(holder) || ts.isPropertyAssignment(holder)) {
       const owner = ts.isClassLike(holder.parent) ? holder.parent.name?.text : undefined;
       const member = holder.name.getText();

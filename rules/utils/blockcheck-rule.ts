@@ -20,13 +20,14 @@ function toLoc(finding: Finding): TSESTree.SourceLocation {
   };
 }
 
-export function createBlockcheckRule(name: RuleName, description: string) {
+/** `suggestsFixes`: the rule's findings can carry a rewrite to the async alternative (node:fs calls). */
+export function createBlockcheckRule(name: RuleName, description: string, suggestsFixes: boolean) {
   return createRule<Options, MessageIds>({
     name,
     meta: {
       type: 'problem',
       docs: { description, recommended: true, requiresTypeChecking: true },
-      hasSuggestions: true,
+      hasSuggestions: suggestsFixes,
       messages: {
         blockingCall: MESSAGE_TEMPLATE,
         useAsyncAlternative: '{{description}}',
@@ -51,7 +52,7 @@ export function createBlockcheckRule(name: RuleName, description: string) {
               loc: toLoc(finding),
               messageId: 'blockingCall',
               data: { ...messageParts(finding, context.cwd) },
-              suggest: fix && edits.length === fix.changes.length
+              suggest: suggestsFixes && fix && edits.length === fix.changes.length
                 ? [{
                   messageId: 'useAsyncAlternative',
                   data: { description: fix.description },

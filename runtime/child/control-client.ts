@@ -1,6 +1,6 @@
 /**
  * The app process's end of the control socket. It is unref'd: the probe must never keep an app alive
- * (or stop it from exiting) by being connected.
+ * (or stop it from exiting) by being connected; but its closing ends the app.
  */
 import net from 'node:net';
 import type { ChildMessage, ParentMessage } from '../protocol.js';
@@ -13,9 +13,10 @@ export function connectControl(port: number, onMessage: (message: ParentMessage)
   const socket = net.connect({ host: '127.0.0.1', port });
   socket.unref();
   socket.setEncoding('utf8');
-  socket.on('error', () => {
-    // The probe went away: nothing to report to any more; the app keeps serving.
-  });
+  socket.on('error', () => {});
+  // The probe owns this process: if the probe dies (even by SIGKILL, with no chance to clean up), the app
+  // must not live on as an orphan.
+  socket.on('close', () => process.exit(1));
   let buffered = '';
   socket.on('data', (chunk: string) => {
     buffered += chunk;

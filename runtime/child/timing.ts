@@ -1,10 +1,11 @@
 /**
- * Timing wrappers around catalog functions. Every call is timed (wall and process CPU); only calls
+ * Timing wrappers around catalog functions. Every call is timed (wall and thread CPU); only calls
  * at or over the threshold pay for a stack, which gives the exact call site.
  */
 import type { CatalogEntry } from '../../rules/analysis/types.js';
 import type { CallTotal, RawFrame, SlowCall } from '../protocol.js';
 import type { WrapTarget } from './catalog-targets.js';
+import { threadTime } from './thread-time.js';
 
 export interface TimingSink {
   thresholdMs: number;
@@ -50,7 +51,7 @@ export function timed(target: WrapTarget, sink: TimingSink): Function {
   const measure = <T>(args: unknown[], run: () => T, trap: Function): T => {
     if (depth > 0 || !blocksWith(entry, args)) return run();
     depth++;
-    const cpu0 = process.cpuUsage();
+    const before = threadTime();
     const t0 = performance.now();
     try {
       return run();
@@ -61,12 +62,13 @@ export function timed(target: WrapTarget, sink: TimingSink): Function {
       total.count++;
       total.ms += ms;
       if (ms >= sink.thresholdMs && sink.slowCalls.length < MAX_SLOW_CALLS) {
-        const cpu = process.cpuUsage(cpu0);
+        const after = threadTime();
         sink.slowCalls.push({
           apiId: entry.id,
           name,
           ms,
-          cpuMs: (cpu.user + cpu.system) / 1000,
+          cpuMs: after.cpuMs - before.cpuMs,
+          runQueueMs: after.runQueueMs - before.runQueueMs,
           requestId: sink.currentRequestId(),
           stack: captureFrames(trap),
         });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DiagnosticSeverity, DocumentDiagnosticReportKind, type Diagnostic, type DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
+import { DiagnosticSeverity, DocumentDiagnosticReportKind, LSPErrorCodes, type Diagnostic, type DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
 import { LspClient } from './lsp-client.js';
 import { APP_TS, HELPER_TS, expressProject } from './projects.js';
 import { TempProject } from './temp-project.js';
@@ -107,5 +107,28 @@ describe('pull diagnostics', () => {
 
   it('shuts down cleanly on shutdown + exit', async () => {
     assert.equal(await client.shutdown(), 0);
+  });
+});
+
+describe('superseded requests', () => {
+  it('cancels an older pull for the same document when a newer one is queued, and answers the newest', async () => {
+    const project = new TempProject(expressProject());
+    const { client } = await LspClient.start({ rootUri: project.rootUri });
+    try {
+      const uri = project.uri('src/app.ts');
+      await client.open(uri, APP_TS);
+      await client.pull(uri);
+      const pulls = Array.from({ length: 5 }, () => client.pull(uri));
+      const settled = await Promise.allSettled(pulls);
+      const last = settled.at(-1)!;
+      assert.equal(last.status, 'fulfilled');
+      assert.equal(last.status === 'fulfilled' && last.value.kind === DocumentDiagnosticReportKind.Full && last.value.items.length, 1);
+      const cancelled = settled.slice(0, -1).filter((result) => result.status === 'rejected');
+      assert.ok(cancelled.length > 0, 'older pulls are cancelled');
+      for (const result of cancelled) assert.equal((result.reason as { code?: number }).code, LSPErrorCodes.ServerCancelled);
+    } finally {
+      client.kill();
+      project.remove();
+    }
   });
 });

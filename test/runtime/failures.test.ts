@@ -80,41 +80,43 @@ describe('probe failures', () => {
     await assertNoChildLeft();
   });
 
-  it('Ctrl-C during a probe: the app is killed and the probe exits', async () => {
-    // A separate process runs a long probe and prints the app's process group once the load starts.
-    const script = `
-      import { probe } from ${JSON.stringify(`${ROOT}/dist/runtime/index.js`)};
-      import { startedProcessGroups } from ${JSON.stringify(`${ROOT}/dist/runtime/processes.js`)};
-      await probe({ schemaVersion: 1, tool: { name: 'blockcheck', version: '0' }, root: '.', findings: [], recommendation: null, errors: [], stats: {},
-        handlers: [{ label: 'GET /async', kind: 'route', file: 'server.mjs', line: 1, method: 'GET', path: '/async' }] },
-        { target: { kind: 'command', command: 'node server.mjs' }, cwd: ${JSON.stringify(fixture('probe-http'))},
-          load: { requests: 100000, concurrency: 1, durationSec: 60, warmupRequests: 0 },
-          progress: () => console.log('groups ' + startedProcessGroups().join(',')) });
-    `;
-    const runner = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    const groups = await new Promise<number[]>((resolve) => {
-      runner.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /groups (\d[\d,]*)\n/.exec(output);
-        if (match) resolve(match[1]!.split(',').map(Number));
+  for (const [signal, exitCode] of [['SIGINT', 130], ['SIGKILL', null]] as const) {
+    it(`${signal} to the probe's process: the app does not outlive it`, async () => {
+      // A separate process runs a long probe and prints the app's process group once the load starts.
+      const script = `
+        import { probe } from ${JSON.stringify(`${ROOT}/dist/runtime/index.js`)};
+        import { startedProcessGroups } from ${JSON.stringify(`${ROOT}/dist/runtime/processes.js`)};
+        await probe({ schemaVersion: 1, tool: { name: 'blockcheck', version: '0' }, root: '.', findings: [], recommendation: null, errors: [], stats: {},
+          handlers: [{ label: 'GET /async', kind: 'route', file: 'server.mjs', line: 1, method: 'GET', path: '/async' }] },
+          { target: { kind: 'command', command: 'node server.mjs' }, cwd: ${JSON.stringify(fixture('probe-http'))},
+            load: { requests: 100000, concurrency: 1, durationSec: 60, warmupRequests: 0 },
+            progress: () => console.log('groups ' + startedProcessGroups().join(',')) });
+      `;
+      const runner = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let output = '';
+      const groups = await new Promise<number[]>((resolve) => {
+        runner.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /groups (\d[\d,]*)\n/.exec(output);
+          if (match) resolve(match[1]!.split(',').map(Number));
+        });
       });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      runner.kill(signal);
+      const [code] = (await once(runner, 'exit')) as [number | null];
+      assert.equal(code, exitCode);
+      assert.ok(groups.length > 0);
+      const alive = (group: number): boolean => {
+        try {
+          process.kill(-group, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      // SIGINT: killed at once (then reaped). SIGKILL: no cleanup ran; the app notices its probe is gone.
+      for (let attempt = 0; attempt < 60 && groups.some(alive); attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(groups.filter(alive), [], `process groups survived ${signal}`);
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    runner.kill('SIGINT');
-    const [code] = (await once(runner, 'exit')) as [number | null];
-    assert.equal(code, 130);
-    assert.ok(groups.length > 0);
-    const alive = (group: number): boolean => {
-      try {
-        process.kill(-group, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    // Killed processes linger as zombies until reaped: allow the reaper a moment.
-    for (let attempt = 0; attempt < 40 && groups.some(alive); attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.deepEqual(groups.filter(alive), [], 'process groups survived Ctrl-C');
-  });
+  }
 });

@@ -75,7 +75,8 @@ describe('probe on framework fixtures', () => {
       // As the CLI writes it: relative to the directory it ran in.
       staticReport([{ ...finding(source, 'ts-sleep', { call: 'child_process.execFileSync', category: 'child-process', kind: 'wait' }), file: 'src/app.ts' }],
         [route('GET', '/orders/:id', 'src/app.ts')]),
-      { target: { kind: 'module', modulePath: 'dist/app.js', exportName: 'handler' }, cwd: fixture('probe-ts'), load: LOAD },
+      // --module src/app.ts: run from its build output (tsconfig outDir), matched back through the source map.
+      { target: { kind: 'module', modulePath: 'src/app.ts', exportName: 'handler' }, cwd: fixture('probe-ts'), load: LOAD },
     );
     const runtime = probed.findings[0]!.runtime!;
     assert.equal(runtime.verdict, 'confirmed');

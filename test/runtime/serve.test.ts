@@ -1,0 +1,45 @@
+/**
+ * `blockcheck serve`: the reference runtime hosting an app under each worker class. A blocking route
+ * blocks one worker, not the others: under cluster/thread-pool, concurrent blocking requests overlap.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ProbeError, serve } from '../../runtime/index.js';
+import { assertNoChildLeft, fixture } from './helpers.js';
+
+const DELAY_MS = 200;
+
+/** Wall time of `count` concurrent GETs, in units of the service delay. */
+async function concurrentDelays(url: string, count: number): Promise<number> {
+  const started = performance.now();
+  const bodies = await Promise.all(Array.from({ length: count }, async () => (await fetch(url)).text()));
+  assert.ok(bodies.every((body) => body.includes('answeredAfterMs')));
+  return (performance.now() - started) / DELAY_MS;
+}
+
+describe('serve', () => {
+  after(assertNoChildLeft);
+  process.env.SLOW_SERVICE_DELAY_MS = String(DELAY_MS);
+
+  for (const workerClass of ['cluster', 'thread-pool'] as const) {
+    it(`${workerClass} --workers 4 serves four blocking requests side by side; event-loop queues them`, async () => {
+      const pooled = await serve({ target: { kind: 'module', modulePath: fixture('slow-service'), exportName: 'default' }, workerClass, workers: 4 });
+      const single = await serve({ target: { kind: 'module', modulePath: fixture('slow-service'), exportName: 'default' }, workerClass: 'event-loop', workers: 1 });
+      try {
+        // Warm every worker (first requests start the client threads), then measure.
+        await concurrentDelays(`${pooled.url}/blocking`, 8);
+        await concurrentDelays(`${single.url}/blocking`, 1);
+        const pooledDelays = await concurrentDelays(`${pooled.url}/blocking`, 4);
+        const singleDelays = await concurrentDelays(`${single.url}/blocking`, 4);
+        assert.ok(singleDelays > 1.8 * pooledDelays, `event-loop ${singleDelays.toFixed(1)} delays, ${workerClass} ${pooledDelays.toFixed(1)}`);
+      } finally {
+        await Promise.all([pooled.stop(), single.stop()]);
+      }
+      assert.equal(typeof (await pooled.closed), 'number');
+    });
+  }
+
+  it('refuses a worker class for a --start command, which is its own event loop', async () => {
+    await assert.rejects(serve({ target: { kind: 'command', command: 'node server.mjs' }, workerClass: 'cluster', workers: 2 }), (error: unknown) => error instanceof ProbeError && error.code === 'bad-options');
+  });
+});

@@ -1,0 +1,130 @@
+/** The runtime's pure parts: source maps, routes, catalog targets, the recommendation math, flags. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { CATALOG } from '../../rules/analysis/catalog.js';
+import { SourceMaps } from '../../runtime/source-map.js';
+import { RouteMatcher, fillPath, routesOf } from '../../runtime/routes.js';
+import { wrapTargets } from '../../runtime/child/catalog-targets.js';
+import { ProbeError, parseServeArgs, probeOptionsFromFlags, recommendFromMeasurements } from '../../runtime/index.js';
+import { fixture, lineOf, route } from './helpers.js';
+
+describe('source maps', () => {
+  const source = fixture('probe-ts', 'src', 'app.ts');
+  const generated = fixture('probe-ts', 'dist', 'app.js');
+
+  it('maps a TS line to generated positions and back', () => {
+    const maps = new SourceMaps();
+    const line = lineOf(source, 'ts-sleep');
+    const positions = maps.generatedFor(generated, source, line);
+    assert.ok(positions.length > 0);
+    for (const position of positions) assert.equal(maps.toOriginal(`file://${generated}`, position.line, position.column)?.line, line);
+  });
+
+  it('leaves files without a source map as they are', () => {
+    const file = fixture('probe-http', 'server.mjs');
+    assert.deepEqual(new SourceMaps().toOriginal(file, 12, 3), { file, line: 12, column: 3 });
+  });
+});
+
+describe('routes', () => {
+  it('fills path parameters with sample values', () => {
+    assert.equal(fillPath('/report/:id'), '/report/1');
+    assert.equal(fillPath('/users/:userId/posts/:slug'), '/users/1/posts/sample');
+    assert.equal(fillPath('/files/*'), '/files/sample');
+  });
+
+  it('keeps only handlers with a method and path, once each; matches requests back to their route', () => {
+    const handlers = [route('GET', '/report/:id', 'a.ts'), route('GET', '/report/:id', 'b.ts'), { label: 'ws message', kind: 'ws-listener', file: 'c.ts', line: 1 }, route('ALL', '/any', 'd.ts')];
+    const routes = routesOf(handlers);
+    assert.deepEqual(routes.map((entry) => `${entry.method} ${entry.path}`), ['GET /report/1', 'GET /any']);
+    const matcher = new RouteMatcher(routes, handlers);
+    assert.equal(matcher.labelFor('GET', '/report/42?x=1'), 'GET /report/:id');
+    assert.equal(matcher.labelFor('POST', '/any'), 'ALL /any');
+    assert.equal(matcher.labelFor('GET', '/report/42/extra'), 'GET /report/42/extra');
+  });
+});
+
+describe('catalog targets', () => {
+  const require = createRequire(import.meta.url);
+  const entriesOf = (name: string) => CATALOG.filter((entry) => entry.declaration.from === 'package' && entry.declaration.package === name);
+
+  it('expands *Sync over node:fs, specific entries first, and reaches class members', () => {
+    const targets = wrapTargets(require('node:fs'), entriesOf('node:fs'));
+    const byName = new Map(targets.map((target) => [target.name, target.entry.id]));
+    assert.equal(byName.get('existsSync'), 'node:fs.existsSync');
+    assert.equal(byName.get('readFileSync'), 'node:fs.*Sync');
+    assert.equal(byName.has('readFile'), false);
+    assert.ok(byName.has('Dir.readSync'));
+    assert.equal(targets.length, new Set(targets.map((target) => target.name)).size);
+  });
+
+  it('treats a module that is itself the function as a `*` target', () => {
+    const moduleExports = Object.assign(() => 'ok', { helper: () => 'ok' });
+    const targets = wrapTargets(moduleExports, [{ ...CATALOG[0]!, declaration: { from: 'package', package: 'x', name: '*' } }]);
+    assert.deepEqual(targets.map((target) => target.name).sort(), ['default', 'helper']);
+  });
+});
+
+describe('recommendFromMeasurements', () => {
+  const base = { thresholdMs: 10, concurrency: 10, cores: 2 };
+
+  it('event-loop when nothing blocks over the threshold', () => {
+    const { recommendation } = recommendFromMeasurements({ ...base, routes: [{ route: 'GET /a', blockedMsPerRequest: 2, cpuWallRatio: 1 }] });
+    assert.equal(recommendation.workerClass, 'event-loop');
+  });
+
+  it('waiting on I/O: fix first, else a cluster of ⌈λ·S/ρ⌉ processes; ceiling 1/S', () => {
+    const { recommendation, routes } = recommendFromMeasurements({ ...base, targetReqPerSec: 20, routes: [{ route: 'GET /slow', blockedMsPerRequest: 500, cpuWallRatio: 0.02 }] });
+    assert.equal(recommendation.workerClass, 'fix-first');
+    assert.equal(recommendation.processes, Math.ceil((20 * 0.5) / 0.7));
+    assert.equal(routes[0]!.singleLoopCeiling, 2);
+    assert.equal(routes[0]!.predictedReqPerSec, 20);
+  });
+
+  it('CPU-bound: a thread pool capped at the cores', () => {
+    const { recommendation, routes } = recommendFromMeasurements({ ...base, targetReqPerSec: 100, routes: [{ route: 'GET /hash', blockedMsPerRequest: 50, cpuWallRatio: 0.95 }] });
+    assert.equal(recommendation.workerClass, 'thread-pool');
+    assert.equal(recommendation.threads, 2);
+    assert.equal(routes[0]!.predictedReqPerSec, 40);
+  });
+
+  it('a waiting route decides over a CPU-bound one', () => {
+    const { recommendation } = recommendFromMeasurements({ ...base, routes: [
+      { route: 'GET /hash', blockedMsPerRequest: 80, cpuWallRatio: 1 },
+      { route: 'GET /wait', blockedMsPerRequest: 30, cpuWallRatio: 0.1 },
+    ] });
+    assert.equal(recommendation.workerClass, 'fix-first');
+  });
+
+  it('sizes UV_THREADPOOL_SIZE when the async pool dominates', () => {
+    const { recommendation } = recommendFromMeasurements({ ...base, threadpoolShare: 0.8, routes: [] });
+    assert.ok(recommendation.uvThreadpoolSize! > 4);
+  });
+});
+
+describe('flags', () => {
+  it('builds probe options from audit flags', () => {
+    const options = probeOptionsFromFlags({ probe: true, start: 'node dist/server.js', port: '3000', requests: '50', concurrency: '5', threshold: '20', verify: true }, '/app');
+    assert.deepEqual(options.target, { kind: 'command', command: 'node dist/server.js' });
+    assert.equal(options.port, 3000);
+    assert.deepEqual(options.load, { requests: 50, concurrency: 5 });
+    assert.equal(options.thresholdMs, 20);
+    assert.equal(options.verify, true);
+  });
+
+  it('refuses bad values with a one-line error', () => {
+    for (const flags of [{ start: 'x', port: '70000' }, { start: 'x', requests: '-1' }, {}, { start: 'x', module: 'y' }]) {
+      assert.throws(() => probeOptionsFromFlags(flags), (error: unknown) => error instanceof ProbeError && error.code === 'bad-options' && !error.message.includes('\n'));
+    }
+  });
+
+  it('parses blockcheck serve, with the module as a positional', () => {
+    const options = parseServeArgs(['fixtures/slow-service', '--worker-class', 'cluster', '--workers', '10'], '/repo');
+    assert.deepEqual(options.target, { kind: 'module', modulePath: 'fixtures/slow-service', exportName: 'default' });
+    assert.equal(options.workerClass, 'cluster');
+    assert.equal(options.workers, 10);
+    assert.throws(() => parseServeArgs(['app.js', '--worker-class', 'gevent']), /--worker-class must be one of/);
+    assert.throws(() => parseServeArgs(['app.js', '--wrokers', '2']), (error: unknown) => error instanceof ProbeError && /wrokers/.test(error.message));
+  });
+});
