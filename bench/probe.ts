@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
 import { measureUnder, probe, recommendFromMeasurements } from '../runtime/index.js';
 import type { RouteLoad, StaticReport } from '../runtime/index.js';
 
@@ -68,7 +69,8 @@ async function slowService(): Promise<void> {
   const blocking = rows.find((row) => row.concurrency === concurrency)!.blocking;
   const { recommendation, routes: predicted } = recommendFromMeasurements({
     routes: [{ route: 'GET /blocking', blockedMsPerRequest: 1000 / blocking.reqPerSec, cpuWallRatio: 0 }],
-    thresholdMs: 10, concurrency, cores: 2,
+    findings: [{ kind: 'wait', category: 'blocking-client' }],
+    thresholdMs: 10, concurrency, cores: availableParallelism(),
   });
   const processes = recommendation.processes!;
   log(`slow-service: cluster of ${processes}`);

@@ -3,6 +3,7 @@
  * consecutive samples inside the same code form a "run", i.e. one stretch of synchronous work that held
  * the loop. Samples under our timing wrappers are left out: that time belongs to the catalog call.
  */
+import { isAppUrl } from './app-code.js';
 import type { CpuProfile } from './protocol.js';
 import { SourceMaps } from './source-map.js';
 
@@ -29,11 +30,6 @@ export interface HotFunction {
 
 function functionKey(node: ProfileNode): string {
   return `${node.callFrame.url}:${node.callFrame.lineNumber}:${node.callFrame.columnNumber}`;
-}
-
-export function isAppUrl(url: string, ownDir: string): boolean {
-  if (!url || url.startsWith('node:') || !(url.startsWith('file://') || url.startsWith('/'))) return false;
-  return !url.includes('/node_modules/') && !url.includes(ownDir);
 }
 
 export class ProfileIndex {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import Module, { createRequire, isBuiltin, syncBuiltinESMExports } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
@@ -70,22 +70,51 @@ function wrapGlobals(catalog: CatalogEntry[], sink: TimingSink): void {
   }
 }
 
-/** Blocking clients from npm are wrapped as the app requires them (CommonJS, and ESM importing CommonJS). */
+/** Wrapped exports by original exports object, so a package is wrapped once however it is reached. */
+const wrappedPackages = new WeakMap<object, unknown>();
+
+function wrapPackageExports(moduleExports: unknown, entries: CatalogEntry[], sink: TimingSink): unknown {
+  if (moduleExports === null || (typeof moduleExports !== 'object' && typeof moduleExports !== 'function')) return moduleExports;
+  if (!wrappedPackages.has(moduleExports)) {
+    const replacement = installTimers(wrapTargets(moduleExports, entries), sink) ?? moduleExports;
+    wrappedPackages.set(moduleExports, replacement);
+    wrappedPackages.set(replacement, replacement);
+  }
+  return wrappedPackages.get(moduleExports);
+}
+
+/**
+ * Blocking clients from npm (CommonJS) that the app has installed are loaded and wrapped now, before the
+ * app's modules import them: ESM imports of CommonJS read the (wrapped) cached exports. ESM-only packages
+ * cannot be loaded with require and are left alone.
+ */
+function wrapInstalledPackages(byPackage: Map<string, CatalogEntry[]>, sink: TimingSink): void {
+  const appRequire = createRequire(join(process.cwd(), 'package.json'));
+  for (const [name, entries] of byPackage) {
+    if (isBuiltin(name)) continue;
+    let resolved: string;
+    let moduleExports: unknown;
+    try {
+      resolved = appRequire.resolve(name);
+      moduleExports = appRequire(name);
+    } catch {
+      continue; // not installed, or ESM-only
+    }
+    const replacement = wrapPackageExports(moduleExports, entries, sink);
+    const cached = appRequire.cache[resolved];
+    // `module.exports = fn` packages: the proxy replaces the function itself for every later importer.
+    if (cached && replacement !== moduleExports) cached.exports = replacement;
+  }
+}
+
+/** Packages required later (from another directory's node_modules, or not installed at start) are wrapped as they load. */
 function wrapPackagesOnLoad(byPackage: Map<string, CatalogEntry[]>, sink: TimingSink): void {
   const loader = Module as unknown as { _load: (request: string, parent: unknown, isMain: boolean) => unknown };
   const originalLoad = loader._load;
-  const wrapped = new WeakMap<object, unknown>();
   loader._load = function loadWithTimers(request, parent, isMain) {
     const moduleExports = originalLoad.call(this, request, parent, isMain);
     const entries = byPackage.get(request);
-    if (!entries || isBuiltin(request) || moduleExports === null || (typeof moduleExports !== 'object' && typeof moduleExports !== 'function')) {
-      return moduleExports;
-    }
-    if (!wrapped.has(moduleExports)) {
-      const replacement = installTimers(wrapTargets(moduleExports, entries), sink);
-      wrapped.set(moduleExports, replacement ?? moduleExports);
-    }
-    return wrapped.get(moduleExports);
+    return entries && !isBuiltin(request) ? wrapPackageExports(moduleExports, entries, sink) : moduleExports;
   };
 }
 
@@ -111,6 +140,7 @@ async function main(config: ChildConfig): Promise<void> {
   const byPackage = packageEntries(config.catalog);
   wrapBuiltins(byPackage, sink);
   wrapGlobals(config.catalog, sink);
+  wrapInstalledPackages(byPackage, sink);
   wrapPackagesOnLoad(byPackage, sink);
   const v8 = await startV8Probe(ownDir);
   const delay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });

@@ -9,14 +9,14 @@ import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATALOG } from '../rules/analysis/catalog.js';
-import type { CatalogEntry } from '../rules/analysis/types.js';
+import type { BlockKind, CatalogEntry, Category } from '../rules/analysis/types.js';
 import { ProbeError } from './errors.js';
 import { launch } from './launch.js';
 import { DEFAULT_LOAD, type LoadSettings } from './load.js';
 import { loadAll, measureUnder } from './measure.js';
 import type { ChildMeasurements } from './protocol.js';
 import { recommendFromMeasurements, type RouteBlocking } from './recommend.js';
-import type { ProbedReport, RouteLoad, StaticReport, VerifyResult } from './report.js';
+import type { ProbedReport, ReportFinding, RouteLoad, StaticReport, VerifyResult } from './report.js';
 import { RouteMatcher, routesOf, type Route } from './routes.js';
 import { judge } from './verdicts.js';
 
@@ -154,11 +154,11 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
   const blocking = routeBlocking(measurements, matcher, thresholdMs);
   const measured = recommendFromMeasurements({
     routes: blocking,
+    findings: findings.filter((finding) => finding.runtime?.verdict === 'confirmed') as Array<ReportFinding & { kind: BlockKind; category: Category }>,
     thresholdMs,
     concurrency: settings.concurrency,
     cores: availableParallelism(),
     targetReqPerSec: options.targetReqPerSec ?? null,
-    threadpoolShare: null,
   });
   const predictions = blocking.map((route) => ({ ...route, ...measured.routes.find((prediction) => prediction.route === route.route)! }));
 

@@ -3,6 +3,7 @@
  * Only the fields the probe uses are typed strictly; the rest passes through untouched.
  */
 import type { BlockKind, Category } from '../rules/analysis/types.js';
+import type { Recommendation } from '../cli/recommend.js';
 
 export interface ReportChainStep {
   file: string;
@@ -48,16 +49,8 @@ export interface ReportFinding {
   source?: 'static' | 'runtime';
 }
 
-export type WorkerClass = 'event-loop' | 'thread-pool' | 'cluster' | 'fix-first';
-
-export interface Recommendation {
-  workerClass: WorkerClass;
-  processes: number | null;
-  threads: number | null;
-  uvThreadpoolSize: number | null;
-  reason: string;
-  config: Record<string, unknown>;
-}
+// One recommendation shape for the static and the measured recommendation: the CLI's.
+export type { Recommendation, WorkerClass } from '../cli/recommend.js';
 
 export interface StaticReport {
   schemaVersion: 1;

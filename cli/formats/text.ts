@@ -17,13 +17,15 @@ export function formatText(report: Report, { color }: { color: boolean }): strin
   for (const finding of report.findings) {
     const handler = finding.handlers[0];
     const key = handler ? `${handler.file}:${handler.line}:${handler.label}` : '';
-    const title = handler ? `${handler.label}  ${paint('dim', `${handler.file}:${handler.line} (${handler.kind})`)}` : 'Not reached from a handler';
+    const title = handler
+      ? `${paint('bold', handler.label)}  ${paint('dim', `${handler.file}:${handler.line} (${handler.kind})`)}`
+      : paint('bold', 'Not reached from a handler');
     const group = groups.get(key) ?? { title, findings: [] };
     group.findings.push(finding);
     groups.set(key, group);
   }
   for (const { title, findings } of groups.values()) {
-    out.push(paint('bold', title));
+    out.push(title);
     for (const finding of findings) {
       const severity = finding.severity === 'error' ? paint('red', 'error  ') : paint('yellow', 'warning');
       out.push(

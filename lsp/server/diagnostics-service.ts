@@ -42,30 +42,28 @@ export class DiagnosticsService {
     private readonly mode: DeliveryMode,
   ) {}
 
-  async pull(params: DocumentDiagnosticParams, token: CancellationToken): Promise<DocumentDiagnosticReport> {
+  pull(params: DocumentDiagnosticParams, token: CancellationToken): Promise<DocumentDiagnosticReport> {
+    return this.workspace.queue.run(params.textDocument.uri, (isCurrent) => this.answerPull(params, token, isCurrent), 'diagnostic');
+  }
+
+  private async answerPull(params: DocumentDiagnosticParams, token: CancellationToken, isCurrent: () => boolean): Promise<DocumentDiagnosticReport> {
     const uri = params.textDocument.uri;
-    return this.workspace.queue.run(
-      uri,
-      async (isCurrent) => {
-      // Let edits and cancellations already queued behind this request arrive before doing any work.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
-      if (!isCurrent()) {
-        // A newer pull for this document is queued behind us and will answer with the latest text.
-        const data: DiagnosticServerCancellationData = { retriggerRequest: false };
-        throw new ResponseError(LSPErrorCodes.ServerCancelled, 'superseded by a newer request', data);
-      }
-      const document = this.workspace.documents.get(uri);
-      const report = await this.validate(uri);
-      this.delivered.set(uri, { resultId: report.resultId, version: document?.version });
-      this.scheduleSweep();
-      if (params.previousResultId === report.resultId) {
-        return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: report.resultId };
-      }
-      return { kind: DocumentDiagnosticReportKind.Full, resultId: report.resultId, items: report.diagnostics };
-      },
-      'diagnostic',
-    );
+    // Let edits and cancellations already queued behind this request arrive before doing any work.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+    if (!isCurrent()) {
+      // A newer pull for this document is queued behind us and will answer with the latest text.
+      const data: DiagnosticServerCancellationData = { retriggerRequest: false };
+      throw new ResponseError(LSPErrorCodes.ServerCancelled, 'superseded by a newer request', data);
+    }
+    const version = this.workspace.documents.get(uri)?.version;
+    const report = await this.validate(uri);
+    this.delivered.set(uri, { resultId: report.resultId, version });
+    this.scheduleSweep();
+    if (params.previousResultId === report.resultId) {
+      return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: report.resultId };
+    }
+    return { kind: DocumentDiagnosticReportKind.Full, resultId: report.resultId, items: report.diagnostics };
   }
 
   /** An open buffer changed, a file changed on disk, or settings/configs changed. */

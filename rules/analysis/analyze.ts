@@ -4,6 +4,7 @@
  * blocking call or CPU pattern reached into a finding with the handlers that reach it.
  */
 import * as ts from 'typescript';
+import { CallCandidates } from './call-candidates.js';
 import { CatalogMatcher, effectiveCatalog } from './catalog-match.js';
 import { FileRoles, DEFAULT_SCRIPT_PATTERNS } from './file-roles.js';
 import { asyncRewriteFix } from './fixes.js';
@@ -101,8 +102,13 @@ class Analysis implements ProgramAnalysis {
     const roots = this.handlerRoots();
     const rootNodes = new Set<ts.Node>(roots.map((root) => root.handler.node));
     const checker = this.program.getTypeChecker();
-    const matcher = new CatalogMatcher(effectiveCatalog(this.options), this.program, this.options.ignoredApis);
-    const summaries = new SummaryBuilder(checker, this.program, matcher, (fn) => rootNodes.has(fn), (file) => this.isFollowedFile(file));
+    const catalog = effectiveCatalog(this.options);
+    const matcher = new CatalogMatcher(catalog, this.program, this.options.ignoredApis);
+    const followedFiles = this.program.getSourceFiles().filter((sourceFile) => !sourceFile.isDeclarationFile && this.isFollowedFile(sourceFile));
+    const candidates = new CallCandidates(catalog, followedFiles);
+    const summaries = new SummaryBuilder(
+      checker, this.program, matcher, candidates, (fn) => rootNodes.has(fn), (file) => this.isFollowedFile(file),
+    );
     const pending = new Map<ts.Node, PendingFinding>();
 
     const record = (root: HandlerRoot, chain: StepNode[], site: ts.Node, make: () => Omit<PendingFinding, 'reaches'>): void => {

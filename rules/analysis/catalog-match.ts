@@ -92,8 +92,8 @@ export class CatalogMatcher {
 
   /** Whether the call passes a callback: the resolved overload's last parameter is a function. */
   private hasCallback(node: ts.CallExpression | ts.NewExpression, resolved: ResolvedCallee): boolean {
-    const signature = resolved.signature;
-    if (signature) {
+    const signature = resolved.resolveSignature();
+    if (signature?.declaration) {
       const last = signature.parameters[signature.parameters.length - 1];
       if (!last) return false;
       const checker = this.program.getTypeChecker();

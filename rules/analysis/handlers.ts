@@ -14,7 +14,7 @@ import {
   NEST_NON_REQUEST_PARAMETERS, NEXT_ROUTE_EXPORTS, NEXT_ROUTE_FILE, PROMISE_METHODS, ROUTER_FRAMEWORKS, SCHEDULERS,
   SERVER_FACTORIES, SHUTDOWN_EVENTS, type RouterFramework,
 } from './handler-tables.js';
-import { functionWithBody, isFunctionExpressionLike, resolvedSymbol, skipOuterExpressions } from './resolve.js';
+import { calleeNameNode, functionWithBody, isFunctionExpressionLike, resolvedSymbol, skipOuterExpressions } from './resolve.js';
 import { specifierMatches } from './specifiers.js';
 import type { Handler, HandlerKind, HandlerRegistrar } from './types.js';
 
@@ -112,6 +112,45 @@ function joinRoutePaths(...parts: Array<string | undefined>): string {
   return `/${joined}`.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
 }
 
+const REQUEST_OBJECT_NAMES = /^(?:req|res|request|response)$/;
+const REQUEST_PARAMETER = /^(?:req|request)$/;
+const RESPONSE_PARAMETER = /^(?:res|response|reply)$/;
+
+/** `(req, res)`, `(req, res, next)` or `(err, req, res, next)`. */
+function hasMiddlewareParameters(fn: FunctionNode): boolean {
+  const names = fn.parameters.map((parameter) => (ts.isIdentifier(parameter.name) ? parameter.name.text : ''));
+  const offset = names.length === 4 ? 1 : 0;
+  return names.length >= 2 && REQUEST_PARAMETER.test(names[offset] ?? '') && RESPONSE_PARAMETER.test(names[offset + 1] ?? '');
+}
+
+/** The name a function is exported under (`export function x`, `module.exports = fn`, `exports.x = fn`). */
+function exportName(fn: ts.Node): string | undefined {
+  if (ts.isFunctionDeclaration(fn) && fn.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)) {
+    return fn.name?.text ?? 'default';
+  }
+  const holder = fn.parent;
+  if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && holder.right === fn) {
+    const target = holder.left.getText();
+    if (target === 'module.exports') return ts.isFunctionExpression(fn) && fn.name ? fn.name.text : 'default';
+    const match = /^(?:module\.)?exports\.(\w+)$/.exec(target);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/** The function that returns `fn` (`return function (req, res, next) {...}` or an arrow's body). */
+function returningFunction(fn: FunctionNode): ts.FunctionLikeDeclaration | undefined {
+  let node: ts.Node = fn;
+  while (ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  const parent = node.parent;
+  if (ts.isArrowFunction(parent) && parent.body === node) return parent;
+  if (!ts.isReturnStatement(parent)) return undefined;
+  for (let current = parent.parent; current; current = current.parent) {
+    if (isFunctionNode(current)) return current;
+  }
+  return undefined;
+}
+
 export class HandlerFinder {
   private readonly checker: ts.TypeChecker;
   private readonly roots: HandlerRoot[] = [];
@@ -132,6 +171,7 @@ export class HandlerFinder {
   find(sourceFiles: readonly ts.SourceFile[]): HandlerRoot[] {
     const serverFiles = sourceFiles.filter((sourceFile) => this.fileRoles.roleOf(sourceFile) === 'server');
     for (const sourceFile of serverFiles) this.visitRegistrations(sourceFile);
+    for (const sourceFile of serverFiles) this.visitLibraryMiddleware(sourceFile);
     if (this.asyncFunctionsAreHandlers) {
       for (const sourceFile of serverFiles) this.collectStartupCalls(sourceFile);
       for (const sourceFile of serverFiles) this.visitAsyncFunctions(sourceFile);
@@ -185,16 +225,13 @@ export class HandlerFinder {
 
   /**
    * The module declaring the function a call runs (`resolved` false when the callee is untyped;
-   * `ambient` when it is declared in a declaration file, as the platform's globals are).
+   * `ambient` when it is declared in a declaration file, as the platform's globals are). Read from the
+   * callee's symbol: overload resolution of a registration call would type every handler passed to it.
    */
   private declaringModule(call: ts.CallExpression): { module: string | undefined; resolved: boolean; ambient: boolean } {
-    let declaration: ts.Declaration | undefined;
-    try {
-      declaration = this.checker.getResolvedSignature(call)?.declaration as ts.Declaration | undefined;
-    } catch {
-      declaration = undefined;
-    }
-    if (!declaration || ts.isJSDocSignature(declaration)) return { module: undefined, resolved: false, ambient: false };
+    const symbol = resolvedSymbol(this.checker, calleeNameNode(call.expression));
+    const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+    if (!declaration) return { module: undefined, resolved: false, ambient: false };
     const ambient = declaration.getSourceFile().isDeclarationFile;
     return { module: declarationOrigin(declaration, this.program).module, resolved: true, ambient };
   }
@@ -382,13 +419,9 @@ export class HandlerFinder {
 
   private checkUserRegistrar(call: ts.CallExpression, args: readonly ts.Expression[]): void {
     if (this.registrars.length === 0) return;
-    let declaration: ts.Declaration | undefined;
-    try {
-      declaration = this.checker.getResolvedSignature(call)?.declaration as ts.Declaration | undefined;
-    } catch {
-      declaration = undefined;
-    }
-    if (!declaration || ts.isJSDocSignature(declaration)) return;
+    const symbol = resolvedSymbol(this.checker, calleeNameNode(call.expression));
+    const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+    if (!declaration) return;
     const origin = declarationOrigin(declaration, this.program);
     const registrar = this.registrars.find((candidate) => specifierMatches(candidate.declaration, origin, this.program.getCurrentDirectory()));
     if (!registrar) return;
@@ -463,6 +496,43 @@ export class HandlerFinder {
         });
       }
     }
+  }
+
+  /**
+   * Middleware a library exports for its users to register: `(req, res, next)` functions returned from
+   * factories or exported, and methods installed on request/response objects (`res.render = function`).
+   * Nobody registers them in the library's own code, yet they run on its users' event loops.
+   */
+  private visitLibraryMiddleware(sourceFile: ts.SourceFile): void {
+    const visit = (node: ts.Node): void => {
+      if (isFunctionNode(node) && !this.registered.has(node)) {
+        const name = this.libraryMiddlewareName(node);
+        if (name !== undefined) {
+          const site = (node as { name?: ts.Node }).name ?? node;
+          this.addRoot(node, { kind: 'library-middleware', label: name, site, requestParameters: expressRequest });
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+  }
+
+  private libraryMiddlewareName(fn: FunctionNode): string | undefined {
+    const holder = fn.parent;
+    // `res.render = function render() {}`: a method every request's response carries.
+    if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && holder.right === fn &&
+      ts.isPropertyAccessExpression(holder.left) && ts.isIdentifier(holder.left.expression) &&
+      REQUEST_OBJECT_NAMES.test(holder.left.expression.text)) {
+      return `${holder.left.expression.text}.${holder.left.name.text}()`;
+    }
+    if (!hasMiddlewareParameters(fn)) return undefined;
+    const exportedAs = exportName(fn);
+    if (exportedAs !== undefined) return `middleware ${exportedAs}`;
+    const factory = returningFunction(fn);
+    if (!factory) return undefined;
+    const factoryName = ts.isFunctionDeclaration(factory) || ts.isFunctionExpression(factory) ? factory.name?.text : undefined;
+    const holderName = ts.isVariableDeclaration(factory.parent) && ts.isIdentifier(factory.parent.name) ? factory.parent.name.text : undefined;
+    return `middleware ${factoryName ?? holderName ?? exportName(factory) ?? '(factory)'}()`;
   }
 
   /** Calls made while modules load: what they call is startup code, not an entry point. */

@@ -15,7 +15,7 @@ export interface ResolvedCallee {
   /** The arguments the callee receives; undefined when they cannot be known (`.apply`). */
   args: readonly ts.Expression[] | undefined;
   isConstruct: boolean;
-  /** The declaration the call runs (a signature's declaration or, failing that, the symbol's). */
+  /** The declaration the call runs: the function, method or signature (for values of a function type). */
   declaration: ts.Declaration | undefined;
   /**
    * The declaration of the value called, followed through local aliases (`const r = fs.statSync`,
@@ -23,7 +23,11 @@ export interface ResolvedCallee {
    * name lives here while the signature lives in the interface.
    */
   valueDeclaration: ts.Declaration | undefined;
-  signature: ts.Signature | undefined;
+  /**
+   * The overload the call resolves to. Overload resolution infers the types of every argument (callbacks
+   * included), so it is computed only when an answer depends on it.
+   */
+  resolveSignature(): ts.Signature | undefined;
   /** Module and member path read from imports/require(), when the checker could not resolve it. */
   syntacticOrigin: { module: string; path: string[] } | undefined;
 }
@@ -89,35 +93,47 @@ function pickSignature(signatures: readonly ts.Signature[], argumentCount: numbe
   );
 }
 
+function isCallableDeclaration(declaration: ts.Declaration): boolean {
+  return ts.isFunctionLike(declaration) || ts.isClassLike(declaration);
+}
+
 export function resolveCallee(node: CallLike, checker: ts.TypeChecker, program: ts.Program): ResolvedCallee {
   const { callee, args, unwrapped } = unwrapFunctionMethods(node, checker, program);
   const isConstruct = ts.isNewExpression(node);
-  let signature: ts.Signature | undefined;
-  try {
-    if (unwrapped) {
-      const type = checker.getTypeAtLocation(callee);
-      signature = pickSignature(type.getCallSignatures(), args?.length);
-    } else {
-      signature = checker.getResolvedSignature(node);
-    }
-  } catch {
-    signature = undefined; // The checker can throw on code it cannot type; stay silent for this call.
-  }
-  let declaration: ts.Declaration | undefined = signature?.declaration && !ts.isJSDocSignature(signature.declaration)
-    ? signature.declaration
-    : undefined;
-  if (!declaration) {
-    const symbol = resolvedSymbol(checker, calleeNameNode(callee));
-    declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
-    // A symbol of a plain variable or parameter says nothing about what it holds.
-    if (declaration && (ts.isVariableDeclaration(declaration) || ts.isParameter(declaration) || ts.isBindingElement(declaration))) {
-      const initializer = ts.isVariableDeclaration(declaration) ? declaration.initializer : undefined;
-      declaration = initializer && isFunctionExpressionLike(initializer) ? initializer : undefined;
-    }
-  }
   const valueDeclaration = calledValueDeclaration(callee, checker, 0);
+  let signature: ts.Signature | undefined | null = null;
+  const resolveSignature = (): ts.Signature | undefined => {
+    if (signature !== null) return signature;
+    try {
+      signature = unwrapped
+        ? pickSignature(checker.getTypeAtLocation(callee).getCallSignatures(), args?.length)
+        : checker.getResolvedSignature(node);
+    } catch {
+      signature = undefined; // The checker can throw on code it cannot type; stay silent for this call.
+    }
+    return signature;
+  };
+  let declaration: ts.Declaration | undefined;
+  if (valueDeclaration && isCallableDeclaration(valueDeclaration)) {
+    declaration = valueDeclaration;
+  } else if (valueDeclaration) {
+    // A value of a function type (`statSync: StatSyncFn`, a function returned by a factory): its type's
+    // signature says what runs.
+    try {
+      const type = checker.getTypeAtLocation(callee);
+      const signatures = isConstruct ? type.getConstructSignatures() : type.getCallSignatures();
+      const candidate = signatures.length === 1 ? signatures[0]?.declaration : resolveSignature()?.declaration;
+      declaration = candidate && !ts.isJSDocSignature(candidate) ? candidate : undefined;
+    } catch {
+      declaration = undefined;
+    }
+    const initializer = ts.isVariableDeclaration(valueDeclaration) && valueDeclaration.initializer
+      ? skipOuterExpressions(valueDeclaration.initializer)
+      : undefined;
+    if (initializer && isFunctionExpressionLike(initializer)) declaration = initializer;
+  }
   const syntacticOrigin = declaration || valueDeclaration ? undefined : originFromSyntax(callee, checker, 0);
-  return { callee, args, isConstruct, declaration, valueDeclaration, signature: declaration ? signature : undefined, syntacticOrigin };
+  return { callee, args, isConstruct, declaration, valueDeclaration, resolveSignature, syntacticOrigin };
 }
 
 /** The declaration of the value an expression names, through const aliases and destructuring. */

@@ -9,7 +9,8 @@ import type { CatalogMatch, CatalogMatcher } from './catalog-match.js';
 import { alternativeFor } from './catalog.js';
 import { cpuPatternAt, type CpuSite, type DependencyOf } from './cpu-patterns.js';
 import { isFunctionNode } from './handlers.js';
-import { calleeNameNode, functionWithBody, resolveCallee, resolvedSymbol, skipOuterExpressions, type CallLike } from './resolve.js';
+import { calleeNameNode, functionWithBody, originFromSyntax, resolveCallee, resolvedSymbol, skipOuterExpressions, type CallLike } from './resolve.js';
+import type { CallCandidates } from './call-candidates.js';
 
 /** A set of parameter indices, as bits. */
 export type ParameterMask = number;
@@ -62,6 +63,7 @@ export class SummaryBuilder {
     private readonly checker: ts.TypeChecker,
     private readonly program: ts.Program,
     private readonly matcher: CatalogMatcher,
+    private readonly candidates: CallCandidates,
     /** Functions registered as handlers of their own: their bodies are not part of an enclosing function. */
     private readonly isRoot: (fn: ts.Node) => boolean,
     /** Whether calls into this file are followed (the program's own code, or dependencies when asked). */
@@ -108,7 +110,27 @@ export class SummaryBuilder {
     return summary;
   }
 
+  /**
+   * Whether a call is worth resolving: calls of plain names always are (a scope lookup is cheap); method
+   * calls only when the name could be a catalog API or a followed function, or the receiver is a module
+   * whose every export blocks (`shell.ls()`).
+   */
+  private worthResolving(call: CallLike): boolean {
+    let callee = skipOuterExpressions(call.expression);
+    if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply')) {
+      callee = skipOuterExpressions(callee.expression);
+    }
+    if (!ts.isPropertyAccessExpression(callee)) return true;
+    if (this.candidates.isCandidateName(callee.name.text)) return true;
+    if (this.candidates.wildcardModules.size === 0) return false;
+    const receiver = skipOuterExpressions(callee.expression);
+    if (!ts.isIdentifier(receiver)) return false;
+    const origin = originFromSyntax(receiver, this.checker, 0);
+    return origin !== undefined && this.candidates.wildcardModules.has(origin.module);
+  }
+
   private visitCall(call: CallLike, summary: FunctionSummary, dependencies: Map<string, ParameterMask>, dependencyOf: DependencyOf): void {
+    if (!this.worthResolving(call)) return;
     const resolved = resolveCallee(call, this.checker, this.program);
     const match = this.matcher.match(call, resolved);
     const site = calleeNameNode(resolved.callee);
@@ -137,7 +159,8 @@ export class SummaryBuilder {
     // Functions passed by reference are called by the callee: `items.map(render)`, `emitter.once(x, done)`.
     for (const argument of args) {
       const inner = skipOuterExpressions(argument);
-      if (!ts.isIdentifier(inner) && !ts.isPropertyAccessExpression(inner)) continue;
+      const isReference = ts.isIdentifier(inner) || (ts.isPropertyAccessExpression(inner) && this.candidates.isCandidateName(inner.name.text));
+      if (!isReference) continue;
       const symbol = resolvedSymbol(this.checker, ts.isPropertyAccessExpression(inner) ? inner.name : inner);
       const passed = this.followedFunction(symbol?.valueDeclaration ?? symbol?.declarations?.[0]);
       if (passed && !this.isRoot(passed)) {

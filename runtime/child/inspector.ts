@@ -4,6 +4,7 @@
  * measurement window, before the window's first request).
  */
 import { Session } from 'node:inspector/promises';
+import { isAppUrl } from '../app-code.js';
 import type { CpuProfile, ScriptCoverage } from '../protocol.js';
 
 const SAMPLING_INTERVAL_US = 1000;
@@ -13,13 +14,6 @@ export interface V8Probe {
   startWindow(): Promise<void>;
   /** Coverage counts since the window began and the window's CPU profile. */
   endWindow(): Promise<{ profile: CpuProfile | null; coverage: ScriptCoverage[] }>;
-}
-
-/** App code only: our own files, node internals and dependencies are not findings' lines. */
-function isAppScript(url: string, ownDir: string): boolean {
-  if (!url || url.startsWith('node:') || !(url.startsWith('file://') || url.startsWith('/'))) return false;
-  if (url.includes('/node_modules/')) return false;
-  return !url.includes(ownDir);
 }
 
 export async function startV8Probe(ownDir: string): Promise<V8Probe> {
@@ -43,7 +37,8 @@ export async function startV8Probe(ownDir: string): Promise<V8Probe> {
         profile = ((await session.post('Profiler.stop')) as { profile: CpuProfile }).profile;
         profiling = false;
       }
-      return { profile, coverage: result.filter((script) => isAppScript(script.url, ownDir)) };
+      // App code only: our own files, Node's internals and dependencies hold no finding's line.
+      return { profile, coverage: result.filter((script) => isAppUrl(script.url, ownDir)) };
     },
   };
 }

@@ -16,7 +16,8 @@ export interface TimingSink {
 }
 
 const MAX_SLOW_CALLS = 20_000;
-const STACK_FRAMES = 12;
+// Deep enough to get from a dependency's internals back to the app's own call.
+const STACK_FRAMES = 40;
 
 /** The raw V8 frames above `below` (excluded), via the structured CallSite API: no string formatting, no source maps. */
 function captureFrames(below: Function): RawFrame[] {

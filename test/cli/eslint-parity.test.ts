@@ -3,9 +3,10 @@
  * calls at the same places with the same messages.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { Ajv } from 'ajv';
 import { ESLint, type Linter } from 'eslint';
 import blockcheck from '../../rules/index.js';
 import { auditJson, REPO_ROOT } from './helpers.js';
@@ -16,6 +17,11 @@ const fixtureDirs = existsSync(FIXTURES)
       .filter((entry) => entry.isDirectory())
       .map((entry) => path.join(FIXTURES, entry.name))
   : [];
+
+// Every fixture's report must also fit the shipped schema: together they cover every handler kind and category.
+const validateReport = new Ajv({ allErrors: true }).compile(
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'cli', 'schema', 'report.schema.json'), 'utf8')) as object,
+);
 
 describe('audit findings equal the ESLint rules’ findings', () => {
   it('has fixtures to compare', () => {
@@ -36,6 +42,7 @@ describe('audit findings equal the ESLint rules’ findings', () => {
           .map((message) => key(path.relative(dir, result.filePath), message.line, message.column, message.ruleId!, message.message)),
       );
       const { report, stderr } = auditJson(['--no-eslint-config'], dir);
+      assert.ok(validateReport(report), JSON.stringify(validateReport.errors));
       const fromAudit = report.findings.map((finding) => key(finding.file, finding.line, finding.column, finding.rule, finding.message));
       assert.deepEqual(fromAudit.sort(), fromEslint.sort(), stderr);
       const unparsable = results.filter((result) => result.messages.some((message) => message.fatal)).map((result) => path.relative(dir, result.filePath));

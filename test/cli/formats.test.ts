@@ -127,7 +127,7 @@ describe('--format text (default)', () => {
     const text = result.stdout;
     const finding = json.report.findings[0]!;
     const handler = finding.handlers[0]!;
-    assert.ok(text.startsWith(`${handler.label}  server.js:${handler.line} (${handler.kind})\n`), text);
+    assert.ok(text.startsWith(`${handler.label}  server.js:${handler.line} (${handler.kind})\n`), `${text}\n${result.stderr}`);
     assert.match(text, new RegExp(`^  server\\.js:${finding.line}:${finding.column}  error    fs\\.readFileSync  fs \\(io\\)  blockcheck/no-sync-io$`, 'm'));
     assert.match(text, /^ {4}via .*render \(server\.js:\d+\) → fs\.readFileSync \(server\.js:\d+\)$/m);
     assert.match(text, /^ {4}fix: .+$/m);

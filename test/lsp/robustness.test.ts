@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { DocumentDiagnosticReportKind, ErrorCodes, type Diagnostic, type DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
-import { LspClient } from './lsp-client.js';
+import { LspClient, SERVER } from './lsp-client.js';
 import { APP_TS, expressProject } from './projects.js';
 import { TempProject } from './temp-project.js';
 
@@ -101,5 +102,13 @@ describe('robustness', () => {
     const exited = new Promise<number | null>((resolve) => client.process.once('exit', resolve));
     await client.connection.sendNotification('exit');
     assert.equal(await exited, 1);
+  });
+});
+
+describe('blockcheck-lsp command line', () => {
+  it('refuses to start without a transport, in one line, with exit code 2', () => {
+    const result = spawnSync(process.execPath, [SERVER], { encoding: 'utf8' });
+    assert.equal(result.status, 2);
+    assert.equal(result.stderr, 'blockcheck-lsp: no transport given. Usage: blockcheck-lsp --stdio | --node-ipc | --socket=<port> | --pipe=<name>\n');
   });
 });

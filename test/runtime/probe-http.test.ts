@@ -4,8 +4,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { relative } from 'node:path';
-import { probe } from '../../runtime/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { ProbeError, probe } from '../../runtime/index.js';
 import type { ProbedReport, ReportFinding } from '../../runtime/index.js';
 import { assertNoChildLeft, finding, fixture, lineOf, route, staticReport } from './helpers.js';
 
@@ -81,5 +83,40 @@ describe('probe: node:http app started with --start', () => {
     assert.equal(probed.recommendation!.workerClass, 'fix-first');
     const wait = probed.probe.predictions.find((prediction) => prediction.route === 'GET /wait')!;
     assert.ok(wait.singleLoopCeiling! > 0 && wait.singleLoopCeiling! < 100, `ceiling ${wait.singleLoopCeiling}`);
+  });
+});
+
+describe('probe: --requests-file', () => {
+  after(assertNoChildLeft);
+
+  it('sends the given requests instead of the report routes: the input that takes the branch reaches the line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'blockcheck-requests-'));
+    const requestsFile = join(dir, 'requests.json');
+    writeFileSync(requestsFile, JSON.stringify([{ method: 'GET', path: '/config?debug=1' }]));
+    try {
+      const probed = await probe(
+        staticReport([finding(server, 'debug-read', { call: 'fs.readFileSync', category: 'fs' })], [route('GET', '/config', server)]),
+        { target: { kind: 'command', command: 'node server.mjs' }, cwd: fixture('probe-http'), requestsFile, load: { requests: 5, concurrency: 1, durationSec: 10, warmupRequests: 0 } },
+      );
+      assert.deepEqual(probed.probe.routes.map((load) => [load.route, load.path, load.requests]), [['GET /config', '/config?debug=1', 5]]);
+      assert.notEqual(probed.findings[0]!.runtime!.verdict, 'unreached');
+      assert.ok(probed.findings[0]!.runtime!.executions >= 5);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a malformed requests file with a one-line error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'blockcheck-requests-'));
+    const requestsFile = join(dir, 'requests.json');
+    writeFileSync(requestsFile, JSON.stringify([{ url: 'config' }]));
+    try {
+      await assert.rejects(
+        probe(staticReport([], [route('GET', '/config', server)]), { target: { kind: 'command', command: 'node server.mjs' }, cwd: fixture('probe-http'), requestsFile }),
+        (error: unknown) => error instanceof ProbeError && error.code === 'bad-options' && /requests-file/.test(error.message),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,6 +7,7 @@ import { SourceMaps } from '../../runtime/source-map.js';
 import { RouteMatcher, fillPath, routesOf } from '../../runtime/routes.js';
 import { wrapTargets } from '../../runtime/child/catalog-targets.js';
 import { ProbeError, parseServeArgs, probeOptionsFromFlags, recommendFromMeasurements } from '../../runtime/index.js';
+import { TARGET_UTILISATION } from '../../cli/recommend.js';
 import { fixture, lineOf, route } from './helpers.js';
 
 describe('source maps', () => {
@@ -68,38 +69,41 @@ describe('catalog targets', () => {
 
 describe('recommendFromMeasurements', () => {
   const base = { thresholdMs: 10, concurrency: 10, cores: 2 };
+  const waits = [{ kind: 'wait', category: 'blocking-client' }] as const;
+  const computes = [{ kind: 'cpu', category: 'crypto' }] as const;
 
-  it('event-loop when nothing blocks over the threshold', () => {
-    const { recommendation } = recommendFromMeasurements({ ...base, routes: [{ route: 'GET /a', blockedMsPerRequest: 2, cpuWallRatio: 1 }] });
+  it('event-loop when no route blocks over the threshold', () => {
+    const { recommendation, routes } = recommendFromMeasurements({ ...base, findings: computes, routes: [{ route: 'GET /a', blockedMsPerRequest: 2, cpuWallRatio: 1 }] });
     assert.equal(recommendation.workerClass, 'event-loop');
+    assert.equal(routes[0]!.singleLoopCeiling, null);
   });
 
-  it('waiting on I/O: fix first, else a cluster of ⌈λ·S/ρ⌉ processes; ceiling 1/S', () => {
-    const { recommendation, routes } = recommendFromMeasurements({ ...base, targetReqPerSec: 20, routes: [{ route: 'GET /slow', blockedMsPerRequest: 500, cpuWallRatio: 0.02 }] });
+  it('waiting: fix first, else a cluster of ⌈λ·S/ρ⌉ processes; single-loop ceiling 1/S', () => {
+    const { recommendation, routes } = recommendFromMeasurements({ ...base, findings: waits, targetReqPerSec: 20, routes: [{ route: 'GET /slow', blockedMsPerRequest: 500, cpuWallRatio: 0.02 }] });
     assert.equal(recommendation.workerClass, 'fix-first');
-    assert.equal(recommendation.processes, Math.ceil((20 * 0.5) / 0.7));
+    assert.equal(recommendation.processes, Math.ceil((20 * 0.5) / TARGET_UTILISATION));
     assert.equal(routes[0]!.singleLoopCeiling, 2);
     assert.equal(routes[0]!.predictedReqPerSec, 20);
   });
 
-  it('CPU-bound: a thread pool capped at the cores', () => {
-    const { recommendation, routes } = recommendFromMeasurements({ ...base, targetReqPerSec: 100, routes: [{ route: 'GET /hash', blockedMsPerRequest: 50, cpuWallRatio: 0.95 }] });
+  it('without a target rate, sizes for `concurrency` requests in flight', () => {
+    const { recommendation } = recommendFromMeasurements({ ...base, findings: waits, routes: [{ route: 'GET /slow', blockedMsPerRequest: 500, cpuWallRatio: 0 }] });
+    assert.equal(recommendation.processes, Math.ceil(10 / TARGET_UTILISATION));
+  });
+
+  it('CPU-bound (measured): a thread pool capped at the cores', () => {
+    const { recommendation, routes } = recommendFromMeasurements({ ...base, findings: computes, targetReqPerSec: 100, routes: [{ route: 'GET /hash', blockedMsPerRequest: 50, cpuWallRatio: 0.95 }] });
     assert.equal(recommendation.workerClass, 'thread-pool');
     assert.equal(recommendation.threads, 2);
     assert.equal(routes[0]!.predictedReqPerSec, 40);
   });
 
   it('a waiting route decides over a CPU-bound one', () => {
-    const { recommendation } = recommendFromMeasurements({ ...base, routes: [
+    const { recommendation } = recommendFromMeasurements({ ...base, findings: [...computes, ...waits], routes: [
       { route: 'GET /hash', blockedMsPerRequest: 80, cpuWallRatio: 1 },
       { route: 'GET /wait', blockedMsPerRequest: 30, cpuWallRatio: 0.1 },
     ] });
     assert.equal(recommendation.workerClass, 'fix-first');
-  });
-
-  it('sizes UV_THREADPOOL_SIZE when the async pool dominates', () => {
-    const { recommendation } = recommendFromMeasurements({ ...base, threadpoolShare: 0.8, routes: [] });
-    assert.ok(recommendation.uvThreadpoolSize! > 4);
   });
 });
 
