@@ -121,55 +121,68 @@ class Analysis implements ProgramAnalysis {
     };
 
     for (const root of roots) {
-      const initialMask = root.requestParameters.reduce((mask, index) => (index < 30 ? mask | (1 << index) : mask), 0);
-      const seen = new Map<ts.Node, Set<ParameterMask>>();
-      const queue: Array<{ fn: ts.FunctionLikeDeclaration; mask: ParameterMask; chain: StepNode[] }> = [
-        { fn: root.handler.node as ts.FunctionLikeDeclaration, mask: initialMask, chain: [] },
-      ];
-      for (let index = 0; index < queue.length && index < MAX_STATES_PER_HANDLER; index++) {
-        const { fn, mask, chain } = queue[index]!;
-        const summary = summaries.summaryOf(fn);
-        for (const blocking of summary.blocking) {
-          const entry = blocking.match.entry;
-          record(root, [...chain, { node: blocking.site, name: blocking.callText }], blocking.site, () => ({
-            site: blocking.site,
-            call: blocking.call,
-            fix: () => asyncRewriteFix(blocking.call, blocking.match),
-            base: {
-              rule: ruleForCategory(entry.category), category: entry.category, kind: entry.kind, severity: entry.severity,
-              patternId: entry.id, call: blocking.callText, alternative: blocking.alternative,
-            },
-          }));
-        }
-        for (const cpu of summary.cpu) {
-          if (cpu.requestDependency !== undefined && (cpu.requestDependency & mask) === 0) continue;
-          record(root, [...chain, { node: cpu.site, name: cpu.callText }], cpu.site, () => ({
-            site: cpu.site,
-            call: undefined,
-            fix: undefined,
-            base: {
-              rule: 'no-cpu-loop', category: cpu.category, kind: 'cpu', severity: cpu.severity, patternId: cpu.patternId,
-              call: cpu.callText, alternative: cpu.alternative,
-            },
-          }));
-        }
-        for (const edge of summary.edges) {
-          let calleeMask = 0;
-          edge.argumentDependencies.forEach((dependency, argumentIndex) => {
-            if (argumentIndex < 30 && dependency & mask) calleeMask |= 1 << argumentIndex;
-          });
-          let masks = seen.get(edge.target);
-          if (!masks) {
-            masks = new Set();
-            seen.set(edge.target, masks);
-          }
-          if (masks.has(calleeMask) || edge.target === root.handler.node) continue;
-          masks.add(calleeMask);
-          queue.push({ fn: edge.target, mask: calleeMask, chain: [...chain, { node: edge.site, name: edge.name }] });
-        }
+      try {
+        this.walkFrom(root, summaries, record);
+      } catch (error) {
+        // Code nested too deeply for a recursive walk: that handler's findings are lost, not the others'.
+        if (!(error instanceof RangeError)) throw error;
       }
     }
     return this.toFindings(pending);
+  }
+
+  private walkFrom(
+    root: HandlerRoot,
+    summaries: SummaryBuilder,
+    record: (root: HandlerRoot, chain: StepNode[], site: ts.Node, make: () => Omit<PendingFinding, 'reaches'>) => void,
+  ): void {
+    const initialMask = root.requestParameters.reduce((mask, index) => (index < 30 ? mask | (1 << index) : mask), 0);
+    const seen = new Map<ts.Node, Set<ParameterMask>>();
+    const queue: Array<{ fn: ts.FunctionLikeDeclaration; mask: ParameterMask; chain: StepNode[] }> = [
+      { fn: root.handler.node as ts.FunctionLikeDeclaration, mask: initialMask, chain: [] },
+    ];
+    for (let index = 0; index < queue.length && index < MAX_STATES_PER_HANDLER; index++) {
+      const { fn, mask, chain } = queue[index]!;
+      const summary = summaries.summaryOf(fn);
+      for (const blocking of summary.blocking) {
+        const entry = blocking.match.entry;
+        record(root, [...chain, { node: blocking.site, name: blocking.callText }], blocking.site, () => ({
+          site: blocking.site,
+          call: blocking.call,
+          fix: () => asyncRewriteFix(blocking.call, blocking.match),
+          base: {
+            rule: ruleForCategory(entry.category), category: entry.category, kind: entry.kind, severity: entry.severity,
+            patternId: entry.id, call: blocking.callText, alternative: blocking.alternative,
+          },
+        }));
+      }
+      for (const cpu of summary.cpu) {
+        if (cpu.requestDependency !== undefined && (cpu.requestDependency & mask) === 0) continue;
+        record(root, [...chain, { node: cpu.site, name: cpu.callText }], cpu.site, () => ({
+          site: cpu.site,
+          call: undefined,
+          fix: undefined,
+          base: {
+            rule: 'no-cpu-loop', category: cpu.category, kind: 'cpu', severity: cpu.severity, patternId: cpu.patternId,
+            call: cpu.callText, alternative: cpu.alternative,
+          },
+        }));
+      }
+      for (const edge of summary.edges) {
+        let calleeMask = 0;
+        edge.argumentDependencies.forEach((dependency, argumentIndex) => {
+          if (argumentIndex < 30 && dependency & mask) calleeMask |= 1 << argumentIndex;
+        });
+        let masks = seen.get(edge.target);
+        if (!masks) {
+          masks = new Set();
+          seen.set(edge.target, masks);
+        }
+        if (masks.has(calleeMask) || edge.target === root.handler.node) continue;
+        masks.add(calleeMask);
+        queue.push({ fn: edge.target, mask: calleeMask, chain: [...chain, { node: edge.site, name: edge.name }] });
+      }
+    }
   }
 
   private toFindings(pending: Map<ts.Node, PendingFinding>): Map<string, Finding[]> {

@@ -55,16 +55,41 @@ export function sourceFilesUnder(rootDir: string): string[] {
   return ts.sys.readDirectory(rootDir, SOURCE_EXTENSIONS, EXCLUDED_FOLDERS, ['**/*']);
 }
 
+/**
+ * A compiler host that survives files TypeScript cannot parse: a file nested too deeply for the parser's
+ * recursion (a 10,000-level expression) is replaced by an empty file and reported in `parseFailures`,
+ * instead of the stack overflow ending the whole program.
+ */
+export function createGuardedCompilerHost(options: ts.CompilerOptions, base: ts.CompilerHost = ts.createCompilerHost(options, true)): {
+  host: ts.CompilerHost;
+  parseFailures: Map<string, string>;
+} {
+  const parseFailures = new Map<string, string>();
+  const getSourceFile = base.getSourceFile.bind(base);
+  const host: ts.CompilerHost = Object.create(base) as ts.CompilerHost;
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    try {
+      return getSourceFile(fileName, languageVersion, onError, shouldCreate);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      parseFailures.set(fileName, 'Parsing error: the file is nested too deeply to parse');
+      return ts.createSourceFile(fileName, '', languageVersion, true);
+    }
+  };
+  return { host, parseFailures };
+}
+
 export function createDefaultProgram(
   rootDir: string,
   rootNames: readonly string[] = sourceFilesUnder(rootDir),
   options: { followDependencies?: boolean; host?: ts.CompilerHost; oldProgram?: ts.Program } = {},
 ): ts.Program {
   const compilerOptions = defaultCompilerOptions(rootDir, options.followDependencies);
+  const { host } = createGuardedCompilerHost(compilerOptions, options.host);
   return ts.createProgram({
     rootNames,
     options: compilerOptions,
-    ...(options.host ? { host: options.host } : {}),
+    host,
     ...(options.oldProgram ? { oldProgram: options.oldProgram } : {}),
   });
 }

@@ -170,11 +170,22 @@ export class HandlerFinder {
 
   find(sourceFiles: readonly ts.SourceFile[]): HandlerRoot[] {
     const serverFiles = sourceFiles.filter((sourceFile) => this.fileRoles.roleOf(sourceFile) === 'server');
-    for (const sourceFile of serverFiles) this.visitRegistrations(sourceFile);
-    for (const sourceFile of serverFiles) this.visitLibraryMiddleware(sourceFile);
-    if (this.asyncFunctionsAreHandlers) {
-      for (const sourceFile of serverFiles) this.collectStartupCalls(sourceFile);
-      for (const sourceFile of serverFiles) this.visitAsyncFunctions(sourceFile);
+    const passes = [
+      (sourceFile: ts.SourceFile) => this.visitRegistrations(sourceFile),
+      (sourceFile: ts.SourceFile) => this.visitLibraryMiddleware(sourceFile),
+      ...(this.asyncFunctionsAreHandlers
+        ? [(sourceFile: ts.SourceFile) => this.collectStartupCalls(sourceFile), (sourceFile: ts.SourceFile) => this.visitAsyncFunctions(sourceFile)]
+        : []),
+    ];
+    for (const pass of passes) {
+      for (const sourceFile of serverFiles) {
+        try {
+          pass(sourceFile);
+        } catch (error) {
+          // A file nested too deeply for a recursive walk loses its handlers; the other files keep theirs.
+          if (!(error instanceof RangeError)) throw error;
+        }
+      }
     }
     return this.roots;
   }
