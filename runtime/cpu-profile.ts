@@ -26,6 +26,8 @@ export interface HotFunction {
   column: number;
   functionName: string;
   runs: Run[];
+  /** App functions above it in its stacks (the JIT may inline it into them, moving its samples there). */
+  callers: Set<string>;
 }
 
 function functionKey(node: ProfileNode): string {
@@ -174,7 +176,9 @@ export class ProfileIndex {
       const hottestLine = [...ticksByLine].sort((a, b) => b[1] - a[1])[0]?.[0] ?? first.lineNumber + 1;
       const position = sourceMaps.toOriginal(first.url, hottestLine, 1);
       if (!position) continue;
-      hot.push({ key, ...position, functionName: first.functionName || '(anonymous)', runs });
+      const callers = new Set<string>();
+      for (const node of nodes) for (const above of this.stackOf(node.id).slice(1)) if (isAppUrl(above.callFrame.url, this.ownDir)) callers.add(functionKey(above));
+      hot.push({ key, ...position, functionName: first.functionName || '(anonymous)', runs, callers });
     }
     return hot;
   }

@@ -62,8 +62,13 @@ async function run(port: number, route: Route, amount: number, concurrency: numb
   return { completed: latencies.length, errors, non2xx, latencies, elapsedSec: (lastResponseAt - started) / 1000 };
 }
 
-export async function loadRoute(port: number, route: Route, settings: LoadSettings): Promise<RouteLoad> {
+/** Requests whose results are thrown away: first-request costs (lazy compilation, connections) are not the app's steady state. */
+export async function warmUp(port: number, route: Route, settings: LoadSettings): Promise<void> {
   if (settings.warmupRequests > 0) await run(port, route, settings.warmupRequests, Math.min(settings.concurrency, settings.warmupRequests), settings.durationSec);
+}
+
+export async function loadRoute(port: number, route: Route, settings: LoadSettings): Promise<RouteLoad> {
+  await warmUp(port, route, settings);
   const result = await run(port, route, settings.requests, settings.concurrency, settings.durationSec);
   return {
     route: route.label,

@@ -13,7 +13,7 @@ import type { BlockKind, CatalogEntry, Category } from '../rules/analysis/types.
 import { ProbeError } from './errors.js';
 import { launch } from './launch.js';
 import { DEFAULT_LOAD, type LoadSettings } from './load.js';
-import { loadAll, measureUnder } from './measure.js';
+import { loadAll, measureUnder, warmUpAll } from './measure.js';
 import type { ChildMeasurements } from './protocol.js';
 import { recommendFromMeasurements, type RouteBlocking } from './recommend.js';
 import type { ProbedReport, ReportFinding, RouteLoad, StaticReport, VerifyResult } from './report.js';
@@ -143,8 +143,10 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
   let loads: RouteLoad[];
   let measurements: ChildMeasurements;
   try {
+    // Warm-up first, then the measurement window: first-request costs are not findings.
+    await warmUpAll(app, routes, settings, progress);
     await Promise.race([app.control!.request({ type: 'start' }, 'started'), app.exited]);
-    loads = await loadAll(app, routes, settings, progress);
+    loads = await loadAll(app, routes, { ...settings, warmupRequests: 0 }, progress);
     measurements = (await Promise.race([app.control!.request({ type: 'collect' }, 'measurements'), app.exited])).data;
   } finally {
     await app.stop();

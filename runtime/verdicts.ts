@@ -196,7 +196,17 @@ export function judge(input: JudgeInput): ReportFinding[] {
   }
 
   // CPU work in the app's own functions that held the loop, not explained by a static CPU finding.
-  for (const hot of profile?.hotFunctions(sourceMaps, thresholdMs) ?? []) {
+  const hotFunctions = profile?.hotFunctions(sourceMaps, thresholdMs) ?? [];
+  // A caller's run in a request where one of its hot callees also ran is the callee's work (inlined by the
+  // JIT, its samples carry the caller's frame): count it there rather than as a block of its own.
+  for (const caller of hotFunctions) {
+    caller.runs = caller.runs.filter((run) => {
+      const callee = hotFunctions.find((other) => other !== caller && other.callers.has(caller.key) && other.runs.some((own) => run.requestId !== null && own.requestId === run.requestId));
+      if (callee) callee.runs.push(run);
+      return !callee;
+    });
+  }
+  for (const hot of hotFunctions) {
     // Explained: overlapping a static finding's run, or in a caller of it during the same request (the
     // JIT may inline the finding's function into its caller, whose frame then carries the samples).
     const unexplained = hot.runs.filter(

@@ -12,6 +12,8 @@ export interface MeasuredCost {
   /** `confirmed`, `not-reproduced`, `unreached`, or whatever a newer probe says. */
   verdict: string;
   blockedP95Ms: number | undefined;
+  /** For `unreached`: which handler or input would reach the line. */
+  hint: string | undefined;
 }
 
 export interface AuditRecommendation {
@@ -103,11 +105,13 @@ function parseReport(reportFile: string, json: unknown): AuditReport {
   };
 }
 
+/** The probe's runtime section (runtime/report.ts `RuntimeSection`; `blockedMs` is the draft name of its stats). */
 function parseRuntime(runtime: unknown): MeasuredCost | undefined {
   if (!isRecord(runtime) || typeof runtime.verdict !== 'string') return undefined;
-  const blocked = isRecord(runtime.blockedMs) ? runtime.blockedMs : undefined;
+  const stats = runtime.blockedMsPerRequest ?? runtime.blockedMs;
+  const blocked = isRecord(stats) ? stats : undefined;
   const p95 = blocked && typeof blocked.p95 === 'number' && Number.isFinite(blocked.p95) ? blocked.p95 : undefined;
-  return { verdict: runtime.verdict, blockedP95Ms: p95 };
+  return { verdict: runtime.verdict, blockedP95Ms: p95, hint: typeof runtime.hint === 'string' ? runtime.hint : undefined };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -55,7 +55,7 @@ function measuredLine(audit: AuditReport, finding: Finding): string | undefined 
   const source = `\`${path.basename(path.dirname(audit.reportFile))}/${path.basename(audit.reportFile)}\``;
   const blocked = cost.blockedP95Ms === undefined ? 'no block time recorded' : `blocked ${formatMs(cost.blockedP95Ms)} ms p95 per request`;
   const verdict = cost.verdict === 'confirmed' ? 'confirmed at runtime' : `not confirmed (${cost.verdict})`;
-  return `**Measured (${source}):** ${blocked}, ${verdict}.`;
+  return `**Measured (${source}):** ${blocked}, ${verdict}.${cost.hint ? ` ${cost.hint}` : ''}`;
 }
 
 function stepLink(step: { fileName: string; line: number; column: number; message: string }, cwd: string): string {

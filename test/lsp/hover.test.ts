@@ -5,7 +5,7 @@ import { LspClient } from './lsp-client.js';
 import { APP_TS, HELPER_TS, expressProject } from './projects.js';
 import { TempProject } from './temp-project.js';
 
-/** What `blockcheck audit --probe --format json` writes (schemaVersion 1), for the helper's sync read. */
+/** What `blockcheck audit --probe --format json` writes (schemaVersion 1, runtime/report.ts), for the helper's sync read. */
 function auditReport(root: string, verdict: string, p95: number): string {
   return JSON.stringify({
     schemaVersion: 1,
@@ -19,7 +19,17 @@ function auditReport(root: string, verdict: string, p95: number): string {
         column: 10,
         call: 'fs.readFileSync',
         handlers: [],
-        runtime: { verdict, blockedMs: { p50: p95 / 2, p95, max: p95 * 2 } },
+        runtime: {
+          verdict,
+          thresholdMs: 1,
+          executions: 40,
+          requestsAffected: 40,
+          blockedMsPerRequest: { p50: p95 / 2, p95, max: p95 * 2 },
+          shareOfLoopBusy: 0.5,
+          cpuWallRatio: 0.1,
+          routes: [{ route: 'GET /template/:name', requests: 40 }],
+          measuredBy: 'timing-wrapper',
+        },
       },
     ],
     recommendation: { workerClass: 'fix-first', reason: 'Handlers make synchronous I/O calls.' },

@@ -1,0 +1,29 @@
+/**
+ * One ESLint run over a project, as a child process of the benchmark: `none` (typescript-eslint's parser
+ * and project service, no rules), `blockcheck` (plus configs.recommended), or `n-no-sync`
+ * (eslint-plugin-n's name-based rule; it asks for the project service's parser services too). Prints `{ messages }` as JSON.
+ */
+import * as path from 'node:path';
+import { ESLint } from 'eslint';
+import nodePlugin from 'eslint-plugin-n';
+import * as tsParser from '@typescript-eslint/parser';
+import blockcheck from '../rules/index.js';
+
+const [projectDir, mode, pattern = 'src/**/*.ts'] = process.argv.slice(2);
+if (!projectDir || !mode) throw new Error('usage: lint-child <projectDir> <none|blockcheck|n-no-sync> [pattern]');
+
+// The ESLint binary turns typescript-eslint's single-run mode on by its name; an API run must say so.
+process.env['TSESTREE_SINGLE_RUN'] = 'true';
+
+const files = ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'];
+const configs: Record<string, ESLint.Options['overrideConfig']> = {
+  none: [{ files, languageOptions: { parser: tsParser, parserOptions: { projectService: true } } }],
+  blockcheck: [{ ...blockcheck.configs.recommended, files } as never],
+  'n-no-sync': [{ files, languageOptions: { parser: tsParser, parserOptions: { projectService: true } }, plugins: { n: nodePlugin as never }, rules: { 'n/no-sync': 'error' } }],
+};
+
+const eslint = new ESLint({ cwd: path.resolve(projectDir), overrideConfigFile: true, overrideConfig: configs[mode] ?? [] });
+const results = await eslint.lintFiles([pattern]);
+const fatal = results.flatMap((result) => result.messages.filter((message) => message.fatal));
+if (fatal.length > 0) throw new Error(`${fatal.length} files failed to parse: ${fatal[0]!.message}`);
+process.stdout.write(JSON.stringify({ messages: results.reduce((count, result) => count + result.messages.length, 0) }));

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench`: blockcheck's cost against the physical floor, as ratios of two things measured in the
+ * same run (medians of N runs, min–max), printed as a table and written to bench/RESULTS.md.
+ *
+ *   1. rule overhead: ESLint + typescript-eslint project service, no rules vs + blockcheck.configs.recommended
+ *   2. audit vs the type-check floor: `blockcheck audit` vs `tsc --noEmit`
+ *   3. against the name-based peer: `blockcheck audit` vs eslint-plugin-n's `n/no-sync` (time and findings)
+ *   4. scaling: audit time and peak memory at 250, 500, 1,000, 2,000 files
+ *   5. the language server's and the probe's own figures (bench/lsp.ts, bench/probe.ts)
+ *
+ * Options: --runs N (default 5), --quick (2 runs, smaller projects: a smoke test of the harness).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateProject } from './generate-project.js';
+import { comparePairs, formatSummary, runCommand, summarize, type RunResult } from './measure.js';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+const CACHE = path.join(REPO_ROOT, '.cache', 'bench');
+const NODE = process.execPath;
+const CLI = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
+const TSC = path.join(REPO_ROOT, 'node_modules', 'typescript', 'lib', 'tsc.js');
+const LINT_CHILD = path.join(REPO_ROOT, 'dist', 'bench', 'lint-child.js');
+
+const { values } = parseArgs({ options: { runs: { type: 'string' }, quick: { type: 'boolean' } } });
+const quick = values.quick ?? false;
+const runs = Number(values.runs ?? (quick ? 2 : 5));
+const mainSize = quick ? 250 : 1000;
+const scalingSizes = quick ? [100, 250] : [250, 500, 1000, 2000];
+
+interface Project {
+  name: string;
+  dir: string;
+  /** What ESLint lints (relative glob) and what the audit audits (relative path). */
+  lintPattern: string;
+  auditPath: string;
+}
+
+function log(line: string): void {
+  if (process.stderr.isTTY) process.stderr.write(`${line}\n`);
+}
+
+function generated(size: number): Project {
+  const dir = path.join(CACHE, `generated-${size}`);
+  generateProject(dir, size);
+  return { name: `generated ${size} files`, dir, lintPattern: 'src/**/*.ts', auditPath: '.' };
+}
+
+/** rxjs ships its TypeScript sources: a real project from the npm registry, copied out of node_modules (which ESLint ignores). */
+function rxjsProject(): Project | undefined {
+  const source = path.join(REPO_ROOT, 'node_modules', 'rxjs', 'src');
+  if (!fs.existsSync(source)) return undefined;
+  const dir = path.join(CACHE, 'rxjs');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(source, path.join(dir, 'src'), { recursive: true, filter: (file) => !file.endsWith('.json') });
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true, skipLibCheck: true, lib: ['ES2022', 'DOM'], types: ['node'] },
+    include: ['src/**/*.ts'],
+  }, null, 2));
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'rxjs-sources', private: true }));
+  return { name: 'rxjs (real, from npm)', dir, lintPattern: 'src/**/*.ts', auditPath: '.' };
+}
+
+const lint = (project: Project, mode: string) => (): RunResult => runCommand(NODE, [LINT_CHILD, project.dir, mode, project.lintPattern], REPO_ROOT);
+const audit = (project: Project) => (): RunResult =>
+  runCommand(NODE, [CLI, 'audit', project.auditPath, '--format', 'json', '--quiet', '--no-eslint-config'], project.dir);
+const typeCheck = (project: Project) => (): RunResult => runCommand(NODE, [TSC, '-p', path.join(project.dir, 'tsconfig.json'), '--noEmit'], REPO_ROOT);
+
+function findingCount(result: RunResult): number {
+  try {
+    return (JSON.parse(result.stdout) as { findings: unknown[] }).findings.length;
+  } catch {
+    return NaN;
+  }
+}
+
+function lintCount(result: RunResult): number {
+  try {
+    return (JSON.parse(result.stdout) as { messages: number }).messages;
+  } catch {
+    return NaN;
+  }
+}
+
+const seconds = (results: RunResult[]): string => formatSummary(summarize(results.map((result) => result.ms / 1000)), 2, ' s');
+
+const sections: string[] = [];
+function section(title: string, header: string[], rows: string[][], note?: string): void {
+  const lines = [`### ${title}`, '', `| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+  if (note) lines.push('', note);
+  const text = lines.join('\n');
+  sections.push(text);
+  process.stdout.write(`\n${text}\n`);
+}
+
+const projects = [generated(mainSize), rxjsProject()].filter((project): project is Project => !!project);
+
+log(`1/5 rule overhead (${runs} runs each)`);
+section('1. Rule overhead: ESLint + project service, no rules vs + blockcheck (target ≤ 1.05)', ['project', 'no rules', 'with blockcheck', 'ratio'],
+  projects.map((project) => {
+    const { a, b, ratios } = comparePairs(runs, lint(project, 'none'), lint(project, 'blockcheck'));
+    return [project.name, seconds(a), seconds(b), formatSummary(summarize(ratios))];
+  }));
+
+log('2/5 audit vs tsc --noEmit');
+section('2. `blockcheck audit` vs `tsc --noEmit` (target ≤ 1.1)', ['project', 'tsc --noEmit', 'audit', 'ratio'],
+  projects.map((project) => {
+    const { a, b, ratios } = comparePairs(runs, typeCheck(project), audit(project));
+    return [project.name, seconds(a), seconds(b), formatSummary(summarize(ratios))];
+  }));
+
+log('3/5 against eslint-plugin-n n/no-sync');
+section('3. `blockcheck audit` vs ESLint with `n/no-sync`', ['project', 'n/no-sync', 'audit', 'time ratio', 'n/no-sync reports', 'audit findings'],
+  projects.map((project) => {
+    const { a, b, ratios } = comparePairs(runs, lint(project, 'n-no-sync'), audit(project));
+    return [project.name, seconds(a), seconds(b), formatSummary(summarize(ratios)), String(lintCount(a[0]!)), String(findingCount(b[0]!))];
+  }),
+  'n/no-sync reports every call whose name ends in Sync, startup code included; blockcheck reports the blocking calls that handlers reach.');
+
+log('4/5 scaling');
+const scaling = scalingSizes.map((size) => {
+  const project = generated(size);
+  const results = Array.from({ length: runs }, () => audit(project)());
+  return { size, time: summarize(results.map((result) => result.ms / 1000)), memory: summarize(results.map((result) => result.peakMiB ?? NaN)) };
+});
+const smallest = scaling[0]!;
+section('4. Scaling of `blockcheck audit`', ['files', 'time', 'peak memory', 'time per file vs smallest'],
+  scaling.map(({ size, time, memory }) => [
+    String(size), formatSummary(time, 2, ' s'), Number.isNaN(memory.median) ? 'n/a' : formatSummary(memory, 0, ' MiB'),
+    ((time.median / size) / (smallest.time.median / smallest.size)).toFixed(2),
+  ]),
+  'Linear growth keeps the last column near 1 (a fixed start-up cost makes small projects look dearer per file).');
+
+log('5/5 language server and probe');
+for (const [name, script] of [['Language server', 'lsp.js'], ['Probe', 'probe.js']] as const) {
+  const file = path.join(REPO_ROOT, 'dist', 'bench', script);
+  if (!fs.existsSync(file)) continue;
+  const result = runCommand(NODE, [file, ...(quick ? ['--quick'] : [])], REPO_ROOT);
+  const text = `### 5. ${name}\n\n${result.stdout.trim() || `(no output; exit ${result.status})`}`;
+  sections.push(text);
+  process.stdout.write(`\n${text}\n`);
+}
+
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
+const header = `# Benchmark results\n\nMachine: ${machine}. ${runs} runs per figure${quick ? ' (--quick)' : ''}; ${new Date().toISOString().slice(0, 10)}.\nEach ratio is measured pairwise in the same run (A and B alternate); medians with min–max.\n`;
+fs.writeFileSync(path.join(REPO_ROOT, 'bench', 'RESULTS.md'), `${header}\n${sections.join('\n\n')}\n`);
+log(`written ${path.join('bench', 'RESULTS.md')}`);
