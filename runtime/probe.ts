@@ -16,7 +16,7 @@ import { DEFAULT_LOAD, type LoadSettings } from './load.js';
 import { loadAll, measureUnder, warmUpAll } from './measure.js';
 import type { ChildMeasurements } from './protocol.js';
 import { recommendFromMeasurements, type RouteBlocking } from './recommend.js';
-import type { ProbedReport, ReportFinding, RouteLoad, StaticReport, VerifyResult } from './report.js';
+import type { ProbedFinding, ProbedReport, RouteLoad, StaticReport, VerifyResult } from './report.js';
 import { RouteMatcher, routesOf, type Route } from './routes.js';
 import { judge } from './verdicts.js';
 
@@ -156,7 +156,7 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
   const blocking = routeBlocking(measurements, matcher, thresholdMs);
   const measured = recommendFromMeasurements({
     routes: blocking,
-    findings: findings.filter((finding) => finding.runtime?.verdict === 'confirmed') as Array<ReportFinding & { kind: BlockKind; category: Category }>,
+    findings: findings.filter((finding) => finding.runtime.verdict === 'confirmed') as Array<ProbedFinding & { kind: BlockKind; category: Category }>,
     thresholdMs,
     concurrency: settings.concurrency,
     cores: availableParallelism(),

@@ -24,8 +24,8 @@ export interface ReportHandler {
   kind: string;
   file: string;
   line: number;
-  method?: string;
-  path?: string;
+  method?: string | null;
+  path?: string | null;
 }
 
 export interface ReportFinding {
@@ -43,10 +43,15 @@ export interface ReportFinding {
   message: string;
   alternative: string;
   handlers: ReportFindingHandler[];
-  /** Absent or null in a static report; filled by the probe. */
-  runtime?: RuntimeSection | null;
-  /** `runtime` for blocks only the probe saw; absent (static) otherwise. */
-  source?: 'static' | 'runtime';
+  /** Null in a static report; a RuntimeSection once probed (see ProbedFinding). */
+  runtime?: unknown;
+}
+
+/** A finding after the probe: its runtime section filled. */
+export interface ProbedFinding extends ReportFinding {
+  runtime: RuntimeSection;
+  /** `runtime` for blocks only the probe saw; absent for the static pass's findings. */
+  source?: 'runtime';
 }
 
 // One recommendation shape for the static and the measured recommendation: the CLI's.
@@ -59,7 +64,7 @@ export interface StaticReport {
   findings: ReportFinding[];
   handlers: ReportHandler[];
   recommendation: Recommendation | null;
-  errors: Array<{ file: string; message: string }>;
+  errors: Array<{ file: string; line?: number; message: string }>;
   stats: Record<string, number>;
 }
 
@@ -144,5 +149,7 @@ export interface VerifyResult {
 }
 
 export interface ProbedReport extends StaticReport {
+  findings: ProbedFinding[];
+  recommendation: Recommendation;
   probe: ProbeSummary;
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { relative, resolve } from 'node:path';
 import type { CatalogEntry } from '../rules/analysis/types.js';
 import type { ChildMeasurements, RawFrame, RequestRecord, SlowCall } from './protocol.js';
-import type { BlockedStats, ReportFinding, RuntimeSection, StaticReport } from './report.js';
+import type { BlockedStats, ProbedFinding, ReportFinding, RuntimeSection, StaticReport } from './report.js';
 import { LineCoverage } from './coverage.js';
 import { isAppUrl } from './app-code.js';
 import { ProfileIndex, type Run } from './cpu-profile.js';
@@ -112,7 +112,7 @@ const RULE_OF_CATEGORY: Record<string, string> = {
   wait: 'blockcheck/no-blocking-client',
 };
 
-export function judge(input: JudgeInput): ReportFinding[] {
+export function judge(input: JudgeInput): ProbedFinding[] {
   const { report, measurements, thresholdMs, matcher, ownDir } = input;
   const sourceMaps = new SourceMaps();
   const coverage = new LineCoverage(measurements.coverage, sourceMaps);
@@ -143,7 +143,7 @@ export function judge(input: JudgeInput): ReportFinding[] {
     };
   };
 
-  const judged = report.findings.map((finding): ReportFinding => {
+  const judged = report.findings.map((finding): ProbedFinding => {
     const file = resolve(input.cwd, finding.file);
     const executions = coverage.executions(file, finding.line);
     let blocks: Block[];
@@ -177,7 +177,7 @@ export function judge(input: JudgeInput): ReportFinding[] {
     group.calls.push(call);
     runtimeOnly.set(key, group);
   }
-  const added: ReportFinding[] = [];
+  const added: ProbedFinding[] = [];
   for (const { site, calls } of runtimeOnly.values()) {
     const first = calls[0]!;
     const entry = entries.get(first.apiId);
@@ -239,7 +239,7 @@ function runtimeFinding(parts: {
   alternative: string;
   message: string;
   runtime: RuntimeSection;
-}): ReportFinding {
+}): ProbedFinding {
   const file = relative(parts.cwd, parts.site.file);
   return {
     id: findingId(['runtime', file, String(parts.site.line), parts.call]),

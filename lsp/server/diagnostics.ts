@@ -18,14 +18,7 @@ import { ruleDocUrl, ruleId } from './rule-docs.js';
 /** Related information lists the chains of this many handlers at most; the hover lists them all. */
 const MAX_CHAINS = 3;
 
-export const DIAGNOSTIC_SOURCE = 'blockcheck';
-
-/** What a diagnostic carries back to code actions, so they find the finding it was made from. */
-export interface DiagnosticData {
-  patternId: string;
-  start: number;
-  end: number;
-}
+const DIAGNOSTIC_SOURCE = 'blockcheck';
 
 export function toDiagnostic(reported: ReportedFinding, program: ts.Program, cwd: string | undefined): Diagnostic {
   const { finding, level } = reported;
@@ -34,7 +27,6 @@ export function toDiagnostic(reported: ReportedFinding, program: ts.Program, cwd
     ? offsetRange(sourceFile, finding.start, finding.end)
     : { start: { line: finding.line - 1, character: finding.column - 1 }, end: { line: finding.endLine - 1, character: finding.endColumn - 1 } };
   const href = ruleDocUrl(finding.rule);
-  const data: DiagnosticData = { patternId: finding.patternId, start: finding.start, end: finding.end };
   return {
     range,
     severity: level === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
@@ -43,7 +35,6 @@ export function toDiagnostic(reported: ReportedFinding, program: ts.Program, cwd
     ...(href ? { codeDescription: { href } } : {}),
     message: formatFindingMessage(finding, cwd),
     relatedInformation: relatedInformation(finding, program),
-    data,
   };
 }
 
@@ -60,7 +51,7 @@ function relatedInformation(finding: Finding, program: ts.Program): DiagnosticRe
   );
 }
 
-export interface ChainStepView {
+interface ChainStepView {
   fileName: string;
   line: number;
   column: number;

@@ -41,11 +41,6 @@ export class ProjectRegistry {
     return project;
   }
 
-  /** Every project created so far. */
-  projects(): TsProject[] {
-    return [...this.configured.values(), ...this.inferred.values()];
-  }
-
   /** Load the projects of the configs directly in each workspace folder (used to warm up at startup). */
   rootProjects(): TsProject[] {
     const found: TsProject[] = [];
@@ -90,7 +85,7 @@ export class ProjectRegistry {
   }
 
   dispose(): void {
-    for (const project of this.projects()) project.dispose();
+    for (const project of [...this.configured.values(), ...this.inferred.values()]) project.dispose();
     this.configured.clear();
     this.inferred.clear();
     this.owners.clear();

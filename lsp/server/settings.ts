@@ -77,7 +77,7 @@ export function parseSettings(raw: unknown, problems: (message: string) => void)
 }
 
 /** ESLint's severity spellings (`0/1/2`, `"off"/"warn"/"error"`, or `[severity, options]`) to ours. */
-export function toRuleSeverity(value: unknown): RuleSeverity | undefined {
+function toRuleSeverity(value: unknown): RuleSeverity | undefined {
   const severity = Array.isArray(value) ? value[0] : value;
   switch (severity) {
     case 0:
@@ -95,7 +95,7 @@ export function toRuleSeverity(value: unknown): RuleSeverity | undefined {
 }
 
 /** A rule key as users write it: `no-sync-io` or `blockcheck/no-sync-io`. */
-export function toRuleName(key: string): RuleName | undefined {
+function toRuleName(key: string): RuleName | undefined {
   const name = key.startsWith('blockcheck/') ? key.slice('blockcheck/'.length) : key;
   return (RULE_NAMES as readonly string[]).includes(name) ? (name as RuleName) : undefined;
 }

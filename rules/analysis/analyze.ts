@@ -9,7 +9,8 @@ import { CatalogMatcher, effectiveCatalog } from './catalog-match.js';
 import { FileRoles, DEFAULT_SCRIPT_PATTERNS } from './file-roles.js';
 import { asyncRewriteFix } from './fixes.js';
 import { handlerKindRank } from './handler-tables.js';
-import { HandlerFinder, type HandlerRoot } from './handlers.js';
+import { combineHandlerScans, HandlerScanner, type HandlerRoot } from './handlers.js';
+import { addDependencies, fileCacheEntry, type FileCacheEntry } from './file-cache.js';
 import { ruleForCategory } from './rule-of.js';
 import { SummaryBuilder, type ParameterMask } from './summaries.js';
 import type { AnalysisOptions, Finding, Fix, Handler, HandlerReach, ProgramAnalysis } from './types.js';
@@ -43,7 +44,7 @@ export function analyzeProgram(program: ts.Program, options: AnalysisOptions = {
   const key = JSON.stringify(options);
   let analysis = byOptions.get(key);
   if (!analysis) {
-    analysis = new Analysis(program, options);
+    analysis = new Analysis(program, options, key);
     byOptions.set(key, analysis);
   }
   return analysis;
@@ -55,12 +56,14 @@ export function isOwnSourceFile(program: ts.Program, sourceFile: ts.SourceFile):
 
 class Analysis implements ProgramAnalysis {
   private readonly roles: FileRoles;
+  private readonly cacheEntries = new Map<ts.SourceFile, FileCacheEntry>();
   private computedHandlers: HandlerRoot[] | undefined;
   private findingsByFile: Map<string, Finding[]> | undefined;
 
   constructor(
     readonly program: ts.Program,
     private readonly options: AnalysisOptions,
+    private readonly optionsKey: string,
   ) {
     this.roles = new FileRoles(program, options.scriptPatterns ?? DEFAULT_SCRIPT_PATTERNS);
   }
@@ -77,14 +80,31 @@ class Analysis implements ProgramAnalysis {
     return [...this.findings().values()].flat();
   }
 
-  private ownFiles(): ts.SourceFile[] {
-    return this.program.getSourceFiles().filter((sourceFile) => isOwnSourceFile(this.program, sourceFile));
+  /** A file's cache entry, checked for staleness once per analysis. */
+  private cacheEntry(sourceFile: ts.SourceFile): FileCacheEntry {
+    let entry = this.cacheEntries.get(sourceFile);
+    if (!entry) {
+      entry = fileCacheEntry(this.program, sourceFile, this.optionsKey);
+      this.cacheEntries.set(sourceFile, entry);
+    }
+    return entry;
   }
 
   private handlerRoots(): HandlerRoot[] {
-    this.computedHandlers ??= new HandlerFinder(
-      this.program, this.roles, this.options.handlerRegistrars ?? [], this.options.asyncFunctionsAreHandlers ?? true,
-    ).find(this.ownFiles());
+    if (!this.computedHandlers) {
+      const scanner = new HandlerScanner(this.program, this.options.handlerRegistrars ?? []);
+      const serverFiles = this.program.getSourceFiles()
+        .filter((sourceFile) => isOwnSourceFile(this.program, sourceFile) && this.roles.roleOf(sourceFile) === 'server');
+      const scans = serverFiles.map((sourceFile) => {
+        const entry = this.cacheEntry(sourceFile);
+        if (!entry.handlerScan) {
+          entry.handlerScan = scanner.scan(sourceFile);
+          addDependencies(entry, entry.handlerScan.referencedFiles);
+        }
+        return entry.handlerScan;
+      });
+      this.computedHandlers = combineHandlerScans(scans, this.options.asyncFunctionsAreHandlers ?? true);
+    }
     return this.computedHandlers;
   }
 
@@ -94,8 +114,9 @@ class Analysis implements ProgramAnalysis {
   }
 
   private isFollowedFile(sourceFile: ts.SourceFile): boolean {
+    if (sourceFile.isDeclarationFile) return false;
     if (isOwnSourceFile(this.program, sourceFile)) return this.roles.roleOf(sourceFile) === 'server';
-    return this.options.followDependencies === true && !sourceFile.isDeclarationFile;
+    return this.options.followDependencies === true;
   }
 
   private computeFindings(): Map<string, Finding[]> {
@@ -104,11 +125,9 @@ class Analysis implements ProgramAnalysis {
     const checker = this.program.getTypeChecker();
     const catalog = effectiveCatalog(this.options);
     const matcher = new CatalogMatcher(catalog, this.program, this.options.ignoredApis);
-    const followedFiles = this.program.getSourceFiles().filter((sourceFile) => !sourceFile.isDeclarationFile && this.isFollowedFile(sourceFile));
+    const followedFiles = this.program.getSourceFiles().filter((sourceFile) => this.isFollowedFile(sourceFile));
     const candidates = new CallCandidates(catalog, followedFiles);
-    const summaries = new SummaryBuilder(
-      checker, this.program, matcher, candidates, (fn) => rootNodes.has(fn), (file) => this.isFollowedFile(file),
-    );
+    const summaries = new SummaryBuilder(checker, this.program, matcher, candidates, (fn) => rootNodes.has(fn), (sourceFile) => this.cacheEntry(sourceFile));
     const pending = new Map<ts.Node, PendingFinding>();
 
     const record = (root: HandlerRoot, chain: StepNode[], site: ts.Node, make: () => Omit<PendingFinding, 'reaches'>): void => {
@@ -169,6 +188,7 @@ class Analysis implements ProgramAnalysis {
         }));
       }
       for (const edge of summary.edges) {
+        if (!this.isFollowedFile(edge.target.getSourceFile())) continue;
         let calleeMask = 0;
         edge.argumentDependencies.forEach((dependency, argumentIndex) => {
           if (argumentIndex < 30 && dependency & mask) calleeMask |= 1 << argumentIndex;

@@ -27,28 +27,39 @@ export class CallCandidates {
         }
       }
     }
-    for (const sourceFile of followedFiles) this.collectDeclaredNames(sourceFile);
+    for (const sourceFile of followedFiles) {
+      let names = declaredNamesByFile.get(sourceFile);
+      if (!names) {
+        names = declaredNames(sourceFile);
+        declaredNamesByFile.set(sourceFile, names);
+      }
+      for (const name of names) this.exactNames.add(name);
+    }
   }
 
   isCandidateName(name: string): boolean {
     return this.exactNames.has(name) || this.namePatterns.some((pattern) => pattern.test(name));
   }
+}
 
-  /** Names of functions and methods with bodies, and of properties and variables holding functions. */
-  private collectDeclaredNames(sourceFile: ts.SourceFile): void {
-    const visit = (node: ts.Node): void => {
-      if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node)) && node.name) {
-        const name = node.name.getText(sourceFile);
-        this.exactNames.add(name);
-      } else if ((ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node) || ts.isPropertyDeclaration(node)) && node.initializer &&
-        (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer) || ts.isClassExpression(node.initializer))) {
-        this.exactNames.add(node.name.getText(sourceFile));
-      } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) &&
-        (ts.isArrowFunction(node.right) || ts.isFunctionExpression(node.right))) {
-        this.exactNames.add(node.left.name.text);
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
-  }
+/** A file's declared names depend on its text alone: computed once per SourceFile object. */
+const declaredNamesByFile = new WeakMap<ts.SourceFile, readonly string[]>();
+
+/** Names of functions and methods with bodies, and of properties and variables holding functions. */
+function declaredNames(sourceFile: ts.SourceFile): string[] {
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node)) && node.name) {
+      names.add(node.name.getText(sourceFile));
+    } else if ((ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node) || ts.isPropertyDeclaration(node)) && node.initializer &&
+      (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer) || ts.isClassExpression(node.initializer))) {
+      names.add(node.name.getText(sourceFile));
+    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) &&
+      (ts.isArrowFunction(node.right) || ts.isFunctionExpression(node.right))) {
+      names.add(node.left.name.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return [...names];
 }

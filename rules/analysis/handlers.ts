@@ -8,7 +8,6 @@
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { declarationOrigin } from './declarations.js';
-import type { FileRoles } from './file-roles.js';
 import {
   EMITTER_FAMILIES, GENERIC_EMITTER, HTTP_METHODS, LISTENER_METHODS, NEST_HTTP_DECORATORS, NEST_MESSAGE_DECORATORS,
   NEST_NON_REQUEST_PARAMETERS, NEXT_ROUTE_EXPORTS, NEXT_ROUTE_FILE, PROMISE_METHODS, ROUTER_FRAMEWORKS, SCHEDULERS,
@@ -151,50 +150,73 @@ function returningFunction(fn: FunctionNode): ts.FunctionLikeDeclaration | undef
   return undefined;
 }
 
-export class HandlerFinder {
+/** What one file contributes to the program's entry points; cached per file by the analysis. */
+export interface FileHandlerScan {
+  /** Handlers registered by this file's calls, decorators and route exports. */
+  registrations: HandlerRoot[];
+  /**
+   * Library middleware and named async functions declared in this file: entry points unless some file
+   * registers them (then they carry that label) or calls them while loading (startup code).
+   */
+  candidates: HandlerRoot[];
+  /** Functions this file calls while it loads. */
+  startupCalls: ts.Node[];
+  /** Program files (not declaration files) whose declarations the scan resolved to. */
+  referencedFiles: ts.SourceFile[];
+}
+
+/** The program's entry points from every server file's scan. */
+export function combineHandlerScans(scans: readonly FileHandlerScan[], asyncFunctionsAreHandlers: boolean): HandlerRoot[] {
+  const roots = scans.flatMap((scan) => scan.registrations);
+  const taken = new Set<ts.Node>(roots.map((root) => root.handler.node));
+  const calledAtStartup = new Set(scans.flatMap((scan) => scan.startupCalls));
+  for (const candidate of scans.flatMap((scan) => scan.candidates)) {
+    const fn = candidate.handler.node;
+    if (taken.has(fn)) continue;
+    if (candidate.handler.kind === 'async-function' && (!asyncFunctionsAreHandlers || calledAtStartup.has(fn))) continue;
+    taken.add(fn);
+    roots.push(candidate);
+  }
+  return roots;
+}
+
+/** Scans one file at a time for entry points, with the program's checker. */
+export class HandlerScanner {
   private readonly checker: ts.TypeChecker;
-  private readonly roots: HandlerRoot[] = [];
-  /** Functions that a registration already labelled: not also reported as plain async functions. */
-  private readonly registered = new Set<ts.Node>();
-  /** Functions called while modules load (startup code): not entry points of their own. */
-  private readonly calledAtStartup = new Set<ts.Node>();
+  private current: FileHandlerScan = { registrations: [], candidates: [], startupCalls: [], referencedFiles: [] };
 
   constructor(
     private readonly program: ts.Program,
-    private readonly fileRoles: FileRoles,
     private readonly registrars: readonly HandlerRegistrar[],
-    private readonly asyncFunctionsAreHandlers: boolean,
   ) {
     this.checker = program.getTypeChecker();
   }
 
-  find(sourceFiles: readonly ts.SourceFile[]): HandlerRoot[] {
-    const serverFiles = sourceFiles.filter((sourceFile) => this.fileRoles.roleOf(sourceFile) === 'server');
-    const passes = [
-      (sourceFile: ts.SourceFile) => this.visitRegistrations(sourceFile),
-      (sourceFile: ts.SourceFile) => this.visitLibraryMiddleware(sourceFile),
-      ...(this.asyncFunctionsAreHandlers
-        ? [(sourceFile: ts.SourceFile) => this.collectStartupCalls(sourceFile), (sourceFile: ts.SourceFile) => this.visitAsyncFunctions(sourceFile)]
-        : []),
-    ];
-    for (const pass of passes) {
-      for (const sourceFile of serverFiles) {
-        try {
-          pass(sourceFile);
-        } catch (error) {
-          // A file nested too deeply for a recursive walk loses its handlers; the other files keep theirs.
-          if (!(error instanceof RangeError)) throw error;
-        }
-      }
+  scan(sourceFile: ts.SourceFile): FileHandlerScan {
+    this.current = { registrations: [], candidates: [], startupCalls: [], referencedFiles: [] };
+    try {
+      this.visitRegistrations(sourceFile);
+      this.visitLibraryMiddleware(sourceFile);
+      this.collectStartupCalls(sourceFile);
+      this.visitAsyncFunctions(sourceFile);
+    } catch (error) {
+      // A file nested too deeply for a recursive walk loses its handlers; the other files keep theirs.
+      if (!(error instanceof RangeError)) throw error;
     }
-    return this.roots;
+    return this.current;
   }
 
-  private addRoot(fn: FunctionNode, registration: Registration): void {
+  private noteReference(node: ts.Node | undefined): void {
+    const sourceFile = node?.getSourceFile();
+    if (sourceFile && !sourceFile.isDeclarationFile && !this.current.referencedFiles.includes(sourceFile)) {
+      this.current.referencedFiles.push(sourceFile);
+    }
+  }
+
+  private addRoot(fn: FunctionNode, registration: Registration, list: HandlerRoot[] = this.current.registrations): void {
     const sourceFile = registration.site.getSourceFile();
     const position = sourceFile.getLineAndCharacterOfPosition(registration.site.getStart(sourceFile));
-    this.registered.add(fn);
-    this.roots.push({
+    list.push({
       handler: {
         label: registration.label,
         kind: registration.kind,
@@ -229,6 +251,7 @@ export class HandlerFinder {
     if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
       const symbol = resolvedSymbol(this.checker, ts.isPropertyAccessExpression(node) ? node.name : node);
       const fn = functionWithBody(symbol?.valueDeclaration ?? symbol?.declarations?.[0], this.checker);
+      this.noteReference(fn);
       return fn && isFunctionNode(fn) ? [fn] : [];
     }
     return [];
@@ -243,6 +266,7 @@ export class HandlerFinder {
     const symbol = resolvedSymbol(this.checker, calleeNameNode(call.expression));
     const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
     if (!declaration) return { module: undefined, resolved: false, ambient: false };
+    this.noteReference(declaration);
     const ambient = declaration.getSourceFile().isDeclarationFile;
     return { module: declarationOrigin(declaration, this.program).module, resolved: true, ambient };
   }
@@ -516,11 +540,11 @@ export class HandlerFinder {
    */
   private visitLibraryMiddleware(sourceFile: ts.SourceFile): void {
     const visit = (node: ts.Node): void => {
-      if (isFunctionNode(node) && !this.registered.has(node)) {
+      if (isFunctionNode(node)) {
         const name = this.libraryMiddlewareName(node);
         if (name !== undefined) {
           const site = (node as { name?: ts.Node }).name ?? node;
-          this.addRoot(node, { kind: 'library-middleware', label: name, site, requestParameters: expressRequest });
+          this.addRoot(node, { kind: 'library-middleware', label: name, site, requestParameters: expressRequest }, this.current.candidates);
         }
       }
       ts.forEachChild(node, visit);
@@ -556,7 +580,10 @@ export class HandlerFinder {
         if (ts.isIdentifier(nameNode)) {
           const symbol = resolvedSymbol(this.checker, nameNode);
           const fn = functionWithBody(symbol?.valueDeclaration ?? symbol?.declarations?.[0], this.checker);
-          if (fn) this.calledAtStartup.add(fn);
+          if (fn) {
+            this.current.startupCalls.push(fn);
+            this.noteReference(fn);
+          }
         }
       }
       ts.forEachChild(node, visit);
@@ -566,11 +593,11 @@ export class HandlerFinder {
 
   private visitAsyncFunctions(sourceFile: ts.SourceFile): void {
     const visit = (node: ts.Node): void => {
-      if (isFunctionNode(node) && isAsync(node) && !this.registered.has(node) && !this.calledAtStartup.has(node)) {
+      if (isFunctionNode(node) && isAsync(node)) {
         const name = this.asyncFunctionName(node);
         if (name !== undefined && !isImmediatelyInvoked(node)) {
           const site = (node as { name?: ts.Node }).name ?? node;
-          this.addRoot(node, { kind: 'async-function', label: `async ${name}()`, site, requestParameters: none });
+          this.addRoot(node, { kind: 'async-function', label: `async ${name}()`, site, requestParameters: none }, this.current.candidates);
         }
       }
       ts.forEachChild(node, visit);

@@ -11,6 +11,7 @@ import { cpuPatternAt, type CpuSite, type DependencyOf } from './cpu-patterns.js
 import { isFunctionNode } from './handlers.js';
 import { calleeNameNode, functionWithBody, originFromSyntax, resolveCallee, resolvedSymbol, skipOuterExpressions, type CallLike } from './resolve.js';
 import type { CallCandidates } from './call-candidates.js';
+import { addDependencies, type FileCacheEntry } from './file-cache.js';
 
 /** A set of parameter indices, as bits. */
 export type ParameterMask = number;
@@ -36,6 +37,11 @@ export interface FunctionSummary {
   edges: CallEdge[];
   blocking: BlockingSite[];
   cpu: CpuSite[];
+  /** Nested callbacks walked as part of this function, and nested handlers left to their own walk. */
+  inlinedFunctions: ts.Node[];
+  skippedRoots: ts.Node[];
+  /** Program files (not declaration files) the summary's calls resolved into. */
+  referencedFiles: ts.SourceFile[];
 }
 
 const ITERATION_METHODS = new Set(['map', 'forEach', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'flatMap', 'find', 'findIndex', 'sort']);
@@ -57,8 +63,6 @@ export function calleeText(expression: ts.Expression): string {
 }
 
 export class SummaryBuilder {
-  private readonly summaries = new Map<ts.Node, FunctionSummary>();
-
   constructor(
     private readonly checker: ts.TypeChecker,
     private readonly program: ts.Program,
@@ -66,21 +70,24 @@ export class SummaryBuilder {
     private readonly candidates: CallCandidates,
     /** Functions registered as handlers of their own: their bodies are not part of an enclosing function. */
     private readonly isRoot: (fn: ts.Node) => boolean,
-    /** Whether calls into this file are followed (the program's own code, or dependencies when asked). */
-    private readonly isFollowedFile: (sourceFile: ts.SourceFile) => boolean,
+    /** Where the summaries of a file's functions are kept (and reused across programs). */
+    private readonly cacheOf: (sourceFile: ts.SourceFile) => FileCacheEntry,
   ) {}
 
   summaryOf(fn: ts.FunctionLikeDeclaration): FunctionSummary {
-    let summary = this.summaries.get(fn);
-    if (!summary) {
+    const entry = this.cacheOf(fn.getSourceFile());
+    let summary = entry.summaries.get(fn);
+    // A nested callback that became a handler of its own (or stopped being one) changes what the summary covers.
+    if (!summary || summary.inlinedFunctions.some(this.isRoot) || !summary.skippedRoots.every(this.isRoot)) {
       summary = this.build(fn);
-      this.summaries.set(fn, summary);
+      entry.summaries.set(fn, summary);
+      addDependencies(entry, summary.referencedFiles);
     }
     return summary;
   }
 
   private build(fn: ts.FunctionLikeDeclaration): FunctionSummary {
-    const summary: FunctionSummary = { edges: [], blocking: [], cpu: [] };
+    const summary: FunctionSummary = { edges: [], blocking: [], cpu: [], inlinedFunctions: [], skippedRoots: [], referencedFiles: [] };
     const dependencies = new Map<string, ParameterMask>();
     fn.parameters.forEach((parameter, index) => {
       if (index < MAX_TRACKED_PARAMETERS) bindNames(parameter.name, 1 << index, dependencies);
@@ -91,7 +98,12 @@ export class SummaryBuilder {
       if (node !== fn && ts.isFunctionLike(node)) {
         // Inline callbacks run as part of this function's work; named functions and other handlers are
         // reached through their calls or registrations instead.
-        if (!(ts.isArrowFunction(node) || ts.isFunctionExpression(node)) || this.isRoot(node)) return;
+        if (!(ts.isArrowFunction(node) || ts.isFunctionExpression(node))) return;
+        if (this.isRoot(node)) {
+          summary.skippedRoots.push(node);
+          return;
+        }
+        summary.inlinedFunctions.push(node);
       }
       if (ts.isVariableDeclaration(node) && node.initializer) {
         bindNames(node.name, dependencyOf(node.initializer), dependencies);
@@ -152,7 +164,7 @@ export class SummaryBuilder {
         }
       }
     }
-    const target = this.followedFunction(resolved.declaration);
+    const target = this.followedFunction(resolved.declaration, summary);
     if (target) {
       summary.edges.push({ target, site, name: calleeText(resolved.callee), argumentDependencies: args.map((argument) => dependencyOf(argument)) });
     }
@@ -162,18 +174,21 @@ export class SummaryBuilder {
       const isReference = ts.isIdentifier(inner) || (ts.isPropertyAccessExpression(inner) && this.candidates.isCandidateName(inner.name.text));
       if (!isReference) continue;
       const symbol = resolvedSymbol(this.checker, ts.isPropertyAccessExpression(inner) ? inner.name : inner);
-      const passed = this.followedFunction(symbol?.valueDeclaration ?? symbol?.declarations?.[0]);
+      const passed = this.followedFunction(symbol?.valueDeclaration ?? symbol?.declarations?.[0], summary);
       if (passed && !this.isRoot(passed)) {
         summary.edges.push({ target: passed, site: inner, name: calleeText(inner), argumentDependencies: [] });
       }
     }
   }
 
-  private followedFunction(declaration: ts.Node | undefined): ts.FunctionLikeDeclaration | undefined {
+  /** A function with a body the walk may follow (whether it does depends on the file's role, decided per walk). */
+  private followedFunction(declaration: ts.Node | undefined, summary: FunctionSummary): ts.FunctionLikeDeclaration | undefined {
     const fn = functionWithBody(declaration, this.checker);
     if (!fn || !isFunctionNode(fn)) return undefined;
     const sourceFile = fn.getSourceFile();
-    return !sourceFile.isDeclarationFile && this.isFollowedFile(sourceFile) ? fn : undefined;
+    if (sourceFile.isDeclarationFile) return undefined;
+    if (!summary.referencedFiles.includes(sourceFile)) summary.referencedFiles.push(sourceFile);
+    return fn;
   }
 }
 

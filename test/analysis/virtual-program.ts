@@ -6,7 +6,10 @@ import { REPO_ROOT } from '../fixture-expectations.js';
 
 export const VIRTUAL_ROOT = path.join(REPO_ROOT, 'test', 'projects', 'virtual');
 
-export function virtualProgram(files: Record<string, string>): ts.Program {
+const parsed = new Map<string, ts.SourceFile>();
+
+/** `oldProgram` lets unchanged files keep their SourceFile objects, as an editor's next program does. */
+export function virtualProgram(files: Record<string, string>, oldProgram?: ts.Program): ts.Program {
   const options = defaultCompilerOptions(REPO_ROOT);
   const host = ts.createCompilerHost(options, true);
   const byPath = new Map(Object.entries(files).map(([name, text]) => [path.join(VIRTUAL_ROOT, name), text]));
@@ -15,10 +18,18 @@ export function virtualProgram(files: Record<string, string>): ts.Program {
   host.readFile = (name) => byPath.get(name) ?? readFile.call(host, name);
   host.getSourceFile = (name, version, onError, shouldCreate) => {
     const text = byPath.get(name);
-    return text !== undefined ? ts.createSourceFile(name, text, version, true) : getSourceFile.call(host, name, version, onError, shouldCreate);
+    if (text === undefined) return getSourceFile.call(host, name, version, onError, shouldCreate);
+    // Like an editor's document registry: the same text gives back the same SourceFile object.
+    const cached = parsed.get(name);
+    if (cached?.text === text) return cached;
+    const sourceFile = ts.createSourceFile(name, text, version, true);
+    parsed.set(name, sourceFile);
+    return sourceFile;
   };
+  const { directoryExists } = host;
+  host.directoryExists = (name) => name === VIRTUAL_ROOT || name.startsWith(`${VIRTUAL_ROOT}${path.sep}`) || (directoryExists?.call(host, name) ?? false);
   host.getCurrentDirectory = () => VIRTUAL_ROOT;
-  return ts.createProgram({ rootNames: [...byPath.keys()], options, host });
+  return ts.createProgram({ rootNames: [...byPath.keys()], options, host, ...(oldProgram ? { oldProgram } : {}) });
 }
 
 export function virtualPath(name: string): string {

@@ -90,6 +90,14 @@ describe('settings', () => {
     assert.ok(messages.some((message) => /^slowLookup blocks the event loop .*Use await lookupAsync/.test(message)), messages.join('\n'));
   });
 
+  it('logs validations slower than the budget, with the file', async () => {
+    const { client, uri } = await start(expressProject(), { slowValidationMs: 0 });
+    await client.pull(uri);
+    await client.waitFor('the slow-validation log', () =>
+      client.logs.some((line) => line.startsWith(`blockcheck: validating ${uri} took `) && line.endsWith(' ms (budget 0 ms)')),
+    );
+  });
+
   it('reports a bad setting in one line and keeps the rest', async () => {
     const { client, uri } = await start(expressProject(), { run: 'sometimes', rules: { 'no-sync-io': 'warn' } });
     assert.deepEqual(items(await client.pull(uri)).map((diagnostic) => diagnostic.severity), [DiagnosticSeverity.Warning]);

@@ -8,14 +8,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ProbeError, probe } from '../../runtime/index.js';
-import type { ProbedReport, ReportFinding } from '../../runtime/index.js';
+import type { ProbedFinding, ProbedReport } from '../../runtime/index.js';
 import { assertNoChildLeft, finding, fixture, lineOf, route, staticReport } from './helpers.js';
 
 const server = fixture('probe-http', 'server.mjs');
 
 describe('probe: node:http app started with --start', () => {
   let probed: ProbedReport;
-  const byMarker = (marker: string): ReportFinding => probed.findings.find((candidate) => candidate.id === `test-${marker}`)!;
+  const byMarker = (marker: string): ProbedFinding => probed.findings.find((candidate) => candidate.id === `test-${marker}`)!;
 
   before(async () => {
     const report = staticReport(

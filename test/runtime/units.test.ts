@@ -8,7 +8,18 @@ import { RouteMatcher, fillPath, routesOf } from '../../runtime/routes.js';
 import { wrapTargets } from '../../runtime/child/catalog-targets.js';
 import { ProbeError, parseServeArgs, probeOptionsFromFlags, recommendFromMeasurements } from '../../runtime/index.js';
 import { TARGET_UTILISATION } from '../../cli/recommend.js';
+import type { Report } from '../../cli/report.js';
+import type { StaticReport } from '../../runtime/index.js';
+
+// Compile-time: the report the CLI builds is what probe() takes (this file stops compiling otherwise).
+const cliReportIsProbeInput: Report extends StaticReport ? true : false = true;
 import { fixture, lineOf, route } from './helpers.js';
+
+describe('report types', () => {
+  it("accepts the CLI's report type as the probe's input", () => {
+    assert.equal(cliReportIsProbeInput, true);
+  });
+});
 
 describe('source maps', () => {
   const source = fixture('probe-ts', 'src', 'app.ts');

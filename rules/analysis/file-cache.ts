@@ -1,0 +1,68 @@
+/**
+ * Per-file analysis results that outlive one program. An editor (or typescript-eslint's project service
+ * in an editor) makes a new program on every keystroke, but unchanged files keep their SourceFile
+ * objects: a file's handler scan and function summaries are reused as long as every file they were
+ * computed against (the file itself, what it imports, what its calls resolved to) is still the same
+ * object. Memory follows the SourceFile objects (a WeakMap), so it stays flat across edits.
+ */
+import * as ts from 'typescript';
+import type { FileHandlerScan } from './handlers.js';
+import type { FunctionSummary } from './summaries.js';
+
+export interface FileCacheEntry {
+  /** The files the results were computed against, by name, as the program had them. */
+  readonly dependencies: Map<string, ts.SourceFile>;
+  handlerScan: FileHandlerScan | undefined;
+  readonly summaries: Map<ts.Node, FunctionSummary>;
+}
+
+const store = new WeakMap<ts.SourceFile, Map<string, FileCacheEntry>>();
+
+function isCurrent(entry: FileCacheEntry, program: ts.Program): boolean {
+  for (const [fileName, sourceFile] of entry.dependencies) {
+    if (program.getSourceFile(fileName) !== sourceFile) return false;
+  }
+  return true;
+}
+
+/** The files a file imports (import/export declarations, `import x = require()`, `require()` and `import()` calls). */
+function importedFiles(sourceFile: ts.SourceFile, checker: ts.TypeChecker): ts.SourceFile[] {
+  const specifiers: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) specifiers.push(node.moduleSpecifier);
+    else if (ts.isExternalModuleReference(node)) specifiers.push(node.expression);
+    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+      const argument = node.arguments[0];
+      if (argument && ts.isStringLiteralLike(argument)) specifiers.push(argument);
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (/\b(?:import|export|require)\b/.test(sourceFile.text)) visit(sourceFile);
+  return specifiers.flatMap((specifier) => {
+    try {
+      const declaration = checker.getSymbolAtLocation(specifier)?.valueDeclaration;
+      return declaration && ts.isSourceFile(declaration) ? [declaration] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The cache entry of a file for the given options, fresh if anything it depended on changed. */
+export function fileCacheEntry(program: ts.Program, sourceFile: ts.SourceFile, optionsKey: string): FileCacheEntry {
+  let byOptions = store.get(sourceFile);
+  if (!byOptions) {
+    byOptions = new Map();
+    store.set(sourceFile, byOptions);
+  }
+  const existing = byOptions.get(optionsKey);
+  if (existing && isCurrent(existing, program)) return existing;
+  const entry: FileCacheEntry = { dependencies: new Map([[sourceFile.fileName, sourceFile]]), handlerScan: undefined, summaries: new Map() };
+  for (const imported of importedFiles(sourceFile, program.getTypeChecker())) entry.dependencies.set(imported.fileName, imported);
+  byOptions.set(optionsKey, entry);
+  return entry;
+}
+
+export function addDependencies(entry: FileCacheEntry, files: readonly ts.SourceFile[]): void {
+  for (const file of files) entry.dependencies.set(file.fileName, file);
+}

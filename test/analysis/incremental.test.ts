@@ -1,0 +1,64 @@
+/**
+ * Reuse across programs: an editor's next program keeps unchanged SourceFile objects, and the analysis
+ * reuses their per-file results, yet every answer must equal a fresh analysis of the new program,
+ * including chains through a helper file that changed.
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import type * as ts from 'typescript';
+import { analyzeProgram, type Finding } from '../../rules/analysis/index.js';
+import { VIRTUAL_ROOT, virtualPath, virtualProgram } from './virtual-program.js';
+
+const ROUTES = `import express from 'express';
+import { render } from './render.js';
+export const app = express();
+app.get('/report/:id', (req, res) => { res.send(render(req.params.id)); });
+`;
+const BLOCKING_HELPER = `import fs from 'node:fs';
+export function render(id: string): string { return fs.readFileSync('/reports/' + id, 'utf8'); }
+`;
+const ASYNC_HELPER = `import fs from 'node:fs';
+export function render(id: string): Promise<string> { return fs.promises.readFile('/reports/' + id, 'utf8'); }
+`;
+
+function describeFindings(findings: readonly Finding[]): string[] {
+  return findings.map((finding) =>
+    `${path.relative(VIRTUAL_ROOT, finding.fileName)}:${finding.line}:${finding.column} ${finding.rule} ${finding.reaches.map((reach) =>
+      `${reach.handler.label}[${reach.chain.map((step) => `${step.name}@${step.line}`).join('>')}]`).join(',')}`).sort();
+}
+
+function freshFindings(files: Record<string, string>): string[] {
+  return describeFindings(analyzeProgram(virtualProgram(files)).allFindings());
+}
+
+describe('incremental analysis across programs', () => {
+  it('follows a helper that changes, and matches a fresh analysis at every step', () => {
+    let files: Record<string, string> = { 'routes.ts': ROUTES, 'render.ts': BLOCKING_HELPER };
+    let program: ts.Program = virtualProgram(files);
+    const first = describeFindings(analyzeProgram(program).allFindings());
+    assert.equal(first.length, 1);
+    assert.match(first[0]!, /^render\.ts:2:\d+ no-sync-io GET \/report\/:id\[render@4>fs\.readFileSync@2\]$/);
+
+    files = { ...files, 'render.ts': ASYNC_HELPER };
+    const reused = virtualProgram(files, program);
+    assert.equal(reused.getSourceFile(virtualPath('routes.ts')), program.getSourceFile(virtualPath('routes.ts')), 'the unchanged file is reused');
+    program = reused;
+    assert.deepEqual(describeFindings(analyzeProgram(program).allFindings()), []);
+
+    files = { ...files, 'render.ts': BLOCKING_HELPER };
+    program = virtualProgram(files, program);
+    assert.deepEqual(describeFindings(analyzeProgram(program).allFindings()), first);
+  });
+
+  it('picks up a new handler added to an unchanged helper\'s caller', () => {
+    let files: Record<string, string> = { 'routes.ts': ROUTES, 'render.ts': BLOCKING_HELPER };
+    let program = virtualProgram(files);
+    analyzeProgram(program).allFindings();
+    files = { ...files, 'routes.ts': `${ROUTES}app.post('/report/:id/refresh', (req, res) => { res.send(render(req.params.id)); });\n` };
+    program = virtualProgram(files, program);
+    const after = describeFindings(analyzeProgram(program).allFindings());
+    assert.deepEqual(after, freshFindings(files));
+    assert.match(after[0]!, /GET \/report\/:id\[.*\],POST \/report\/:id\/refresh\[/);
+  });
+});

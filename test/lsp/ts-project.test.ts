@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { ProjectRegistry } from '../../lsp/server/project-registry.js';
+import { SourceStore } from '../../lsp/server/sources.js';
+import { toTsPath } from '../../lsp/server/paths.js';
+import { expressProject } from './projects.js';
+import { TempProject } from './temp-project.js';
+
+describe('the LanguageService host', () => {
+  const project = new TempProject(expressProject());
+  after(() => project.remove());
+
+  it('re-parses only the edited buffer: every other file keeps its parsed SourceFile', () => {
+    const sources = new SourceStore();
+    const registry = new ProjectRegistry(sources);
+    registry.setWorkspaceFolders([project.root]);
+    const app = toTsPath(project.path('src/app.ts'));
+    const helper = toTsPath(project.path('src/helper.ts'));
+    sources.setBuffer(app, project.read('src/app.ts'));
+    const tsProject = registry.projectFor(app);
+    assert.equal(tsProject.kind, 'configured');
+
+    const before = tsProject.program();
+    assert.equal(tsProject.program(), before, 'no change, same program');
+    sources.setBuffer(app, `${project.read('src/app.ts')}\n// edited\n`);
+    const after = tsProject.program();
+    assert.notEqual(after, before);
+    assert.notEqual(after.getSourceFile(app), before.getSourceFile(app));
+    assert.match(after.getSourceFile(app)!.text, /\/\/ edited/);
+    assert.equal(after.getSourceFile(helper), before.getSourceFile(helper));
+    const lib = before.getSourceFiles().find((file) => file.fileName.includes('@types/node'));
+    assert.ok(lib);
+    assert.equal(after.getSourceFile(lib.fileName), lib);
+    registry.dispose();
+  });
+
+  it('sees a file changed on disk once told, and an open buffer over the disk', () => {
+    const sources = new SourceStore();
+    const registry = new ProjectRegistry(sources);
+    registry.setWorkspaceFolders([project.root]);
+    const helper = toTsPath(project.path('src/helper.ts'));
+    const tsProject = registry.projectFor(helper);
+    assert.doesNotMatch(tsProject.program().getSourceFile(helper)!.text, /changed on disk/);
+    project.write('src/helper.ts', `${project.read('src/helper.ts')}// changed on disk\n`);
+    sources.diskChanged(helper);
+    assert.match(tsProject.program().getSourceFile(helper)!.text, /changed on disk/);
+    sources.setBuffer(helper, 'export const buffered = 1;\n');
+    assert.equal(tsProject.program().getSourceFile(helper)!.text, 'export const buffered = 1;\n');
+    sources.closeBuffer(helper);
+    assert.match(tsProject.program().getSourceFile(helper)!.text, /changed on disk/);
+    registry.dispose();
+  });
+});
