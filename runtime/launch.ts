@@ -12,7 +12,7 @@ import type { CatalogEntry } from '../rules/analysis/types.js';
 import { ProbeError } from './errors.js';
 import { startControlServer, type ControlServer } from './control-server.js';
 import { CONFIG_ENV, type ChildConfig } from './protocol.js';
-import { stop, track } from './processes.js';
+import { cleanupAtExit, stop, track } from './processes.js';
 
 export type WorkerClassName = 'event-loop' | 'cluster' | 'thread-pool';
 
@@ -109,12 +109,13 @@ export async function launch(options: LaunchOptions): Promise<LaunchedApp> {
   }
 
   let control: ControlServer | null = null;
-  let configDir: string | null = null;
+  let removeConfig = (): void => {};
   const env: Record<string, string | undefined> = { ...process.env, HOST: '127.0.0.1', ...options.env };
   if (port !== undefined) env.PORT = String(port);
   if (options.instrument) {
     control = await startControlServer();
-    configDir = mkdtempSync(join(tmpdir(), 'blockcheck-probe-'));
+    const configDir = mkdtempSync(join(tmpdir(), 'blockcheck-probe-'));
+    removeConfig = cleanupAtExit(() => rmSync(configDir, { recursive: true, force: true }));
     const config: ChildConfig = {
       controlPort: control.port,
       token: control.token,
@@ -157,8 +158,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchedApp> {
 
   const cleanup = (): void => {
     control?.close();
-    if (configDir) rmSync(configDir, { recursive: true, force: true });
-    configDir = null;
+    removeConfig();
   };
   let exitDescription = '';
   const exited = new Promise<never>((_resolve, reject) => {

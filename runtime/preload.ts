@@ -4,7 +4,7 @@
  * coverage; then, on the app's first listen, connects to the probe and waits for its commands. The
  * profiler and loop monitors start per measurement window, i.e. before the window's first request.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import Module, { createRequire, isBuiltin, syncBuiltinESMExports } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -198,6 +198,8 @@ async function main(config: ChildConfig): Promise<void> {
 const configPath = process.env[CONFIG_ENV];
 if (configPath && !isPackageManager()) {
   const config = JSON.parse(readFileSync(configPath, 'utf8')) as ChildConfig;
+  // Read once, by this process only: remove it now, so nothing is left in /tmp even if the probe is killed.
+  rmSync(dirname(configPath), { recursive: true, force: true });
   // This process is the app: processes it spawns (a client run with execFileSync ...) are not.
   delete process.env[CONFIG_ENV];
   process.env.NODE_OPTIONS = (process.env.NODE_OPTIONS ?? '').replace(`--import=${config.preloadPath}`, '').trim();

@@ -18,9 +18,23 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** Synchronous clean-ups (temp files) to run if we exit before their owner gets to them. */
+const exitCleanups = new Set<() => void>();
+
 function killAllNow(): void {
   for (const child of live) killGroup(child, 'SIGKILL');
   live.clear();
+  for (const cleanup of exitCleanups) cleanup();
+  exitCleanups.clear();
+}
+
+/** Runs `cleanup` on exit or Ctrl-C unless the returned function is called first (which runs it now). */
+export function cleanupAtExit(cleanup: () => void): () => void {
+  installHooks();
+  exitCleanups.add(cleanup);
+  return () => {
+    if (exitCleanups.delete(cleanup)) cleanup();
+  };
 }
 
 function installHooks(): void {

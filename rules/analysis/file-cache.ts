@@ -5,8 +5,9 @@
  * computed against (the file itself, what it imports, what its calls resolved to) is still the same
  * object. Memory follows the SourceFile objects (a WeakMap), so it stays flat across edits.
  */
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
 import type { FileHandlerScan } from './handlers.js';
+import { importedFiles } from './imports.js';
 import type { FunctionSummary } from './summaries.js';
 
 export interface FileCacheEntry {
@@ -23,29 +24,6 @@ function isCurrent(entry: FileCacheEntry, program: ts.Program): boolean {
     if (program.getSourceFile(fileName) !== sourceFile) return false;
   }
   return true;
-}
-
-/** The files a file imports (import/export declarations, `import x = require()`, `require()` and `import()` calls). */
-function importedFiles(sourceFile: ts.SourceFile, checker: ts.TypeChecker): ts.SourceFile[] {
-  const specifiers: ts.Expression[] = [];
-  const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) specifiers.push(node.moduleSpecifier);
-    else if (ts.isExternalModuleReference(node)) specifiers.push(node.expression);
-    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
-      const argument = node.arguments[0];
-      if (argument && ts.isStringLiteralLike(argument)) specifiers.push(argument);
-    }
-    ts.forEachChild(node, visit);
-  };
-  if (/\b(?:import|export|require)\b/.test(sourceFile.text)) visit(sourceFile);
-  return specifiers.flatMap((specifier) => {
-    try {
-      const declaration = checker.getSymbolAtLocation(specifier)?.valueDeclaration;
-      return declaration && ts.isSourceFile(declaration) ? [declaration] : [];
-    } catch {
-      return [];
-    }
-  });
 }
 
 /** The cache entry of a file for the given options, fresh if anything it depended on changed. */

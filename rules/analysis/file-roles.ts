@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
 import * as ts from 'typescript';
+import { importedFiles } from './imports.js';
 import { skipOuterExpressions } from './resolve.js';
 
 export const DEFAULT_SCRIPT_PATTERNS = ['**/scripts/**', '**/bin/**', '**/*.config.*'];
@@ -33,12 +34,50 @@ export class FileRoles {
   }
 
   roleOf(sourceFile: ts.SourceFile): FileRole {
+    this.propagateScriptRoles();
+    return this.ownRole(sourceFile);
+  }
+
+  private ownRole(sourceFile: ts.SourceFile): FileRole {
     let role = this.roles.get(sourceFile.fileName);
     if (!role) {
       role = this.classify(sourceFile);
       this.roles.set(sourceFile.fileName, role);
     }
     return role;
+  }
+
+  private propagated = false;
+
+  /**
+   * A module that only scripts (or worker files) import is their code too (`bin/cli.js` → `lib/cli/run.js`):
+   * it runs in that process or thread, not on the server's loop. Entry points nobody imports keep their role.
+   */
+  private propagateScriptRoles(): void {
+    if (this.propagated) return;
+    this.propagated = true;
+    const files = this.program.getSourceFiles().filter((sourceFile) => !sourceFile.isDeclarationFile && !/[\\/]node_modules[\\/]/.test(sourceFile.fileName));
+    if (files.every((sourceFile) => this.ownRole(sourceFile) === 'server')) return;
+    const checker = this.program.getTypeChecker();
+    const importers = new Map<ts.SourceFile, ts.SourceFile[]>();
+    for (const sourceFile of files) {
+      for (const imported of importedFiles(sourceFile, checker)) {
+        const list = importers.get(imported) ?? [];
+        list.push(sourceFile);
+        importers.set(imported, list);
+      }
+    }
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const sourceFile of files) {
+        const by = importers.get(sourceFile);
+        if (this.ownRole(sourceFile) !== 'server' || !by || by.length === 0) continue;
+        if (by.every((importer) => this.ownRole(importer) !== 'server')) {
+          this.roles.set(sourceFile.fileName, 'script');
+          changed = true;
+        }
+      }
+    }
   }
 
   private classify(sourceFile: ts.SourceFile): FileRole {
@@ -54,7 +93,7 @@ export class FileRoles {
   private isPackageBinTarget(fileName: string): boolean {
     for (let dir = path.dirname(fileName); ; dir = path.dirname(dir)) {
       const targets = this.binTargetsOf(dir);
-      if (targets !== undefined) return targets.has(withoutExtension(fileName)) || sourceTwinOf(targets, fileName);
+      if (targets !== undefined) return targets.has(withoutExtension(fileName)) || sourceTwinOf(targets, fileName, dir);
       if (path.dirname(dir) === dir || path.basename(dir) === 'node_modules') return false;
     }
   }
@@ -102,11 +141,20 @@ function withoutExtension(fileName: string): string {
   return fileName.replace(/\.(?:[cm]?[jt]s|[jt]sx)$/, '');
 }
 
-/** `bin: dist/cli.js` built from `src/cli.ts`: the same relative path under another root folder. */
-function sourceTwinOf(targets: Set<string>, fileName: string): boolean {
-  const base = path.basename(withoutExtension(fileName));
+const BUILD_FOLDER = /^(?:dist|build|lib|out)\//;
+const SOURCE_FOLDER = /^src\//;
+
+/**
+ * `bin: dist/cli.js` built from `src/cli.ts` (or from `cli.ts` with rootDir `.`): the bin target's path
+ * below the package, without its build folder, is the source's path below the package without `src/`.
+ */
+function sourceTwinOf(targets: Set<string>, fileName: string, packageDir: string): boolean {
+  const source = path.relative(packageDir, withoutExtension(fileName)).replaceAll('\\', '/');
   for (const target of targets) {
-    if (path.basename(target) === base && /\/(?:dist|build|lib|out)\//.test(target.replaceAll('\\', '/'))) return true;
+    const built = path.relative(packageDir, target).replaceAll('\\', '/');
+    if (!BUILD_FOLDER.test(built)) continue;
+    const stripped = built.replace(BUILD_FOLDER, '');
+    if (stripped === source || stripped === source.replace(SOURCE_FOLDER, '')) return true;
   }
   return false;
 }

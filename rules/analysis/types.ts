@@ -129,7 +129,10 @@ export interface Finding {
   call: string;
   alternative: string;
   fileName: string;
-  /** Offsets of the reported node (the callee name for calls) in the file. */
+  /**
+   * Offsets of the reported range in the file: from the callee name to the end of the call for calls
+   * (so an editor underlines the call), the pattern itself for CPU findings. `line`/`column` are its start.
+   */
   start: number;
   end: number;
   line: number;

@@ -1,0 +1,30 @@
+/** What a file imports, resolved to the program's source files. */
+import * as ts from 'typescript';
+
+/** The module specifiers of import/export declarations, `import x = require()`, `require()` and `import()` calls. */
+function moduleSpecifiers(sourceFile: ts.SourceFile): ts.Expression[] {
+  const specifiers: ts.Expression[] = [];
+  if (!/\b(?:import|export|require)\b/.test(sourceFile.text)) return specifiers;
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) specifiers.push(node.moduleSpecifier);
+    else if (ts.isExternalModuleReference(node)) specifiers.push(node.expression);
+    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+      const argument = node.arguments[0];
+      if (argument && ts.isStringLiteralLike(argument)) specifiers.push(argument);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return specifiers;
+}
+
+export function importedFiles(sourceFile: ts.SourceFile, checker: ts.TypeChecker): ts.SourceFile[] {
+  return moduleSpecifiers(sourceFile).flatMap((specifier) => {
+    try {
+      const declaration = checker.getSymbolAtLocation(specifier)?.valueDeclaration;
+      return declaration && ts.isSourceFile(declaration) ? [declaration] : [];
+    } catch {
+      return [];
+    }
+  });
+}
