@@ -47,7 +47,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     const audited = project.rootNames.filter((file) => discovery.auditedFiles.has(file));
     const parsed = new Set<string>();
     options.progress.phase(`parsing ${label} (${index + 1}/${discovery.projects.length})`, audited.length);
-    const program = buildProgram(project, (compilerOptions) => {
+    const { program, parseFailures } = buildProgram(project, (compilerOptions) => {
       const host = hostFor(compilerOptions);
       const getSourceFile = host.getSourceFile;
       host.getSourceFile = (fileName, ...rest) => {
@@ -76,6 +76,12 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       const sourceFile = program.getSourceFile(fileName);
       options.progress.tick();
       if (!sourceFile) continue;
+      const parseFailure = parseFailures.get(fileName);
+      if (parseFailure !== undefined) {
+        if (!reportedErrors.has(fileName)) errors.push({ file: fileName, message: parseFailure });
+        reportedErrors.add(fileName);
+        continue;
+      }
       const syntaxErrors = program.getSyntacticDiagnostics(sourceFile);
       if (syntaxErrors.length > 0) {
         // ESLint reports a file it cannot parse as one fatal error and nothing else; so do we.

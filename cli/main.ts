@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `blockcheck` command. Exit codes follow ESLint: 0 clean, 1 error-level findings (or parse errors, or
- * more warnings than --max-warnings), 2 usage, configuration or internal error. A tsconfig that cannot be
- * read exits 2 too, after the report: its files are still audited, with the zero-config program.
+ * more warnings than --max-warnings, or files and tsconfigs that could not be read: they are listed under
+ * `errors` and everything else is still reported), 2 usage or internal error, or nothing could be audited.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -74,7 +74,12 @@ async function audit(args: AuditArgs): Promise<number> {
   for (const problem of configProblems) {
     process.stderr.write(`blockcheck: cannot use ${path.relative(cwd, problem.file) || problem.file}: ${problem.message} (its files were audited without it)\n`);
   }
-  if (configProblems.length > 0) return 2;
+  // Exit 2 only when nothing could be audited: a bad tsconfig or an unparsable file is listed, the rest reported.
+  const unparsable = new Set(report.errors.filter((error) => error.message.startsWith('Parsing error')).map((error) => error.file));
+  if (report.stats.files === 0 || unparsable.size >= report.stats.files) {
+    process.stderr.write('blockcheck: nothing could be audited (see the errors above); check the paths and that the files are JavaScript or TypeScript.\n');
+    return 2;
+  }
   const { errors, warnings } = countBySeverity(report);
   if (errors > 0 || report.errors.length > 0) return 1;
   if (args.maxWarnings >= 0 && warnings > args.maxWarnings) {

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { defaultCompilerOptions, projectRootOf, SOURCE_EXTENSIONS } from '../rules/analysis/index.js';
+import { createGuardedCompilerHost, defaultCompilerOptions, projectRootOf, SOURCE_EXTENSIONS } from '../rules/analysis/index.js';
 
 export interface ProjectSpec {
   /** The tsconfig, or undefined for the default program. */
@@ -182,11 +182,17 @@ export function createSharedHostFactory(): (options: ts.CompilerOptions) => ts.C
   };
 }
 
-export function buildProgram(spec: ProjectSpec, hostFor: (options: ts.CompilerOptions) => ts.CompilerHost): ts.Program {
-  return ts.createProgram({
+/** The program, and the files its parser could not take (replaced by empty files: see the core's guarded host). */
+export function buildProgram(
+  spec: ProjectSpec,
+  hostFor: (options: ts.CompilerOptions) => ts.CompilerHost,
+): { program: ts.Program; parseFailures: Map<string, string> } {
+  const { host, parseFailures } = createGuardedCompilerHost(spec.options, hostFor(spec.options));
+  const program = ts.createProgram({
     rootNames: spec.rootNames,
     options: spec.options,
     projectReferences: spec.projectReferences,
-    host: hostFor(spec.options),
+    host,
   });
+  return { program, parseFailures };
 }

@@ -45,6 +45,8 @@ export interface LaunchedApp {
   outputTail(): string;
   /** Rejects as soon as the app exits, for racing against load. */
   exited: Promise<never>;
+  /** Resolves when the app exits, with its exit code or signal. */
+  exitStatus: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -161,11 +163,14 @@ export async function launch(options: LaunchOptions): Promise<LaunchedApp> {
     removeConfig();
   };
   let exitDescription = '';
-  const exited = new Promise<never>((_resolve, reject) => {
+  const exitStatus = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
       exitDescription = signal ? `signal ${signal}` : `code ${code}`;
-      reject(new ProbeError('app-exited', `${describe(target)} exited (${exitDescription}) before the probe finished: fix the error below and rerun`, outputTail()));
+      resolve({ code, signal });
     });
+  });
+  const exited = exitStatus.then((): never => {
+    throw new ProbeError('app-exited', `${describe(target)} exited (${exitDescription}) before the probe finished: fix the error below and rerun`, outputTail());
   });
   exited.catch(() => {});
   const stopApp = async (): Promise<void> => {
@@ -192,7 +197,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchedApp> {
       ? control.hello.then((hello) => hello.port)
       : pollUntilListening(port!, () => child.exitCode === null && child.signalCode === null).then(() => port!);
     const listeningPort = await Promise.race([ready, exited, timeout]);
-    return { child, port: listeningPort, control, outputTail, exited, stop: stopApp };
+    return { child, port: listeningPort, control, outputTail, exited, exitStatus, stop: stopApp };
   } catch (error) {
     await stopApp();
     if (error instanceof ProbeError && error.code === 'app-exited') {

@@ -19,7 +19,7 @@ export interface ServeOptions {
 
 export interface ServeHandle {
   url: string;
-  /** Resolves with the exit code once the served app stops (by itself, or after `stop()`). */
+  /** Resolves with the exit code once the served app stops: its own code, or 0 when stopped by a signal. */
   closed: Promise<number>;
   stop(): Promise<void>;
 }
@@ -41,6 +41,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     startTimeoutMs: options.startTimeoutMs ?? 15_000,
     inheritOutput: true,
   });
-  const closed = app.exited.catch((error: ProbeError) => Number(/code (\d+)/.exec(error.message)?.[1] ?? 1));
+  // Stopped by a signal (ours, on stop() or Ctrl-C) counts as a clean end; the app's own exit code otherwise.
+  const closed = app.exitStatus.then(({ code }) => code ?? 0);
   return { url: `http://127.0.0.1:${app.port}`, closed, stop: app.stop };
 }

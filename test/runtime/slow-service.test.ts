@@ -71,10 +71,11 @@ describe('slow-service: the blocking client against its async twin', () => {
   it('blocking: req/s flat across concurrency 5, 10, 20 while p95 grows with it', () => {
     const [c5, c10, c20] = [5, 10, 20].map((concurrency) => shape.get(concurrency)!.blocking);
     const rates = [c5!.reqPerSec, c10!.reqPerSec, c20!.reqPerSec];
-    assert.ok(Math.max(...rates) / Math.min(...rates) < 1.6, `req/s ${rates}`);
+    // Flat: within a factor 2 over a 4× range of concurrency (the async route scales about 4×).
+    assert.ok(Math.max(...rates) / Math.min(...rates) < 2, `req/s ${rates}`);
     // One request per service delay at most, whatever the concurrency.
     assert.ok(Math.max(...rates) < (1000 / DELAY_MS) * 1.2, `req/s ${rates}`);
-    assert.ok(c10!.latencyMs.p95 > 1.4 * c5!.latencyMs.p95 && c20!.latencyMs.p95 > 1.4 * c10!.latencyMs.p95,
+    assert.ok(c10!.latencyMs.p95 > 1.3 * c5!.latencyMs.p95 && c20!.latencyMs.p95 > 1.3 * c10!.latencyMs.p95,
       `p95 ${c5!.latencyMs.p95}, ${c10!.latencyMs.p95}, ${c20!.latencyMs.p95}`);
   });
 
