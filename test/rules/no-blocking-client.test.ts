@@ -3,18 +3,10 @@
  * has no types, argument- and overload-sensitive entries, and the user's additions.
  */
 import noBlockingClient from '../../rules/no-blocking-client.js';
-import { inRoute } from './route-code.js';
-import { FILE, reportAt, runRuleTests, type Invalid } from './rule-tester.js';
+import { flaggedInRoute, inRoute, validInRoute, type FlaggedInRoute } from './route-code.js';
+import { FILE, runRuleTests, type Invalid } from './rule-tester.js';
 
-interface FlaggedCase {
-  name: string;
-  imports: string;
-  body: string;
-  at: string;
-  options?: Record<string, unknown>;
-}
-
-const flagged: FlaggedCase[] = [
+const flagged: FlaggedInRoute[] = [
   { name: 'better-sqlite3 statement methods', imports: "import Database from 'better-sqlite3';\nconst db = new Database('app.db');", body: "db.prepare('select 1').get();", at: 'get()' },
   { name: 'better-sqlite3 exec', imports: "import Database from 'better-sqlite3';\nconst db = new Database('app.db');", body: "db.exec('vacuum');", at: 'exec' },
   { name: 'node:sqlite DatabaseSync constructor', imports: "import { DatabaseSync } from 'node:sqlite';", body: "new DatabaseSync(':memory:');", at: 'DatabaseSync(' },
@@ -55,25 +47,21 @@ const flagged: FlaggedCase[] = [
   },
 ];
 
-const invalid: Invalid[] = flagged.map(({ name, imports, body, at, options }) => {
-  const code = inRoute(imports, body);
-  const occurrence = code.slice(0, code.indexOf(body)).split(at).length;
-  return { name, code, filename: FILE, errors: [reportAt(code, { at, occurrence })], ...(options ? { options: [options] } : {}) };
-});
+const invalid: Invalid[] = flaggedInRoute(flagged);
 
 runRuleTests('no-blocking-client', noBlockingClient, {
   valid: [
-    { name: 'better-sqlite3 prepare() alone compiles SQL in memory', code: inRoute("import Database from 'better-sqlite3';\nconst db = new Database('app.db');", "db.prepare('select 1');"), filename: FILE },
+    validInRoute('better-sqlite3 prepare() alone compiles SQL in memory', "import Database from 'better-sqlite3';\nconst db = new Database('app.db');", "db.prepare('select 1');"),
     { name: 'opening a database at startup', code: "import Database from 'better-sqlite3';\nexport const db = new Database('app.db');\ndb.pragma('journal_mode = WAL');\n", filename: FILE },
-    { name: 'jsonwebtoken with a callback', code: inRoute("import jwt from 'jsonwebtoken';", "jwt.verify('token', 'secret', () => {});"), filename: FILE },
-    { name: 'bcrypt async forms', code: inRoute("import bcrypt from 'bcrypt';", "void bcrypt.hash('pw', 12);"), filename: FILE },
-    { name: 'xmlhttprequest open(method, url, true)', code: inRoute("import { XMLHttpRequest } from 'xmlhttprequest';\nconst xhr = new XMLHttpRequest();", "xhr.open('GET', 'http://127.0.0.1/', true);"), filename: FILE },
-    { name: 'shelljs exec with a callback', code: inRoute("import shell from 'shelljs';", "shell.exec('ls', () => {});"), filename: FILE },
-    { name: 'glob promise form', code: inRoute("import { glob } from 'glob';", "void glob('**/*.md');"), filename: FILE },
-    { name: 'execa promise form', code: inRoute("import { execa } from 'execa';", "void execa('ls');"), filename: FILE },
-    { name: 'Atomics.waitAsync', code: inRoute('const view = new Int32Array(new SharedArrayBuffer(4));', 'Atomics.waitAsync(view, 0, 0, 10);'), filename: FILE },
+    validInRoute('jsonwebtoken with a callback', "import jwt from 'jsonwebtoken';", "jwt.verify('token', 'secret', () => {});"),
+    validInRoute('bcrypt async forms', "import bcrypt from 'bcrypt';", "void bcrypt.hash('pw', 12);"),
+    validInRoute('xmlhttprequest open(method, url, true)', "import { XMLHttpRequest } from 'xmlhttprequest';\nconst xhr = new XMLHttpRequest();", "xhr.open('GET', 'http://127.0.0.1/', true);"),
+    validInRoute('shelljs exec with a callback', "import shell from 'shelljs';", "shell.exec('ls', () => {});"),
+    validInRoute('glob promise form', "import { glob } from 'glob';", "void glob('**/*.md');"),
+    validInRoute('execa promise form', "import { execa } from 'execa';", "void execa('ls');"),
+    validInRoute('Atomics.waitAsync', 'const view = new Int32Array(new SharedArrayBuffer(4));', 'Atomics.waitAsync(view, 0, 0, 10);'),
     { name: 'an ignored package API', code: inRoute("import bcrypt from 'bcrypt';", "bcrypt.hashSync('pw', 4);"), filename: FILE, options: [{ ignoredApis: [{ from: 'package', package: 'bcrypt', name: 'hashSync' }] }] },
-    { name: 'Node core sync I/O is no-sync-io\'s', code: inRoute("import fs from 'node:fs';", "fs.readFileSync('/a');"), filename: FILE },
+    validInRoute('Node core sync I/O is no-sync-io\'s', "import fs from 'node:fs';", "fs.readFileSync('/a');"),
   ],
   invalid,
 });

@@ -3,18 +3,10 @@
  * through variables, conversions and calls into helpers.
  */
 import noCpuLoop from '../../rules/no-cpu-loop.js';
-import { inRoute } from './route-code.js';
-import { FILE, reportAt, runRuleTests, type Invalid } from './rule-tester.js';
+import { flaggedInRoute, inRoute, validInRoute, type FlaggedInRoute } from './route-code.js';
+import { FILE, runRuleTests, type Invalid } from './rule-tester.js';
 
-interface FlaggedCase {
-  name: string;
-  imports?: string;
-  body: string;
-  at: string;
-  occurrence?: number;
-}
-
-const flagged: FlaggedCase[] = [
+const flagged: FlaggedInRoute[] = [
   { name: 'a busy wait on Date.now()', body: 'const end = Date.now() + 50;\n  while (Date.now() < end) {}', at: 'Date.now() < end' },
   { name: 'a busy wait on performance.now()', body: 'const start = performance.now();\n  while (performance.now() - start < 5);', at: 'performance.now() - start' },
   { name: 'a do-while busy wait on new Date()', body: 'const start = new Date().getTime();\n  do { /* spin */ } while (new Date().getTime() - start < 5);', at: 'new Date().getTime() - start' },
@@ -45,25 +37,20 @@ const flagged: FlaggedCase[] = [
   },
 ];
 
-const invalid: Invalid[] = flagged.map(({ name, imports = '', body, at, occurrence: given }) => {
-  const code = inRoute(imports, body);
-  // By default the report is in the route body: count the needle's occurrences before it.
-  const occurrence = given ?? code.slice(0, code.indexOf(body)).split(at).length;
-  return { name, code, filename: FILE, errors: [reportAt(code, { at, occurrence })] };
-});
+const invalid: Invalid[] = flaggedInRoute(flagged);
 
 runRuleTests('no-cpu-loop', noCpuLoop, {
   valid: [
-    { name: 'a loop with a break', code: inRoute('', 'let i = 0;\n  while (true) { if (++i > 10) break; }'), filename: FILE },
-    { name: 'a loop that returns', code: inRoute('', 'for (;;) { return; }'), filename: FILE },
+    validInRoute('a loop with a break', '', 'let i = 0;\n  while (true) { if (++i > 10) break; }'),
+    validInRoute('a loop that returns', '', 'for (;;) { return; }'),
     { name: 'a loop that awaits', code: "export async function pump(next: () => Promise<boolean>) {\n  while (true) { if (await next()) continue; }\n}\n", filename: FILE },
     { name: 'a busy wait while the module loads', code: 'const end = Date.now() + 5;\nwhile (Date.now() < end) {}\nexport {};\n', filename: FILE },
-    { name: 'nested loops over constant bounds', code: inRoute('', 'let t = 0;\n  for (let i = 0; i < 10; i++) { for (let j = 0; j < 10; j++) { t += i * j; } }'), filename: FILE },
-    { name: 'a single loop over request data', code: inRoute('', 'for (const part of String(req.query.q).split(\',\')) { void part; }'), filename: FILE },
-    { name: 'a linear regex on request data', code: inRoute('', '/^[a-z]+$/.test(String(req.query.q));'), filename: FILE },
-    { name: 'a super-linear regex on data that is not from the request', code: inRoute('', "/^(a+)+$/.test(process.env.NAME ?? '');"), filename: FILE },
-    { name: 'new RegExp of a literal', code: inRoute('', "new RegExp('^[a-z]+$');"), filename: FILE },
-    { name: 'JSON.parse of configuration', code: inRoute('', "JSON.parse(process.env.CONFIG ?? '{}');"), filename: FILE },
+    validInRoute('nested loops over constant bounds', '', 'let t = 0;\n  for (let i = 0; i < 10; i++) { for (let j = 0; j < 10; j++) { t += i * j; } }'),
+    validInRoute('a single loop over request data', '', 'for (const part of String(req.query.q).split(\',\')) { void part; }'),
+    validInRoute('a linear regex on request data', '', '/^[a-z]+$/.test(String(req.query.q));'),
+    validInRoute('a super-linear regex on data that is not from the request', '', "/^(a+)+$/.test(process.env.NAME ?? '');"),
+    validInRoute('new RegExp of a literal', '', "new RegExp('^[a-z]+$');"),
+    validInRoute('JSON.parse of configuration', '', "JSON.parse(process.env.CONFIG ?? '{}');"),
     {
       name: 'JSON.parse of what a helper returned for request data (a file, not the request)',
       code: inRoute('function load(id: string): string { return id; }', 'JSON.parse(load(String(req.params.id)));'),

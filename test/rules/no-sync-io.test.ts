@@ -3,18 +3,10 @@
  * their resolved signature, and the suggestion to the async alternative.
  */
 import noSyncIo from '../../rules/no-sync-io.js';
-import { inRoute } from './route-code.js';
-import { FILE, reportAt, runRuleTests, type Invalid } from './rule-tester.js';
+import { flaggedInRoute, inRoute, validInRoute, type FlaggedInRoute } from './route-code.js';
+import { FILE, runRuleTests, type Invalid } from './rule-tester.js';
 
-interface FlaggedCase {
-  name: string;
-  imports: string;
-  body: string;
-  /** The callee name the report starts at. */
-  at: string;
-}
-
-const flagged: FlaggedCase[] = [
+const flagged: FlaggedInRoute[] = [
   // node:fs
   { name: 'fs.readFileSync', imports: "import fs from 'node:fs';", body: "fs.readFileSync('/a');", at: 'readFileSync' },
   { name: 'fs.existsSync', imports: "import fs from 'node:fs';", body: "fs.existsSync('/a');", at: 'existsSync' },
@@ -61,12 +53,7 @@ const flagged: FlaggedCase[] = [
   { name: 'a bound function', imports: "import fs from 'node:fs';", body: "fs.readFileSync.bind(fs)('/a');", at: 'readFileSync' },
 ];
 
-const invalid: Invalid[] = flagged.map(({ name, imports, body, at }) => {
-  const code = inRoute(imports, body);
-  const searchFrom = code.indexOf(body);
-  const occurrence = code.slice(0, searchFrom).split(at).length;
-  return { name, code, filename: FILE, errors: [reportAt(code, { at, occurrence })] };
-});
+const invalid: Invalid[] = flaggedInRoute(flagged);
 
 invalid.push(
   {
@@ -101,15 +88,15 @@ invalid.push(
 
 runRuleTests('no-sync-io', noSyncIo, {
   valid: [
-    { name: 'fs.promises', code: inRoute("import fs from 'node:fs';", "void fs.promises.readFile('/a');"), filename: FILE },
-    { name: 'callback fs', code: inRoute("import fs from 'node:fs';", "fs.readFile('/a', () => {});"), filename: FILE },
-    { name: 'randomBytes with a callback', code: inRoute("import crypto from 'node:crypto';", 'crypto.randomBytes(16, () => {});'), filename: FILE },
-    { name: 'randomInt with a callback', code: inRoute("import crypto from 'node:crypto';", 'crypto.randomInt(10, () => {});'), filename: FILE },
-    { name: 'async child_process', code: inRoute("import { execFile } from 'node:child_process';", "execFile('ls', () => {});"), filename: FILE },
-    { name: 'async zlib', code: inRoute("import zlib from 'node:zlib';", "zlib.gzip('x', () => {});"), filename: FILE },
-    { name: 'a name ending in Sync that is not a catalog API', code: inRoute('const Effect = { runSync: (x: number) => x };\nconst cache = { isSync: () => true };', 'Effect.runSync(1); cache.isSync();'), filename: FILE },
-    { name: 'a local function named readFileSync', code: inRoute('function readFileSync(path: string) { return path; }', "readFileSync('/a');"), filename: FILE },
-    { name: 'a callee that cannot be resolved stays silent', code: inRoute('declare const anything: any;', "anything.readFileSync('/a'); anything();"), filename: FILE },
+    validInRoute('fs.promises', "import fs from 'node:fs';", "void fs.promises.readFile('/a');"),
+    validInRoute('callback fs', "import fs from 'node:fs';", "fs.readFile('/a', () => {});"),
+    validInRoute('randomBytes with a callback', "import crypto from 'node:crypto';", 'crypto.randomBytes(16, () => {});'),
+    validInRoute('randomInt with a callback', "import crypto from 'node:crypto';", 'crypto.randomInt(10, () => {});'),
+    validInRoute('async child_process', "import { execFile } from 'node:child_process';", "execFile('ls', () => {});"),
+    validInRoute('async zlib', "import zlib from 'node:zlib';", "zlib.gzip('x', () => {});"),
+    validInRoute('a name ending in Sync that is not a catalog API', 'const Effect = { runSync: (x: number) => x };\nconst cache = { isSync: () => true };', 'Effect.runSync(1); cache.isSync();'),
+    validInRoute('a local function named readFileSync', 'function readFileSync(path: string) { return path; }', "readFileSync('/a');"),
+    validInRoute('a callee that cannot be resolved stays silent', 'declare const anything: any;', "anything.readFileSync('/a'); anything();"),
     {
       name: 'ignoredApis drops a catalog entry',
       code: inRoute("import fs from 'node:fs';", "fs.existsSync('/a');"),
