@@ -5,6 +5,7 @@
  *
  *   node dist/bench/probe.js [--delay 500] [--rounds 2]
  */
+import { recommend } from '../cli/recommend.js';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,7 +23,7 @@ async function overhead(): Promise<void> {
   const ping = { label: 'GET /ping', method: 'GET', pattern: '/ping', path: '/ping' };
   const load = { requests: 3000, concurrency: 10, durationSec: 20, warmupRequests: 300 };
   const report: StaticReport = {
-    schemaVersion: 1, tool: { name: 'blockcheck', version: 'bench' }, root: ROOT, findings: [], recommendation: null, errors: [], stats: {},
+    schemaVersion: 1, tool: { name: 'blockcheck', version: 'bench' }, root: ROOT, findings: [], recommendation: recommend({ findings: [], availableParallelism: 1 }), errors: [], stats: { files: 1, durationMs: 0 },
     handlers: [{ label: ping.label, kind: 'fastify-route', file: modulePath, line: 1, method: 'GET', path: '/ping' }],
   };
   const bare: number[] = [];

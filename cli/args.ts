@@ -3,6 +3,7 @@
  * main prints as one line plus the usage and exits 2 with (as ESLint does).
  */
 import { parseArgs } from 'node:util';
+import { PROBE_FLAGS, type ProbeFlagValues } from '../runtime/options.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -24,6 +25,8 @@ export interface AuditArgs {
   /** undefined: colors when stdout is a TTY. */
   color: boolean | undefined;
   debug: boolean;
+  /** The runtime probe's flags when `--probe` is given (the runtime validates them). */
+  probe: ProbeFlagValues | undefined;
 }
 
 export interface InitArgs {
@@ -36,13 +39,14 @@ export interface InitArgs {
 export type ParsedArgs =
   | AuditArgs
   | InitArgs
-  | { command: 'help'; topic: 'main' | 'audit' | 'init' }
+  | { command: 'serve'; argv: string[] }
+  | { command: 'help'; topic: 'main' | 'audit' | 'init' | 'serve' }
   | { command: 'version' };
 
 export class UsageError extends Error {
   constructor(
     message: string,
-    readonly topic: 'main' | 'audit' | 'init' = 'main',
+    readonly topic: 'main' | 'audit' | 'init' | 'serve' = 'main',
   ) {
     super(message);
   }
@@ -52,6 +56,7 @@ export const MAIN_USAGE = `Usage: blockcheck <command> [options]
 
 Commands:
   audit [paths...]   Find code that blocks the event loop in handlers (default path: .)
+  serve [module]     Host an app under a worker class (event-loop, cluster, thread-pool) to compare them
   init               Print (or --write) an eslint.config.js block that enables the blockcheck rules
 
 Options:
@@ -75,8 +80,26 @@ Options:
       --debug                            Print stack traces for internal errors
   -h, --help                             Show this help
 
-Exit codes: 0 no error-level findings, 1 error-level findings or too many warnings, 2 usage, config or
-internal error.`;
+Runtime probe (runs the app on 127.0.0.1 under bounded load and confirms each finding):
+      --probe                            Fill each finding's runtime section (saved to .blockcheck/last-audit.json)
+      --start "<command>"                How to start the app (with --port if it is not the first port it opens)
+      --module <file> [--export <name>]  Or host an exported Express/Koa/Fastify app or node:http handler
+      --port <n>                         The port to load
+      --threshold <ms>                   Blocking that counts as confirmed (default 10)
+      --requests <n>, --concurrency <n>, --duration <s>, --requests-file <json>
+      --start-timeout <s>                How long the app may take to listen (default 15)
+      --verify                           Rerun under the recommended worker class and compare (needs --module)
+
+Exit codes: 0 no error-level findings, 1 error-level findings, unreadable files or too many warnings,
+2 usage or internal error, a probe target that fails, or nothing could be audited.`;
+
+export const SERVE_USAGE = `Usage: blockcheck serve [module] [--module <file>] [--export <name> | --start "<command>"]
+                       [--worker-class event-loop|cluster|thread-pool] [--workers <n> | --threads <n>]
+                       [--port <n>] [--start-timeout <s>]
+
+Hosts an app module (or a --start command, event-loop only) on 127.0.0.1 under a worker class, the Node
+analogue of gunicorn's worker_class: one event loop, node:cluster processes, or a worker_threads pool.
+Ctrl-C stops it and every process it started.`;
 
 export const INIT_USAGE = `Usage: blockcheck init [--write]
 
@@ -90,7 +113,7 @@ const AUDIT_OPTIONS = {
   quiet: { type: 'boolean' },
   project: { type: 'string', short: 'p', multiple: true },
   'no-eslint-config': { type: 'boolean' },
-  'target-rps': { type: 'string' },
+  ...PROBE_FLAGS,
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   debug: { type: 'boolean' },
@@ -112,6 +135,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   const [command, ...rest] = argv;
   if (command === 'audit') return parseAudit(rest);
   if (command === 'init') return parseInit(rest);
+  if (command === 'serve') return rest.includes('--help') || rest.includes('-h') ? { command: 'help', topic: 'serve' } : { command: 'serve', argv: rest };
   if (command === undefined || command.startsWith('-')) {
     const { values, positionals } = strictParse(argv, MAIN_OPTIONS, 'main', false);
     if (values.version) return { command: 'version' };
@@ -129,6 +153,10 @@ function parseAudit(argv: readonly string[]): ParsedArgs {
     throw new UsageError(`invalid --format '${format}' (expected one of: ${FORMATS.join(', ')})`, 'audit');
   }
   if (values.color && values['no-color']) throw new UsageError('--color and --no-color conflict', 'audit');
+  const probeFlags = Object.fromEntries(Object.keys(PROBE_FLAGS).filter((flag) => flag !== 'target-rps' && values[flag as keyof typeof values] !== undefined).map((flag) => [flag, values[flag as keyof typeof values]])) as ProbeFlagValues;
+  if (!values.probe && Object.keys(probeFlags).length > 0) {
+    throw new UsageError(`--${Object.keys(probeFlags)[0]} is a probe option: add --probe`, 'audit');
+  }
   return {
     command: 'audit',
     paths: positionals.length > 0 ? positionals : ['.'],
@@ -141,6 +169,7 @@ function parseAudit(argv: readonly string[]): ParsedArgs {
     targetRps: parseNumber(values['target-rps'], '--target-rps', { integer: false, min: Number.MIN_VALUE }),
     color: values.color ? true : values['no-color'] ? false : undefined,
     debug: values.debug ?? false,
+    probe: values.probe ? { ...probeFlags, ...(values['target-rps'] !== undefined ? { 'target-rps': values['target-rps'] } : {}) } : undefined,
   };
 }
 

@@ -6,7 +6,8 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AUDIT_USAGE, INIT_USAGE, MAIN_USAGE, parseCommandLine, UsageError, type AuditArgs, type Format } from './args.js';
+import { AUDIT_USAGE, INIT_USAGE, MAIN_USAGE, parseCommandLine, SERVE_USAGE, UsageError, type AuditArgs, type Format } from './args.js';
+import { parseServeArgs, probe, probeOptionsFromFlags, ProbeError, serve } from '../runtime/index.js';
 import { runAudit } from './audit.js';
 import { loadRuleSettings, RECOMMENDED_SOURCE } from './eslint-config.js';
 import { formatGithub } from './formats/github.js';
@@ -18,7 +19,10 @@ import { TOOL_VERSION } from './package-info.js';
 import { createProgress } from './progress.js';
 import { countBySeverity, type Report } from './report.js';
 
-const USAGES = { main: MAIN_USAGE, audit: AUDIT_USAGE, init: INIT_USAGE };
+const USAGES = { main: MAIN_USAGE, audit: AUDIT_USAGE, init: INIT_USAGE, serve: SERVE_USAGE };
+
+/** Where `audit --probe` keeps its report, for the language server's hovers. */
+const LAST_AUDIT = path.join('.blockcheck', 'last-audit.json');
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseCommandLine(argv);
@@ -37,6 +41,11 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'audit':
       return audit(args);
+    case 'serve': {
+      const handle = await serve(parseServeArgs(args.argv));
+      process.stderr.write(`blockcheck: serving on ${handle.url} (Ctrl-C to stop)\n`);
+      return handle.closed;
+    }
   }
 }
 
@@ -50,7 +59,7 @@ async function audit(args: AuditArgs): Promise<number> {
     if (!existsSync(path.resolve(cwd, project))) throw new UsageError(`no such tsconfig: ${project}`, 'audit');
   }
   const settings = args.useEslintConfig ? await loadRuleSettings(cwd) : RECOMMENDED_SOURCE;
-  const { report, configProblems } = await runAudit({
+  const { report: audited, configProblems } = await runAudit({
     cwd,
     paths,
     projects: args.projects,
@@ -60,6 +69,16 @@ async function audit(args: AuditArgs): Promise<number> {
     progress: createProgress(process.stderr, !args.quiet),
   });
   if (settings.warning) process.stderr.write(`blockcheck: warning: ${settings.warning}\n`);
+  let report: Report = audited;
+  if (args.probe) {
+    const showProgress = !args.quiet && process.stderr.isTTY === true;
+    report = await probe(audited, {
+      ...probeOptionsFromFlags(args.probe, cwd),
+      ...(showProgress ? { progress: (line: string) => process.stderr.write(`blockcheck: ${line}\n`) } : {}),
+    });
+    mkdirSync(path.join(cwd, path.dirname(LAST_AUDIT)), { recursive: true });
+    writeFileSync(path.join(cwd, LAST_AUDIT), formatJson(report));
+  }
 
   const color = args.color ?? (args.outputFile === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR);
   const output = render(report, args.format, { cwd, color });
@@ -110,6 +129,9 @@ main(argv).then(
   (error: unknown) => {
     if (error instanceof UsageError) {
       process.stderr.write(`blockcheck: ${error.message}\n\n${USAGES[error.topic]}\n`);
+    } else if (error instanceof ProbeError && !argv.includes('--debug')) {
+      // The probe's errors say what went wrong and what to do; the app's last output follows.
+      process.stderr.write(`blockcheck: ${error.message}\n${error.details ? `${error.details.trimEnd()}\n` : ''}`);
     } else if (argv.includes('--debug')) {
       process.stderr.write(`blockcheck: internal error\n${error instanceof Error ? error.stack : String(error)}\n`);
     } else {

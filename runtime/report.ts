@@ -2,50 +2,11 @@
  * The JSON report (schemaVersion 1) as the probe reads it, and the `runtime` section the probe fills.
  * Only the fields the probe uses are typed strictly; the rest passes through untouched.
  */
-import type { BlockKind, Category } from '../rules/analysis/types.js';
+
+// The report's shapes are the CLI's (one definition, cli/report.ts); the probe fills `runtime`.
+export type { ReportChainStep, ReportFinding, ReportFindingHandler, ReportHandler } from '../cli/report.js';
 import type { Recommendation } from '../cli/recommend.js';
-
-export interface ReportChainStep {
-  file: string;
-  line: number;
-  name: string;
-}
-
-export interface ReportFindingHandler {
-  label: string;
-  kind: string;
-  file: string;
-  line: number;
-  chain: ReportChainStep[];
-}
-
-export interface ReportHandler {
-  label: string;
-  kind: string;
-  file: string;
-  line: number;
-  method?: string | null;
-  path?: string | null;
-}
-
-export interface ReportFinding {
-  id: string;
-  rule: string;
-  category: Category | string;
-  kind: BlockKind | string;
-  severity: 'error' | 'warning';
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  call: string;
-  message: string;
-  alternative: string;
-  handlers: ReportFindingHandler[];
-  /** Null in a static report; a RuntimeSection once probed (see ProbedFinding). */
-  runtime?: unknown;
-}
+import type { Report, ReportFinding } from '../cli/report.js';
 
 /** A finding after the probe: its runtime section filled. */
 export interface ProbedFinding extends ReportFinding {
@@ -57,16 +18,8 @@ export interface ProbedFinding extends ReportFinding {
 // One recommendation shape for the static and the measured recommendation: the CLI's.
 export type { Recommendation, WorkerClass } from '../cli/recommend.js';
 
-export interface StaticReport {
-  schemaVersion: 1;
-  tool: { name: string; version: string };
-  root: string;
-  findings: ReportFinding[];
-  handlers: ReportHandler[];
-  recommendation: Recommendation | null;
-  errors: Array<{ file: string; line?: number; message: string }>;
-  stats: Record<string, number>;
-}
+/** The static report the probe starts from: `blockcheck audit --format json`. */
+export type StaticReport = Report;
 
 /** Milliseconds of event-loop blocking, over the requests that hit the site. */
 export interface BlockedStats {

@@ -2,6 +2,7 @@
  * Turns what the app measured into a verdict per static finding (confirmed / not-reproduced /
  * unreached, with numbers), and into findings of their own for blocks the static pass missed.
  */
+import type { BlockKind, Category } from '../rules/analysis/types.js';
 import { createHash } from 'node:crypto';
 import { relative, resolve } from 'node:path';
 import type { CatalogEntry } from '../rules/analysis/types.js';
@@ -233,8 +234,8 @@ function runtimeFinding(parts: {
   site: Position;
   call: string;
   rule: string;
-  category: string;
-  kind: string;
+  category: Category;
+  kind: BlockKind;
   severity: 'error' | 'warning';
   alternative: string;
   message: string;

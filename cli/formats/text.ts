@@ -39,6 +39,8 @@ export function formatText(report: Report, { color }: { color: boolean }): strin
         out.push(`    ${paint('dim', 'also in')} ${finding.handlers.slice(1).map((handler) => handler.label).join(', ')}`);
       }
       out.push(`    ${paint('green', 'fix:')} ${finding.alternative}`);
+      const measured = runtimeLine(finding.runtime);
+      if (measured) out.push(`    ${paint('cyan', 'probe:')} ${measured}`);
     }
     out.push('');
   }
@@ -77,4 +79,17 @@ export function formatText(report: Report, { color }: { color: boolean }): strin
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** What `--probe` measured for a finding, in one line (the runtime section is optional and read loosely). */
+function runtimeLine(runtime: unknown): string | undefined {
+  if (!runtime || typeof runtime !== 'object') return undefined;
+  const section = runtime as { verdict?: string; blockedMsPerRequest?: { p50: number; p95: number; max: number } | null; requestsAffected?: number; cpuWallRatio?: number | null; hint?: string };
+  if (!section.verdict) return undefined;
+  const parts = [section.verdict];
+  const blocked = section.blockedMsPerRequest;
+  if (blocked) parts.push(`blocked ${blocked.p50.toFixed(0)} ms p50, ${blocked.p95.toFixed(0)} ms p95 per request over ${section.requestsAffected ?? 0} requests`);
+  if (typeof section.cpuWallRatio === 'number') parts.push(`CPU/wall ${section.cpuWallRatio.toFixed(2)} (${section.cpuWallRatio > 0.5 ? 'CPU-bound' : 'waiting'})`);
+  if (section.hint) parts.push(section.hint);
+  return parts.join('; ');
 }

@@ -1,4 +1,5 @@
 /** Shared by the runtime tests: fixture paths, marker lines, hand-made static reports, leak checks. */
+import { recommend } from '../../cli/recommend.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +52,7 @@ export function staticReport(findings: ReportFinding[], handlers: ReportHandler[
     root: ROOT,
     findings,
     handlers,
-    recommendation: null,
+    recommendation: recommend({ findings: [], availableParallelism: 1 }),
     errors: [],
     stats: { files: 1, durationMs: 0 },
   };

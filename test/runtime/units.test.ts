@@ -47,7 +47,7 @@ describe('routes', () => {
   });
 
   it('keeps only handlers with a method and path, once each; matches requests back to their route', () => {
-    const handlers = [route('GET', '/report/:id', 'a.ts'), route('GET', '/report/:id', 'b.ts'), { label: 'ws message', kind: 'ws-listener', file: 'c.ts', line: 1 }, route('ALL', '/any', 'd.ts')];
+    const handlers = [route('GET', '/report/:id', 'a.ts'), route('GET', '/report/:id', 'b.ts'), { label: 'ws message', kind: 'ws-listener' as const, file: 'c.ts', line: 1, method: null, path: null }, route('ALL', '/any', 'd.ts')];
     const routes = routesOf(handlers);
     assert.deepEqual(routes.map((entry) => `${entry.method} ${entry.path}`), ['GET /report/1', 'GET /any']);
     const matcher = new RouteMatcher(routes, handlers);
