@@ -36,7 +36,7 @@ export function fileCacheEntry(program: ts.Program, sourceFile: ts.SourceFile, o
   const existing = byOptions.get(optionsKey);
   if (existing && isCurrent(existing, program)) return existing;
   const entry: FileCacheEntry = { dependencies: new Map([[sourceFile.fileName, sourceFile]]), handlerScan: undefined, summaries: new Map() };
-  for (const imported of importedFiles(sourceFile, program.getTypeChecker())) entry.dependencies.set(imported.fileName, imported);
+  for (const imported of importedFiles(sourceFile, program)) entry.dependencies.set(imported.fileName, imported);
   byOptions.set(optionsKey, entry);
   return entry;
 }

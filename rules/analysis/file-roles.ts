@@ -58,10 +58,9 @@ export class FileRoles {
     this.propagated = true;
     const files = this.program.getSourceFiles().filter((sourceFile) => !sourceFile.isDeclarationFile && !/[\\/]node_modules[\\/]/.test(sourceFile.fileName));
     if (files.every((sourceFile) => this.ownRole(sourceFile) === 'server')) return;
-    const checker = this.program.getTypeChecker();
     const importers = new Map<ts.SourceFile, ts.SourceFile[]>();
     for (const sourceFile of files) {
-      for (const imported of importedFiles(sourceFile, checker)) {
+      for (const imported of importedFiles(sourceFile, this.program)) {
         const list = importers.get(imported) ?? [];
         list.push(sourceFile);
         importers.set(imported, list);
@@ -82,12 +81,29 @@ export class FileRoles {
 
   private classify(sourceFile: ts.SourceFile): FileRole {
     const fileName = path.resolve(sourceFile.fileName);
-    if (this.workerTargets.has(withoutExtension(fileName)) || usesWorkerThreadPort(sourceFile)) return 'worker';
-    if (SHEBANG.test(sourceFile.text)) return 'script';
-    const relative = path.relative(this.program.getCurrentDirectory(), fileName).replaceAll('\\', '/');
-    if (this.scriptPatterns.some((pattern) => minimatch(relative, pattern, { dot: true }))) return 'script';
-    if (this.isPackageBinTarget(fileName)) return 'script';
-    return 'server';
+    if (this.workerTargets.has(withoutExtension(fileName))) return 'worker';
+    const ownRole = this.roleFromFileAlone(sourceFile);
+    if (ownRole !== 'server') return ownRole;
+    return this.isPackageBinTarget(fileName) ? 'script' : 'server';
+  }
+
+  /** What the file's own text and path say (worker port, `#!`, script patterns), kept per SourceFile object. */
+  private roleFromFileAlone(sourceFile: ts.SourceFile): FileRole {
+    const key = `${this.program.getCurrentDirectory()}\0${this.scriptPatterns.join('\0')}`;
+    let byKey = rolesFromFileAlone.get(sourceFile);
+    if (!byKey) {
+      byKey = new Map();
+      rolesFromFileAlone.set(sourceFile, byKey);
+    }
+    let role = byKey.get(key);
+    if (!role) {
+      const relative = path.relative(this.program.getCurrentDirectory(), path.resolve(sourceFile.fileName)).replaceAll('\\', '/');
+      role = usesWorkerThreadPort(sourceFile) ? 'worker'
+        : SHEBANG.test(sourceFile.text) || this.scriptPatterns.some((pattern) => minimatch(relative, pattern, { dot: true })) ? 'script'
+          : 'server';
+      byKey.set(key, role);
+    }
+    return role;
   }
 
   private isPackageBinTarget(fileName: string): boolean {
@@ -100,18 +116,8 @@ export class FileRoles {
 
   /** The `bin` targets of the package.json in `dir` (without extensions), or undefined if there is none. */
   private binTargetsOf(dir: string): Set<string> | undefined {
-    if (this.binTargetsByPackageDir.has(dir)) return this.binTargetsByPackageDir.get(dir);
-    let targets: Set<string> | undefined;
-    try {
-      const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { bin?: unknown };
-      const bin = manifest.bin;
-      const entries = typeof bin === 'string' ? [bin] : bin && typeof bin === 'object' ? Object.values(bin) : [];
-      targets = new Set(entries.filter((entry): entry is string => typeof entry === 'string').map((entry) => withoutExtension(path.resolve(dir, entry))));
-    } catch {
-      targets = undefined;
-    }
-    this.binTargetsByPackageDir.set(dir, targets);
-    return targets;
+    if (!this.binTargetsByPackageDir.has(dir)) this.binTargetsByPackageDir.set(dir, readBinTargets(dir));
+    return this.binTargetsByPackageDir.get(dir);
   }
 
   private collectWorkerTargets(sourceFile: ts.SourceFile): void {
@@ -135,6 +141,34 @@ export class FileRoles {
     };
     visit(sourceFile);
   }
+}
+
+const rolesFromFileAlone = new WeakMap<ts.SourceFile, Map<string, FileRole>>();
+
+/** package.json `bin` targets by folder, re-read only when the file's modification time changes. */
+const binTargetsOnDisk = new Map<string, { mtimeMs: number; targets: Set<string> | undefined }>();
+
+function readBinTargets(dir: string): Set<string> | undefined {
+  const manifestPath = path.join(dir, 'package.json');
+  let mtimeMs: number;
+  try {
+    mtimeMs = fs.statSync(manifestPath).mtimeMs;
+  } catch {
+    return undefined;
+  }
+  const cached = binTargetsOnDisk.get(dir);
+  if (cached?.mtimeMs === mtimeMs) return cached.targets;
+  let targets: Set<string> | undefined;
+  try {
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { bin?: unknown };
+    const bin = manifest.bin;
+    const entries = typeof bin === 'string' ? [bin] : bin && typeof bin === 'object' ? Object.values(bin) : [];
+    targets = new Set(entries.filter((entry): entry is string => typeof entry === 'string').map((entry) => withoutExtension(path.resolve(dir, entry))));
+  } catch {
+    targets = new Set();
+  }
+  binTargetsOnDisk.set(dir, { mtimeMs, targets });
+  return targets;
 }
 
 function withoutExtension(fileName: string): string {

@@ -18,13 +18,25 @@ function moduleSpecifiers(sourceFile: ts.SourceFile): ts.Expression[] {
   return specifiers;
 }
 
-export function importedFiles(sourceFile: ts.SourceFile, checker: ts.TypeChecker): ts.SourceFile[] {
-  return moduleSpecifiers(sourceFile).flatMap((specifier) => {
-    try {
-      const declaration = checker.getSymbolAtLocation(specifier)?.valueDeclaration;
-      return declaration && ts.isSourceFile(declaration) ? [declaration] : [];
-    } catch {
-      return [];
-    }
-  });
+/**
+ * Resolved import targets by file name, per SourceFile object: an unchanged file imports the same modules,
+ * so an editor's next program need not resolve them again.
+ */
+const resolvedImports = new WeakMap<ts.SourceFile, readonly string[]>();
+
+export function importedFiles(sourceFile: ts.SourceFile, program: ts.Program): ts.SourceFile[] {
+  let targets = resolvedImports.get(sourceFile);
+  if (!targets) {
+    const checker = program.getTypeChecker();
+    targets = moduleSpecifiers(sourceFile).flatMap((specifier) => {
+      try {
+        const declaration = checker.getSymbolAtLocation(specifier)?.valueDeclaration;
+        return declaration && ts.isSourceFile(declaration) ? [declaration.fileName] : [];
+      } catch {
+        return [];
+      }
+    });
+    resolvedImports.set(sourceFile, targets);
+  }
+  return targets.flatMap((fileName) => program.getSourceFile(fileName) ?? []);
 }
