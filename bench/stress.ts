@@ -16,6 +16,7 @@ const CLI = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
 const PACKAGES = [
   'next@16.4.6', '@mui/material@7.3.5', '@aws-sdk/client-s3@3.940.0', 'core-js@3.47.0', 'lodash@4.17.21', 'date-fns@4.1.0',
   '@babel/preset-env@7.28.5', 'webpack@5.103.0', 'rxjs@7.8.2', 'typescript@5.9.3', '@mui/icons-material@7.3.5', 'googleapis@188.0.0',
+  '@tabler/icons-react@3.51.0', '@fortawesome/free-solid-svg-icons@7.3.1', 'lodash-es@4.18.1', 'es-toolkit@1.53.2',
 ];
 
 const { values } = parseArgs({ options: { chunk: { type: 'string' }, minimum: { type: 'string' } } });
