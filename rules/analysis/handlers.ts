@@ -292,7 +292,7 @@ export class HandlerScanner {
     const method = callee.name.text;
     if (!args.some((argument) => this.mayBeHandlerArgument(argument))) return;
     if (HTTP_METHODS.has(method) || method === 'use' || method === 'route') this.checkRouterCall(call, callee, method);
-    else if (LISTENER_METHODS.has(method)) this.checkListener(call, method);
+    else if (LISTENER_METHODS.has(method)) this.checkListener(call);
     else if (method === 'addHook') this.checkFastifyHook(call);
     else if (PROMISE_METHODS.has(method)) this.checkPromiseCallback(call, method);
     else if (method === 'nextTick' && ts.isIdentifier(callee.expression) && callee.expression.text === 'process') {
@@ -428,7 +428,7 @@ export class HandlerScanner {
     });
   }
 
-  private checkListener(call: ts.CallExpression, method: string): void {
+  private checkListener(call: ts.CallExpression): void {
     const event = stringValue(call.arguments[0]);
     if (event === undefined) return;
     const { module } = this.declaringModule(call);
@@ -440,7 +440,6 @@ export class HandlerScanner {
       site: (call.expression as ts.PropertyAccessExpression).name,
       requestParameters: family.carriesRequestData ? all : none,
     });
-    void method;
   }
 
   private checkPromiseCallback(call: ts.CallExpression, method: string): void {
