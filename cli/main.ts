@@ -6,18 +6,21 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ProbeError } from '../runtime/errors.js';
 import { AUDIT_USAGE, INIT_USAGE, MAIN_USAGE, parseCommandLine, SERVE_USAGE, UsageError, type AuditArgs, type Format } from './args.js';
-import { parseServeArgs, probe, probeOptionsFromFlags, ProbeError, serve } from '../runtime/index.js';
-import { runAudit } from './audit.js';
-import { loadRuleSettings, RECOMMENDED_SOURCE } from './eslint-config.js';
 import { formatGithub } from './formats/github.js';
 import { formatJson } from './formats/json.js';
-import { formatSarif } from './formats/sarif.js';
 import { formatText } from './formats/text.js';
 import { runInit } from './init.js';
 import { TOOL_VERSION } from './package-info.js';
 import { createProgress } from './progress.js';
 import { countBySeverity, type Report } from './report.js';
+
+// TypeScript, ESLint, the analysis core and the runtime are loaded only by the commands that need them,
+// so `--version`, `--help` and usage errors answer at once.
+const loadAudit = () => import('./audit.js');
+const loadEslintConfig = () => import('./eslint-config.js');
+const loadRuntime = () => import('../runtime/index.js');
 
 const USAGES = { main: MAIN_USAGE, audit: AUDIT_USAGE, init: INIT_USAGE, serve: SERVE_USAGE };
 
@@ -42,6 +45,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'audit':
       return audit(args);
     case 'serve': {
+      const { serve, parseServeArgs } = await loadRuntime();
       const handle = await serve(parseServeArgs(args.argv));
       process.stderr.write(`blockcheck: serving on ${handle.url} (Ctrl-C to stop)\n`);
       return handle.closed;
@@ -58,6 +62,8 @@ async function audit(args: AuditArgs): Promise<number> {
   for (const project of args.projects) {
     if (!existsSync(path.resolve(cwd, project))) throw new UsageError(`no such tsconfig: ${project}`, 'audit');
   }
+  const { loadRuleSettings, RECOMMENDED_SOURCE } = await loadEslintConfig();
+  const { runAudit } = await loadAudit();
   const settings = args.useEslintConfig ? await loadRuleSettings(cwd) : RECOMMENDED_SOURCE;
   const { report: audited, configProblems } = await runAudit({
     cwd,
@@ -71,6 +77,7 @@ async function audit(args: AuditArgs): Promise<number> {
   if (settings.warning) process.stderr.write(`blockcheck: warning: ${settings.warning}\n`);
   let report: Report = audited;
   if (args.probe) {
+    const { probe, probeOptionsFromFlags } = await loadRuntime();
     const showProgress = !args.quiet && process.stderr.isTTY === true;
     report = await probe(audited, {
       ...probeOptionsFromFlags(args.probe, cwd),
@@ -81,7 +88,7 @@ async function audit(args: AuditArgs): Promise<number> {
   }
 
   const color = args.color ?? (args.outputFile === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR);
-  const output = render(report, args.format, { cwd, color });
+  const output = await render(report, args.format, { cwd, color });
   if (args.outputFile !== undefined) {
     const target = path.resolve(cwd, args.outputFile);
     mkdirSync(path.dirname(target), { recursive: true });
@@ -108,12 +115,12 @@ async function audit(args: AuditArgs): Promise<number> {
   return 0;
 }
 
-function render(report: Report, format: Format, { cwd, color }: { cwd: string; color: boolean }): string {
+async function render(report: Report, format: Format, { cwd, color }: { cwd: string; color: boolean }): Promise<string> {
   switch (format) {
     case 'json':
       return formatJson(report);
     case 'sarif':
-      return formatSarif(report, { cwd });
+      return (await import('./formats/sarif.js')).formatSarif(report, { cwd });
     case 'github':
       return formatGithub(report);
     case 'text':

@@ -12,7 +12,7 @@ import { handlerKindRank } from './handler-tables.js';
 import { combineHandlerScans, HandlerScanner, type HandlerRoot } from './handlers.js';
 import { addDependencies, fileCacheEntry, type FileCacheEntry } from './file-cache.js';
 import { ruleForCategory } from './rule-of.js';
-import { SummaryBuilder, type ParameterMask } from './summaries.js';
+import { SummaryBuilder, type FunctionSummary, type ParameterMask } from './summaries.js';
 import type { AnalysisOptions, Finding, Fix, Handler, HandlerReach, ProgramAnalysis } from './types.js';
 
 interface StepNode {
@@ -28,6 +28,17 @@ interface PendingFinding {
   fix: (() => Fix | undefined) | undefined;
   reaches: Map<Handler, StepNode[]>;
 }
+
+/** What one handler reaches: the functions visited (with their summaries) and the findings' sites and chains. */
+interface HandlerWalk {
+  optionsKey: string;
+  visited: Array<[ts.FunctionLikeDeclaration, FunctionSummary]>;
+  followDecisions: Map<ts.SourceFile, boolean>;
+  reached: Array<{ chain: StepNode[]; site: ts.Node; make: () => Omit<PendingFinding, 'reaches'> }>;
+}
+
+/** Walks kept per handler (the HandlerRoot objects live as long as their file's cached scan). */
+const walks = new WeakMap<HandlerRoot, HandlerWalk>();
 
 /** Guards against pathological programs: no handler walks more function contexts than this. */
 const MAX_STATES_PER_HANDLER = 20_000;
@@ -141,7 +152,8 @@ class Analysis implements ProgramAnalysis {
 
     for (const root of roots) {
       try {
-        this.walkFrom(root, summaries, record);
+        const walk = this.cachedWalk(root, summaries) ?? this.walkFrom(root, summaries);
+        for (const reached of walk.reached) record(root, reached.chain, reached.site, reached.make);
       } catch (error) {
         // Code nested too deeply for a recursive walk: that handler's findings are lost, not the others'.
         if (!(error instanceof RangeError)) throw error;
@@ -150,11 +162,28 @@ class Analysis implements ProgramAnalysis {
     return this.toFindings(pending);
   }
 
-  private walkFrom(
-    root: HandlerRoot,
-    summaries: SummaryBuilder,
-    record: (root: HandlerRoot, chain: StepNode[], site: ts.Node, make: () => Omit<PendingFinding, 'reaches'>) => void,
-  ): void {
+  /**
+   * The last walk from this handler, if it still holds: every function it visited has the same summary
+   * and every file it followed (or not) has the same role. An edit elsewhere leaves most walks intact.
+   */
+  private cachedWalk(root: HandlerRoot, summaries: SummaryBuilder): HandlerWalk | undefined {
+    const walk = walks.get(root);
+    if (!walk || walk.optionsKey !== this.optionsKey) return undefined;
+    for (const [fn, summary] of walk.visited) {
+      if (summaries.summaryOf(fn) !== summary) return undefined;
+    }
+    for (const [sourceFile, followed] of walk.followDecisions) {
+      if (this.program.getSourceFile(sourceFile.fileName) !== sourceFile || this.isFollowedFile(sourceFile) !== followed) return undefined;
+    }
+    return walk;
+  }
+
+  private walkFrom(root: HandlerRoot, summaries: SummaryBuilder): HandlerWalk {
+    const walk: HandlerWalk = { optionsKey: this.optionsKey, visited: [], followDecisions: new Map(), reached: [] };
+    walks.set(root, walk);
+    const record = (chain: StepNode[], site: ts.Node, make: () => Omit<PendingFinding, 'reaches'>): void => {
+      walk.reached.push({ chain, site, make });
+    };
     const initialMask = root.requestParameters.reduce((mask, index) => (index < 30 ? mask | (1 << index) : mask), 0);
     const seen = new Map<ts.Node, Set<ParameterMask>>();
     const queue: Array<{ fn: ts.FunctionLikeDeclaration; mask: ParameterMask; chain: StepNode[] }> = [
@@ -163,9 +192,10 @@ class Analysis implements ProgramAnalysis {
     for (let index = 0; index < queue.length && index < MAX_STATES_PER_HANDLER; index++) {
       const { fn, mask, chain } = queue[index]!;
       const summary = summaries.summaryOf(fn);
+      walk.visited.push([fn, summary]);
       for (const blocking of summary.blocking) {
         const entry = blocking.match.entry;
-        record(root, [...chain, { node: blocking.site, name: blocking.callText }], blocking.site, () => ({
+        record([...chain, { node: blocking.site, name: blocking.callText }], blocking.site, () => ({
           site: blocking.site,
           call: blocking.call,
           fix: () => asyncRewriteFix(blocking.call, blocking.match),
@@ -177,7 +207,7 @@ class Analysis implements ProgramAnalysis {
       }
       for (const cpu of summary.cpu) {
         if (cpu.requestDependency !== undefined && (cpu.requestDependency & mask) === 0) continue;
-        record(root, [...chain, { node: cpu.site, name: cpu.callText }], cpu.site, () => ({
+        record([...chain, { node: cpu.site, name: cpu.callText }], cpu.site, () => ({
           site: cpu.site,
           call: undefined,
           fix: undefined,
@@ -188,7 +218,10 @@ class Analysis implements ProgramAnalysis {
         }));
       }
       for (const edge of summary.edges) {
-        if (!this.isFollowedFile(edge.target.getSourceFile())) continue;
+        const targetFile = edge.target.getSourceFile();
+        const followed = this.isFollowedFile(targetFile);
+        walk.followDecisions.set(targetFile, followed);
+        if (!followed) continue;
         let calleeMask = 0;
         edge.argumentDependencies.forEach((dependency, argumentIndex) => {
           if (argumentIndex < 30 && dependency & mask) calleeMask |= 1 << argumentIndex;
@@ -203,6 +236,7 @@ class Analysis implements ProgramAnalysis {
         queue.push({ fn: edge.target, mask: calleeMask, chain: [...chain, { node: edge.site, name: edge.name }] });
       }
     }
+    return walk;
   }
 
   private toFindings(pending: Map<ts.Node, PendingFinding>): Map<string, Finding[]> {

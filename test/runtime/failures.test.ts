@@ -83,12 +83,13 @@ describe('probe failures', () => {
   for (const [signal, exitCode] of [['SIGINT', 130], ['SIGKILL', null]] as const) {
     it(`${signal} to the probe's process: the app does not outlive it`, async () => {
       // A separate process runs a long probe and prints the app's process group once the load starts.
+      const appPort = await freePort();
       const script = `
         import { probe } from ${JSON.stringify(`${ROOT}/dist/runtime/index.js`)};
         import { startedProcessGroups } from ${JSON.stringify(`${ROOT}/dist/runtime/processes.js`)};
         await probe({ schemaVersion: 1, tool: { name: 'blockcheck', version: '0' }, root: '.', findings: [], recommendation: null, errors: [], stats: {},
           handlers: [{ label: 'GET /async', kind: 'route', file: 'server.mjs', line: 1, method: 'GET', path: '/async' }] },
-          { target: { kind: 'command', command: 'node server.mjs' }, cwd: ${JSON.stringify(fixture('probe-http'))},
+          { target: { kind: 'command', command: 'node server.mjs' }, port: ${appPort}, cwd: ${JSON.stringify(fixture('probe-http'))},
             load: { requests: 100000, concurrency: 1, durationSec: 60, warmupRequests: 0 },
             progress: () => console.log('groups ' + startedProcessGroups().join(',')) });
       `;
