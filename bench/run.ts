@@ -125,13 +125,17 @@ const scaling = scalingSizes.map((size) => {
   const results = Array.from({ length: runs }, () => audit(project)());
   return { size, time: summarize(results.map((result) => result.ms / 1000)), memory: summarize(results.map((result) => result.peakMiB ?? NaN)) };
 });
-const smallest = scaling[0]!;
-section('4. Scaling of `blockcheck audit`', ['files', 'time', 'peak memory', 'time per file vs smallest'],
-  scaling.map(({ size, time, memory }) => [
-    String(size), formatSummary(time, 2, ' s'), Number.isNaN(memory.median) ? 'n/a' : formatSummary(memory, 0, ' MiB'),
-    ((time.median / size) / (smallest.time.median / smallest.size)).toFixed(2),
-  ]),
-  'Linear growth keeps the last column near 1 (a fixed start-up cost makes small projects look dearer per file).');
+section('4. Scaling of `blockcheck audit`', ['files', 'time', 'peak memory', 'ms per added file', 'MiB per added 1,000 files'],
+  scaling.map(({ size, time, memory }, index) => {
+    const previous = scaling[index - 1];
+    const added = previous ? size - previous.size : 0;
+    return [
+      String(size), formatSummary(time, 2, ' s'), Number.isNaN(memory.median) ? 'n/a' : formatSummary(memory, 0, ' MiB'),
+      previous ? ((1000 * (time.median - previous.time.median)) / added).toFixed(2) : '—',
+      previous && !Number.isNaN(memory.median) ? ((1000 * (memory.median - previous.memory.median)) / added).toFixed(0) : '—',
+    ];
+  }),
+  'Linear growth keeps the cost per added file about constant (the first row carries the fixed start-up cost).');
 
 log('5/5 language server and probe');
 for (const [name, script] of [['Language server', 'lsp.js'], ['Probe', 'probe.js']] as const) {
