@@ -4,7 +4,7 @@
  * blocking call or CPU pattern reached into a finding with the handlers that reach it.
  */
 import * as ts from 'typescript';
-import { CallCandidates } from './call-candidates.js';
+import { CallCandidates, reachableModules } from './call-candidates.js';
 import { CatalogMatcher, effectiveCatalog } from './catalog-match.js';
 import { FileRoles, DEFAULT_SCRIPT_PATTERNS } from './file-roles.js';
 import { asyncRewriteFix } from './fixes.js';
@@ -137,7 +137,7 @@ class Analysis implements ProgramAnalysis {
     const catalog = effectiveCatalog(this.options);
     const matcher = new CatalogMatcher(catalog, this.program, this.options.ignoredApis);
     const followedFiles = this.program.getSourceFiles().filter((sourceFile) => this.isFollowedFile(sourceFile));
-    const candidates = new CallCandidates(catalog, followedFiles);
+    const candidates = new CallCandidates(catalog, followedFiles, reachableModules(this.program));
     const summaries = new SummaryBuilder(checker, this.program, matcher, candidates, (fn) => rootNodes.has(fn), (sourceFile) => this.cacheEntry(sourceFile));
     const pending = new Map<ts.Node, PendingFinding>();
 

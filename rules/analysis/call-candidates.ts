@@ -6,6 +6,9 @@
  */
 import * as ts from 'typescript';
 import type { CatalogEntry } from './types.js';
+import { normalizeModuleName, packageOfFile } from './declarations.js';
+import { isTypeOnly } from './handlers.js';
+import { moduleSpecifiers } from './imports.js';
 import { specifierNames } from './specifiers.js';
 
 export class CallCandidates {
@@ -13,9 +16,23 @@ export class CallCandidates {
   private readonly namePatterns: RegExp[] = [];
   /** Packages whose every export blocks (`*` entries): their members are candidates whatever the name. */
   readonly wildcardModules = new Set<string>();
+  /** The catalog packages the program can reach: summaries computed under another set are recomputed. */
+  readonly reachableCatalogKey: string;
 
-  constructor(catalog: readonly CatalogEntry[], followedFiles: readonly ts.SourceFile[]) {
+  /**
+   * `reachableModules`: a package's APIs can only be called where the program has its declarations or
+   * imports it, so the names of the others (better-sqlite3's `get`, `all`, `run`) are no reason to type
+   * every `map.get()` receiver.
+   */
+  constructor(catalog: readonly CatalogEntry[], followedFiles: readonly ts.SourceFile[], reachableModules: ReadonlySet<string>) {
+    const reachablePackages = new Set<string>();
     for (const entry of catalog) {
+      const declaration = entry.declaration;
+      if (declaration.from === 'package') {
+        const module = normalizeModuleName(declaration.package);
+        if (!reachableModules.has(module)) continue;
+        reachablePackages.add(module);
+      }
       for (const name of specifierNames(entry.declaration)) {
         const last = name.split('.').pop() ?? name;
         if (last === '*') {
@@ -27,6 +44,7 @@ export class CallCandidates {
         }
       }
     }
+    this.reachableCatalogKey = [...reachablePackages].sort().join('\n');
     for (const sourceFile of followedFiles) {
       let names = declaredNamesByFile.get(sourceFile);
       if (!names) {
@@ -42,6 +60,32 @@ export class CallCandidates {
   }
 }
 
+/** @types/node declares every core module and imports them among themselves: that alone reaches none of them. */
+const NODE_TYPES = /[\\/]node_modules[\\/]@types[\\/]node[\\/]/;
+
+/**
+ * The modules whose APIs a program can call: packages with files in it (their declarations or code), and
+ * modules that its files, or its packages' declarations, import or require (typed or not) or declare
+ * (`declare module 'x'`). Node's core modules count once something other than @types/node imports them.
+ */
+export function reachableModules(program: ts.Program): Set<string> {
+  const modules = new Set<string>();
+  for (const sourceFile of program.getSourceFiles()) {
+    const packageName = packageOfFile(sourceFile.fileName);
+    if (packageName !== undefined) modules.add(packageName);
+    if (NODE_TYPES.test(sourceFile.fileName) || program.isSourceFileDefaultLibrary(sourceFile)) continue;
+    for (const specifier of moduleSpecifiers(sourceFile)) {
+      if (ts.isStringLiteralLike(specifier) && !/^[./]/.test(specifier.text)) modules.add(normalizeModuleName(specifier.text));
+    }
+  }
+  for (const ambient of program.getTypeChecker().getAmbientModules()) {
+    if (ambient.declarations?.some((declaration) => !NODE_TYPES.test(declaration.getSourceFile().fileName))) {
+      modules.add(normalizeModuleName(ambient.name.replace(/^["']|["']$/g, '')));
+    }
+  }
+  return modules;
+}
+
 /** A file's declared names depend on its text alone: computed once per SourceFile object. */
 const declaredNamesByFile = new WeakMap<ts.SourceFile, readonly string[]>();
 
@@ -49,6 +93,7 @@ const declaredNamesByFile = new WeakMap<ts.SourceFile, readonly string[]>();
 function declaredNames(sourceFile: ts.SourceFile): string[] {
   const names = new Set<string>();
   const visit = (node: ts.Node): void => {
+    if (isTypeOnly(node)) return;
     if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node)) && node.name) {
       names.add(node.name.getText(sourceFile));
     } else if ((ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node) || ts.isPropertyDeclaration(node)) && node.initializer &&

@@ -5,11 +5,15 @@
  * nothing else waits on that thread.
  */
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { minimatch } from 'minimatch';
+import type { Minimatch } from 'minimatch';
 import * as ts from 'typescript';
 import { importedFiles } from './imports.js';
 import { skipOuterExpressions } from './resolve.js';
+
+// Loaded as CommonJS: ESLint has already loaded that copy, and the ESM build would be a second one to load.
+const minimatch = createRequire(import.meta.url)('minimatch') as typeof import('minimatch');
 
 export const DEFAULT_SCRIPT_PATTERNS = ['**/scripts/**', '**/bin/**', '**/*.config.*'];
 
@@ -22,11 +26,13 @@ export class FileRoles {
   private readonly roles = new Map<string, FileRole>();
   private readonly workerTargets = new Set<string>();
   private readonly binTargetsByPackageDir = new Map<string, Set<string> | undefined>();
+  private readonly scriptMatchers: readonly Minimatch[];
 
   constructor(
     private readonly program: ts.Program,
     private readonly scriptPatterns: readonly string[],
   ) {
+    this.scriptMatchers = scriptPatterns.map((pattern) => new minimatch.Minimatch(pattern, { dot: true }));
     for (const sourceFile of program.getSourceFiles()) {
       if (sourceFile.isDeclarationFile || !/\b(?:Worker|Piscina)\b/.test(sourceFile.text)) continue;
       this.collectWorkerTargets(sourceFile);
@@ -99,7 +105,7 @@ export class FileRoles {
     if (!role) {
       const relative = path.relative(this.program.getCurrentDirectory(), path.resolve(sourceFile.fileName)).replaceAll('\\', '/');
       role = usesWorkerThreadPort(sourceFile) ? 'worker'
-        : SHEBANG.test(sourceFile.text) || this.scriptPatterns.some((pattern) => minimatch(relative, pattern, { dot: true })) ? 'script'
+        : SHEBANG.test(sourceFile.text) || this.scriptMatchers.some((matcher) => matcher.match(relative)) ? 'script'
           : 'server';
       byKey.set(key, role);
     }

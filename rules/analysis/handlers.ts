@@ -13,7 +13,7 @@ import {
   NEST_NON_REQUEST_PARAMETERS, NEXT_ROUTE_EXPORTS, NEXT_ROUTE_FILE, PROMISE_METHODS, ROUTER_FRAMEWORKS, SCHEDULERS,
   SERVER_FACTORIES, SHUTDOWN_EVENTS, type RouterFramework,
 } from './handler-tables.js';
-import { calleeNameNode, functionWithBody, isFunctionExpressionLike, resolvedSymbol, skipOuterExpressions } from './resolve.js';
+import { calleeNameNode, functionWithBody, isFunctionExpressionLike, originFromSyntax, resolvedSymbol, skipOuterExpressions } from './resolve.js';
 import { specifierMatches } from './specifiers.js';
 import type { Handler, HandlerKind, HandlerRegistrar } from './types.js';
 
@@ -47,6 +47,12 @@ export function isFunctionNode(node: ts.Node): node is FunctionNode {
       ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)) &&
     node.body !== undefined
   );
+}
+
+/** Types, interfaces and type aliases: code that never runs, skipped by every walk. */
+export function isTypeOnly(node: ts.Node): boolean {
+  return (node.kind >= ts.SyntaxKind.FirstTypeNode && node.kind <= ts.SyntaxKind.LastTypeNode) ||
+    ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node);
 }
 
 function isAsync(fn: FunctionNode): boolean {
@@ -184,6 +190,8 @@ export function combineHandlerScans(scans: readonly FileHandlerScan[], asyncFunc
 export class HandlerScanner {
   private readonly checker: ts.TypeChecker;
   private current: FileHandlerScan = { registrations: [], candidates: [], startupCalls: [], referencedFiles: [] };
+  /** What `routerFactoryModule` found per variable: a router is declared once and used many times. */
+  private readonly routerFactories = new Map<ts.VariableDeclaration, string | undefined>();
 
   constructor(
     private readonly program: ts.Program,
@@ -195,10 +203,8 @@ export class HandlerScanner {
   scan(sourceFile: ts.SourceFile): FileHandlerScan {
     this.current = { registrations: [], candidates: [], startupCalls: [], referencedFiles: [] };
     try {
-      this.visitRegistrations(sourceFile);
-      this.visitLibraryMiddleware(sourceFile);
+      this.visitEntryPoints(sourceFile);
       this.collectStartupCalls(sourceFile);
-      this.visitAsyncFunctions(sourceFile);
     } catch (error) {
       // A file nested too deeply for a recursive walk loses its handlers; the other files keep theirs.
       if (!(error instanceof RangeError)) throw error;
@@ -271,10 +277,16 @@ export class HandlerScanner {
     return { module: declarationOrigin(declaration, this.program).module, resolved: true, ambient };
   }
 
-  private visitRegistrations(sourceFile: ts.SourceFile): void {
+  /** One walk for registrations, library middleware and async functions (type-only code holds none). */
+  private visitEntryPoints(sourceFile: ts.SourceFile): void {
     const visit = (node: ts.Node): void => {
+      if (isTypeOnly(node)) return;
       if (ts.isCallExpression(node)) this.checkCall(node);
       else if (ts.isClassDeclaration(node)) this.checkNestClass(node);
+      else if (isFunctionNode(node)) {
+        this.checkLibraryMiddleware(node);
+        this.checkAsyncFunction(node);
+      }
       ts.forEachChild(node, visit);
     };
     visit(sourceFile);
@@ -297,7 +309,7 @@ export class HandlerScanner {
     else if (PROMISE_METHODS.has(method)) this.checkPromiseCallback(call, method);
     else if (method === 'nextTick' && ts.isIdentifier(callee.expression) && callee.expression.text === 'process') {
       this.register(args[0], { kind: 'microtask', label: 'process.nextTick', site: callee, requestParameters: none });
-    } else if (method in SCHEDULERS && this.isGlobalScheduler(call)) {
+    } else if (Object.hasOwn(SCHEDULERS, method) && this.isGlobalScheduler(call)) {
       this.register(args[0], { kind: SCHEDULERS[method]!, label: method, site: callee, requestParameters: none });
     } else if (method === 'createServer') {
       this.checkServerFactory(call);
@@ -312,7 +324,7 @@ export class HandlerScanner {
   }
 
   private checkPlainCall(call: ts.CallExpression, name: string, args: ts.NodeArray<ts.Expression>): void {
-    if (name in SCHEDULERS) {
+    if (Object.hasOwn(SCHEDULERS, name)) {
       if (this.isGlobalScheduler(call)) {
         this.register(args[0], { kind: SCHEDULERS[name]!, label: name, site: call.expression, requestParameters: none });
       }
@@ -339,20 +351,24 @@ export class HandlerScanner {
   }
 
   private checkRouterCall(call: ts.CallExpression, callee: ts.PropertyAccessExpression, method: string): void {
-    const { module, resolved } = this.declaringModule(call);
-    let framework: RouterFramework | undefined = module ? ROUTER_FRAMEWORKS[module] : undefined;
-    if (!framework && resolved) return; // A method of some other typed object that happens to be called `get`.
     const args = call.arguments;
+    const hasPath = isPathLike(args[0]);
+    // A route needs a path, its own or one given to `.route()` up the chain: `map.get(key)` is never one.
+    const chainedPath = HTTP_METHODS.has(method) && !hasPath ? this.chainedRoutePath(callee.expression) : undefined;
+    if (HTTP_METHODS.has(method) && !hasPath && chainedPath === undefined) return;
+    const factoryModule = this.routerFactoryModule(callee.expression);
+    const { module, resolved } = factoryModule ? { module: factoryModule, resolved: true } : this.declaringModule(call);
+    let framework: RouterFramework | undefined = module ? ROUTER_FRAMEWORKS[module] : undefined;
+    if (!framework && resolved) return; // A method of some other typed object that happens to be called `use`.
     if (method === 'route') {
       this.checkRouteObjects(args[0], framework?.route ?? 'route');
       return;
     }
     if (!framework) {
       // Untyped receiver: only the unmistakable shapes, `x.get('/path', fn)` and `x.use(fn)`.
-      if (method !== 'use' && !isPathLike(args[0])) return;
+      if (method !== 'use' && !hasPath) return;
       framework = { route: 'route', middleware: 'middleware' };
     }
-    const hasPath = isPathLike(args[0]);
     const requestParameters = framework.route === 'express-route' || framework.route === 'route' ? expressRequest : first;
     if (method === 'use') {
       const routePath = hasPath ? pathText(args[0]) : undefined;
@@ -363,8 +379,6 @@ export class HandlerScanner {
       }
       return;
     }
-    const chainedPath = this.chainedRoutePath(callee.expression);
-    if (!hasPath && chainedPath === undefined) return;
     const routePath = hasPath ? pathText(args[0]) : chainedPath!;
     const httpMethod = method === 'del' ? 'DELETE' : method.toUpperCase();
     const registration: Registration = {
@@ -376,6 +390,30 @@ export class HandlerScanner {
       if (ts.isObjectLiteralExpression(inner)) this.register(objectProperty(inner, 'handler') ?? objectMethod(inner, 'handler') as ts.Expression | undefined, registration);
       else this.register(argument, registration);
     }
+  }
+
+  /**
+   * The router framework whose factory made the receiver, read from its declaration: `const app = express()`,
+   * `const router = express.Router()`, `new Koa()`, `Fastify()`. What the factory returns is the framework's
+   * router, so its methods are the framework's, and the checker need not type the receiver to say so.
+   */
+  private routerFactoryModule(receiver: ts.Expression): string | undefined {
+    const node = skipOuterExpressions(receiver);
+    if (!ts.isIdentifier(node)) return undefined;
+    const symbol = resolvedSymbol(this.checker, node);
+    const declaration = symbol?.declarations?.length === 1 ? symbol.declarations[0] : undefined;
+    if (!declaration || !ts.isVariableDeclaration(declaration)) return undefined;
+    if (this.routerFactories.has(declaration)) return this.routerFactories.get(declaration);
+    let module: string | undefined;
+    const initializer = declaration.initializer && skipOuterExpressions(declaration.initializer);
+    if (initializer && !declaration.type && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const &&
+      (ts.isCallExpression(initializer) || ts.isNewExpression(initializer))) {
+      const origin = originFromSyntax(initializer.expression, this.checker, 0)?.module;
+      module = origin !== undefined && Object.hasOwn(ROUTER_FRAMEWORKS, origin) ? origin : undefined;
+    }
+    this.routerFactories.set(declaration, module);
+    if (module !== undefined) this.noteReference(declaration);
+    return module;
   }
 
   /** Express `app.route('/book').get(fn).post(fn)`: the path given to `.route()` down the chain. */
@@ -495,7 +533,7 @@ export class HandlerScanner {
           this.addRoot(member, {
             kind: 'nest-route', label: `${httpMethod} ${routePath}`, method: httpMethod, routePath, site: member.name, requestParameters,
           });
-        } else if (decorator.name in NEST_MESSAGE_DECORATORS) {
+        } else if (Object.hasOwn(NEST_MESSAGE_DECORATORS, decorator.name)) {
           const { prefix: labelPrefix, kind } = NEST_MESSAGE_DECORATORS[decorator.name]!;
           const pattern = decorator.args[0] ? stringValue(decorator.args[0]) ?? decorator.args[0].getText() : '*';
           this.addRoot(member, { kind, label: `${labelPrefix} ${pattern}`, site: member.name, requestParameters });
@@ -537,18 +575,11 @@ export class HandlerScanner {
    * factories or exported, and methods installed on request/response objects (`res.render = function`).
    * Nobody registers them in the library's own code, yet they run on its users' event loops.
    */
-  private visitLibraryMiddleware(sourceFile: ts.SourceFile): void {
-    const visit = (node: ts.Node): void => {
-      if (isFunctionNode(node)) {
-        const name = this.libraryMiddlewareName(node);
-        if (name !== undefined) {
-          const site = (node as { name?: ts.Node }).name ?? node;
-          this.addRoot(node, { kind: 'library-middleware', label: name, site, requestParameters: expressRequest }, this.current.candidates);
-        }
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
+  private checkLibraryMiddleware(fn: FunctionNode): void {
+    const name = this.libraryMiddlewareName(fn);
+    if (name === undefined) return;
+    const site = (fn as { name?: ts.Node }).name ?? fn;
+    this.addRoot(fn, { kind: 'library-middleware', label: name, site, requestParameters: expressRequest }, this.current.candidates);
   }
 
   private libraryMiddlewareName(fn: FunctionNode): string | undefined {
@@ -572,11 +603,13 @@ export class HandlerScanner {
   /** Calls made while modules load: what they call is startup code, not an entry point. */
   private collectStartupCalls(sourceFile: ts.SourceFile): void {
     const visit = (node: ts.Node): void => {
-      if (ts.isFunctionLike(node) && !isImmediatelyInvoked(node)) return;
+      if (isTypeOnly(node) || (ts.isFunctionLike(node) && !isImmediatelyInvoked(node))) return;
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
         const callee = skipOuterExpressions(node.expression);
         const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
-        if (ts.isIdentifier(nameNode)) {
+        // `app.use(...)`, `router.get(...)`: a framework's own methods have no body in the program.
+        const onFrameworkRouter = ts.isPropertyAccessExpression(callee) && this.routerFactoryModule(callee.expression) !== undefined;
+        if (ts.isIdentifier(nameNode) && !onFrameworkRouter) {
           const symbol = resolvedSymbol(this.checker, nameNode);
           const fn = functionWithBody(symbol?.valueDeclaration ?? symbol?.declarations?.[0], this.checker);
           if (fn) {
@@ -590,18 +623,12 @@ export class HandlerScanner {
     visit(sourceFile);
   }
 
-  private visitAsyncFunctions(sourceFile: ts.SourceFile): void {
-    const visit = (node: ts.Node): void => {
-      if (isFunctionNode(node) && isAsync(node)) {
-        const name = this.asyncFunctionName(node);
-        if (name !== undefined && !isImmediatelyInvoked(node)) {
-          const site = (node as { name?: ts.Node }).name ?? node;
-          this.addRoot(node, { kind: 'async-function', label: `async ${name}()`, site, requestParameters: none }, this.current.candidates);
-        }
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
+  private checkAsyncFunction(fn: FunctionNode): void {
+    if (!isAsync(fn)) return;
+    const name = this.asyncFunctionName(fn);
+    if (name === undefined || isImmediatelyInvoked(fn)) return;
+    const site = (fn as { name?: ts.Node }).name ?? fn;
+    this.addRoot(fn, { kind: 'async-function', label: `async ${name}()`, site, requestParameters: none }, this.current.candidates);
   }
 
   /**

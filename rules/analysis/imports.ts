@@ -1,10 +1,28 @@
 /** What a file imports, resolved to the program's source files. */
 import * as ts from 'typescript';
 
+const specifiersByFile = new WeakMap<ts.SourceFile, readonly ts.Expression[]>();
+
 /** The module specifiers of import/export declarations, `import x = require()`, `require()` and `import()` calls. */
-function moduleSpecifiers(sourceFile: ts.SourceFile): ts.Expression[] {
+export function moduleSpecifiers(sourceFile: ts.SourceFile): readonly ts.Expression[] {
+  let specifiers = specifiersByFile.get(sourceFile);
+  if (!specifiers) {
+    specifiers = collectModuleSpecifiers(sourceFile);
+    specifiersByFile.set(sourceFile, specifiers);
+  }
+  return specifiers;
+}
+
+function collectModuleSpecifiers(sourceFile: ts.SourceFile): ts.Expression[] {
   const specifiers: ts.Expression[] = [];
-  if (!/\b(?:import|export|require)\b/.test(sourceFile.text)) return specifiers;
+  // Declarations are top-level statements (or in `declare module` blocks); only calls can be anywhere.
+  if (!/\b(?:require|import)\s*\(|\bdeclare\s+module\b/.test(sourceFile.text)) {
+    for (const statement of sourceFile.statements) {
+      if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier) specifiers.push(statement.moduleSpecifier);
+      else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference)) specifiers.push(statement.moduleReference.expression);
+    }
+    return specifiers;
+  }
   const visit = (node: ts.Node): void => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) specifiers.push(node.moduleSpecifier);
     else if (ts.isExternalModuleReference(node)) specifiers.push(node.expression);

@@ -8,10 +8,12 @@ import * as ts from 'typescript';
 import type { CatalogMatch, CatalogMatcher } from './catalog-match.js';
 import { alternativeFor } from './catalog.js';
 import { cpuPatternAt, type CpuSite, type DependencyOf } from './cpu-patterns.js';
-import { isFunctionNode } from './handlers.js';
+import { isFunctionNode, isTypeOnly } from './handlers.js';
 import { calleeNameNode, functionWithBody, originFromSyntax, resolveCallee, resolvedSymbol, skipOuterExpressions, type CallLike } from './resolve.js';
 import type { CallCandidates } from './call-candidates.js';
 import { addDependencies, type FileCacheEntry } from './file-cache.js';
+import { moduleSpecifiers } from './imports.js';
+import { normalizeModuleName } from './declarations.js';
 
 /** A set of parameter indices, as bits. */
 export type ParameterMask = number;
@@ -42,6 +44,8 @@ export interface FunctionSummary {
   skippedRoots: ts.Node[];
   /** Program files (not declaration files) the summary's calls resolved into. */
   referencedFiles: ts.SourceFile[];
+  /** The catalog packages reachable when it was computed (`CallCandidates.reachableCatalogKey`). */
+  reachableCatalogKey: string;
 }
 
 const ITERATION_METHODS = new Set(['map', 'forEach', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'flatMap', 'find', 'findIndex', 'sort']);
@@ -63,6 +67,8 @@ export function calleeText(expression: ts.Expression): string {
 }
 
 export class SummaryBuilder {
+  private readonly wildcardImporters = new Map<ts.SourceFile, boolean>();
+
   constructor(
     private readonly checker: ts.TypeChecker,
     private readonly program: ts.Program,
@@ -77,8 +83,10 @@ export class SummaryBuilder {
   summaryOf(fn: ts.FunctionLikeDeclaration): FunctionSummary {
     const entry = this.cacheOf(fn.getSourceFile());
     let summary = entry.summaries.get(fn);
-    // A nested callback that became a handler of its own (or stopped being one) changes what the summary covers.
-    if (!summary || summary.inlinedFunctions.some(this.isRoot) || !summary.skippedRoots.every(this.isRoot)) {
+    // A nested callback that became a handler of its own (or stopped being one) changes what the summary
+    // covers; a catalog package the program gained or lost changes which calls it resolved.
+    if (!summary || summary.inlinedFunctions.some(this.isRoot) || !summary.skippedRoots.every(this.isRoot) ||
+      summary.reachableCatalogKey !== this.candidates.reachableCatalogKey) {
       summary = this.build(fn);
       entry.summaries.set(fn, summary);
       addDependencies(entry, summary.referencedFiles);
@@ -87,7 +95,9 @@ export class SummaryBuilder {
   }
 
   private build(fn: ts.FunctionLikeDeclaration): FunctionSummary {
-    const summary: FunctionSummary = { edges: [], blocking: [], cpu: [], inlinedFunctions: [], skippedRoots: [], referencedFiles: [] };
+    const summary: FunctionSummary = {
+      edges: [], blocking: [], cpu: [], inlinedFunctions: [], skippedRoots: [], referencedFiles: [], reachableCatalogKey: this.candidates.reachableCatalogKey,
+    };
     const dependencies = new Map<string, ParameterMask>();
     fn.parameters.forEach((parameter, index) => {
       if (index < MAX_TRACKED_PARAMETERS) bindNames(parameter.name, 1 << index, dependencies);
@@ -95,6 +105,7 @@ export class SummaryBuilder {
     const dependencyOf: DependencyOf = (expression) => expressionDependencies(expression, dependencies);
 
     const visit = (node: ts.Node): void => {
+      if (isTypeOnly(node)) return;
       if (node !== fn && ts.isFunctionLike(node)) {
         // Inline callbacks run as part of this function's work; named functions and other handlers are
         // reached through their calls or registrations instead.
@@ -136,9 +147,20 @@ export class SummaryBuilder {
     if (this.candidates.isCandidateName(callee.name.text)) return true;
     if (this.candidates.wildcardModules.size === 0) return false;
     const receiver = skipOuterExpressions(callee.expression);
-    if (!ts.isIdentifier(receiver)) return false;
+    if (!ts.isIdentifier(receiver) || !this.importsWildcardModule(call.getSourceFile())) return false;
     const origin = originFromSyntax(receiver, this.checker, 0);
     return origin !== undefined && this.candidates.wildcardModules.has(origin.module);
+  }
+
+  /** Whether a file imports a module whose every export blocks: only then can a receiver name one. */
+  private importsWildcardModule(sourceFile: ts.SourceFile): boolean {
+    let imports = this.wildcardImporters.get(sourceFile);
+    if (imports === undefined) {
+      imports = moduleSpecifiers(sourceFile).some((specifier) =>
+        ts.isStringLiteralLike(specifier) && this.candidates.wildcardModules.has(normalizeModuleName(specifier.text)));
+      this.wildcardImporters.set(sourceFile, imports);
+    }
+    return imports;
   }
 
   private visitCall(call: CallLike, summary: FunctionSummary, dependencies: Map<string, ParameterMask>, dependencyOf: DependencyOf): void {

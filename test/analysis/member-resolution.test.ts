@@ -1,0 +1,124 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import * as ts from 'typescript';
+import { createDefaultProgram } from '../../rules/analysis/index.js';
+import { resolvedSymbol } from '../../rules/analysis/resolve.js';
+import { REPO_ROOT } from '../fixture-expectations.js';
+import { virtualProgram } from './virtual-program.js';
+
+/** What the checker says `receiver.name` is, aliases followed: the answer the declaration-based lookup must give. */
+function checkerAnswer(checker: ts.TypeChecker, name: ts.Node): ts.Declaration | undefined {
+  let symbol = checker.getSymbolAtLocation(name);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  return symbol?.declarations?.[0];
+}
+
+/** Every `a.b` of the program's own files whose lookup disagrees with the checker, as `file: text`. */
+function disagreements(program: ts.Program): { checked: number; wrong: string[] } {
+  const checker = program.getTypeChecker();
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const sourceFile of program.getSourceFiles()) {
+    if (sourceFile.isDeclarationFile || sourceFile.fileName.includes('/node_modules/')) continue;
+    const visit = (node: ts.Node): void => {
+      if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.name)) {
+        checked++;
+        if (resolvedSymbol(checker, node.name)?.declarations?.[0] !== checkerAnswer(checker, node.name)) {
+          wrong.push(`${path.basename(sourceFile.fileName)}: ${node.getText()}`);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+  }
+  return { checked, wrong };
+}
+
+describe('member resolution without typing the receiver', () => {
+  it('agrees with the checker on modules, instances, this, library globals, and the shapes it leaves to the checker', () => {
+    const program = virtualProgram({
+      'members.ts': `
+        import fs from 'node:fs';
+        import * as fsNamespace from 'node:fs';
+        import express from 'express';
+        import { Service, Base, Derived, Box, Special } from './service.js';
+
+        const service = new Service();
+        let reassigned = new Service();
+        reassigned = new Derived();
+        const typed: Base = new Derived();
+        const boxed = new Box<string>('x');
+        const counts = new Map<string, number>();
+
+        export class Store {
+          private readonly cache = new Map<string, string>();
+          private mutable = new Set<string>();
+          read(key: string): string | undefined {
+            this.mutable.add(key);
+            const run = () => this.write(key);
+            run();
+            return this.cache.get(key);
+          }
+          write(key: string): void {
+            this.cache.set(key, key);
+          }
+          static create(): Store {
+            return new Store();
+          }
+        }
+
+        export function handler(): void {
+          fs.readFileSync('a');
+          fs.promises.readFile('a');
+          fsNamespace.statSync('a');
+          express.Router();
+          service.count('a');
+          service.missing;
+          reassigned.count('b');
+          let narrowed = new Service();
+          narrowed = new Derived();
+          narrowed.count('c');
+          if (service instanceof Special) service.count('d');
+          (service as Special).count('e');
+          (fs as unknown as { readFileSync(): void }).readFileSync();
+          (fs).existsSync('a');
+          typed.describe();
+          boxed.value;
+          counts.get('a');
+          JSON.parse('{}');
+          Math.max(1, 2);
+          Promise.resolve(1);
+          Object.keys({});
+          process.env.HOME;
+          Store.create().read('a');
+          [1, 2].map((n) => n).join(',');
+        }
+      `,
+      'service.ts': `
+        export class Service {
+          count(kind: string): number { return kind.length; }
+          remove = async (id: string): Promise<void> => { void id; };
+        }
+        export class Base { describe(): string { return 'base'; } }
+        export class Derived extends Base { override describe(): string { return 'derived'; } count(kind: string): number { return kind.length + 1; } }
+        export class Box<T> { constructor(readonly value: T) {} }
+        export class Special extends Service { override count(kind: string): number { return -kind.length; } }
+      `,
+    });
+    const { checked, wrong } = disagreements(program);
+    assert.ok(checked >= 30, `only ${checked} member accesses checked`);
+    assert.deepEqual(wrong, []);
+  });
+
+  it('agrees with the checker over every fixture app', () => {
+    const fixtures = path.join(REPO_ROOT, 'fixtures');
+    for (const name of fs.readdirSync(fixtures)) {
+      const dir = path.join(fixtures, name);
+      if (!fs.statSync(dir).isDirectory()) continue;
+      const { wrong } = disagreements(createDefaultProgram(dir));
+      assert.deepEqual(wrong, [], `fixture ${name}`);
+    }
+  });
+});
