@@ -69,7 +69,9 @@ class Analysis implements ProgramAnalysis {
   private readonly roles: FileRoles;
   private readonly cacheEntries = new Map<ts.SourceFile, FileCacheEntry>();
   private computedHandlers: HandlerRoot[] | undefined;
-  private findingsByFile: Map<string, Finding[]> | undefined;
+  /** What the walks reached, by the file each finding is reported in; turned into findings file by file. */
+  private pendingByFile: Map<string, PendingFinding[]> | undefined;
+  private readonly findingsByFile = new Map<string, Finding[]>();
 
   constructor(
     readonly program: ts.Program,
@@ -84,11 +86,16 @@ class Analysis implements ProgramAnalysis {
   }
 
   findingsInFile(fileName: string): readonly Finding[] {
-    return this.findings().get(fileName) ?? [];
+    let findings = this.findingsByFile.get(fileName);
+    if (!findings) {
+      findings = this.toFindings(this.pending().get(fileName) ?? []);
+      this.findingsByFile.set(fileName, findings);
+    }
+    return findings;
   }
 
   allFindings(): readonly Finding[] {
-    return [...this.findings().values()].flat();
+    return [...this.pending().keys()].flatMap((fileName) => this.findingsInFile(fileName));
   }
 
   /** A file's cache entry, checked for staleness once per analysis. */
@@ -119,9 +126,9 @@ class Analysis implements ProgramAnalysis {
     return this.computedHandlers;
   }
 
-  private findings(): Map<string, Finding[]> {
-    this.findingsByFile ??= this.computeFindings();
-    return this.findingsByFile;
+  private pending(): Map<string, PendingFinding[]> {
+    this.pendingByFile ??= this.computeFindings();
+    return this.pendingByFile;
   }
 
   private isFollowedFile(sourceFile: ts.SourceFile): boolean {
@@ -130,7 +137,7 @@ class Analysis implements ProgramAnalysis {
     return this.options.followDependencies === true;
   }
 
-  private computeFindings(): Map<string, Finding[]> {
+  private computeFindings(): Map<string, PendingFinding[]> {
     const roots = this.handlerRoots();
     const rootNodes = new Set<ts.Node>(roots.map((root) => root.handler.node));
     const checker = this.program.getTypeChecker();
@@ -159,7 +166,14 @@ class Analysis implements ProgramAnalysis {
         if (!(error instanceof RangeError)) throw error;
       }
     }
-    return this.toFindings(pending);
+    const byFile = new Map<string, PendingFinding[]>();
+    for (const item of pending.values()) {
+      const fileName = this.reportNode(item).getSourceFile().fileName;
+      const list = byFile.get(fileName);
+      if (list) list.push(item);
+      else byFile.set(fileName, [item]);
+    }
+    return byFile;
   }
 
   /**
@@ -239,12 +253,11 @@ class Analysis implements ProgramAnalysis {
     return walk;
   }
 
-  private toFindings(pending: Map<ts.Node, PendingFinding>): Map<string, Finding[]> {
-    const byFile = new Map<string, Finding[]>();
-    for (const item of pending.values()) {
-      const reaches = [...item.reaches.entries()].map(([handler, chain]) => ({ handler, chain }));
-      reaches.sort(compareReaches);
-      const reportedAt = this.reportNode(item, reaches[0]!.chain);
+  /** One file's findings, in source order. */
+  private toFindings(items: readonly PendingFinding[]): Finding[] {
+    const findings = items.map((item) => {
+      const reaches = sortedReaches(item);
+      const reportedAt = this.reportNode(item);
       const sourceFile = reportedAt.getSourceFile();
       const start = reportedAt.getStart(sourceFile);
       const end = item.call && reportedAt === item.site ? item.call.getEnd() : reportedAt.getEnd();
@@ -263,20 +276,22 @@ class Analysis implements ProgramAnalysis {
       };
       const fix = reportedAt === item.site ? item.fix?.() : undefined;
       if (fix) finding.fix = fix;
-      const list = byFile.get(finding.fileName) ?? [];
-      list.push(finding);
-      byFile.set(finding.fileName, list);
-    }
-    for (const list of byFile.values()) list.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
-    return byFile;
+      return finding;
+    });
+    return findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
   }
 
-  /** A call inside a dependency is reported where the program's own code calls into it. */
-  private reportNode(item: PendingFinding, chain: StepNode[]): ts.Node {
+  /** A call inside a dependency is reported where the program's own code calls into it (on the first chain). */
+  private reportNode(item: PendingFinding): ts.Node {
     if (isOwnSourceFile(this.program, item.site.getSourceFile())) return item.site;
-    const own = [...chain].reverse().find((step) => isOwnSourceFile(this.program, step.node.getSourceFile()));
+    const own = [...sortedReaches(item)[0]!.chain].reverse().find((step) => isOwnSourceFile(this.program, step.node.getSourceFile()));
     return own?.node ?? item.site;
   }
+}
+
+/** The handlers that reach a finding, the closest kinds and shortest chains first. */
+function sortedReaches(item: PendingFinding): Array<{ handler: Handler; chain: StepNode[] }> {
+  return [...item.reaches.entries()].map(([handler, chain]) => ({ handler, chain })).sort(compareReaches);
 }
 
 function compareReaches(a: { handler: Handler; chain: StepNode[] }, b: { handler: Handler; chain: StepNode[] }): number {

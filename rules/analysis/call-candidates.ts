@@ -65,7 +65,7 @@ const NODE_TYPES = /[\\/]node_modules[\\/]@types[\\/]node[\\/]/;
 
 /**
  * The modules whose APIs a program can call: packages with files in it (their declarations or code), and
- * modules that its files, or its packages' declarations, import or require (typed or not) or declare
+ * modules that its files, or its packages' declarations, import, require (typed or not) or declare
  * (`declare module 'x'`). Node's core modules count once something other than @types/node imports them.
  */
 export function reachableModules(program: ts.Program): Set<string> {
@@ -74,14 +74,22 @@ export function reachableModules(program: ts.Program): Set<string> {
     const packageName = packageOfFile(sourceFile.fileName);
     if (packageName !== undefined) modules.add(packageName);
     if (NODE_TYPES.test(sourceFile.fileName) || program.isSourceFileDefaultLibrary(sourceFile)) continue;
-    for (const specifier of moduleSpecifiers(sourceFile)) {
-      if (ts.isStringLiteralLike(specifier) && !/^[./]/.test(specifier.text)) modules.add(normalizeModuleName(specifier.text));
-    }
+    for (const module of importedModules(sourceFile)) modules.add(module);
   }
-  for (const ambient of program.getTypeChecker().getAmbientModules()) {
-    if (ambient.declarations?.some((declaration) => !NODE_TYPES.test(declaration.getSourceFile().fileName))) {
-      modules.add(normalizeModuleName(ambient.name.replace(/^["']|["']$/g, '')));
-    }
+  return modules;
+}
+
+const importedModulesByFile = new WeakMap<ts.SourceFile, readonly string[]>();
+
+/** The packages and core modules a file imports, requires or declares (`declare module 'x'`), by name (`node:fs`). */
+function importedModules(sourceFile: ts.SourceFile): readonly string[] {
+  let modules = importedModulesByFile.get(sourceFile);
+  if (!modules) {
+    const declared = sourceFile.statements.flatMap((statement) =>
+      ts.isModuleDeclaration(statement) && ts.isStringLiteral(statement.name) ? [statement.name] : []);
+    modules = [...moduleSpecifiers(sourceFile), ...declared].flatMap((specifier) =>
+      ts.isStringLiteralLike(specifier) && !/^[./]/.test(specifier.text) ? [normalizeModuleName(specifier.text)] : []);
+    importedModulesByFile.set(sourceFile, modules);
   }
   return modules;
 }

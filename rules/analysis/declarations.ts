@@ -24,8 +24,17 @@ export function normalizeModuleName(name: string): string {
   return builtins.has(name) ? `node:${name}` : name;
 }
 
+const packageByFileName = new Map<string, string | undefined>();
+
 /** The package a file belongs to, from its node_modules path (`@types/x` counts as `x`). */
 export function packageOfFile(fileName: string): string | undefined {
+  if (packageByFileName.has(fileName)) return packageByFileName.get(fileName);
+  const name = packageOfPath(fileName);
+  packageByFileName.set(fileName, name);
+  return name;
+}
+
+function packageOfPath(fileName: string): string | undefined {
   const normalized = fileName.replaceAll('\\', '/');
   const index = normalized.lastIndexOf('/node_modules/');
   if (index < 0) return undefined;

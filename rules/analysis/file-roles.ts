@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { Minimatch } from 'minimatch';
 import * as ts from 'typescript';
-import { importedFiles } from './imports.js';
+import { importedFiles, resolvedImportNames } from './imports.js';
 import { skipOuterExpressions } from './resolve.js';
 
 // Loaded as CommonJS: ESLint has already loaded that copy, and the ESM build would be a second one to load.
@@ -22,20 +22,38 @@ export type FileRole = 'server' | 'script' | 'worker';
 /** A `#!` line; ESLint hands parsers the text with it turned into a `//` comment (`///usr/bin/env node`). */
 const SHEBANG = /^(?:#!|\/\/\/(?!\s*<))/;
 
+/**
+ * What a project's last roles were computed from. An editor's next program differs in a file or two; when
+ * none of them changed its own role, its imports or the worker targets, every role stays as it was.
+ */
+interface RolesSnapshot {
+  files: ReadonlyMap<string, ts.SourceFile>;
+  roles: ReadonlyMap<string, FileRole>;
+  workerTargets: ReadonlySet<string>;
+  binTargetsByPackageDir: ReadonlyMap<string, Set<string> | undefined>;
+  /** Every file ran on the server's loop: no script or worker for a role to propagate from. */
+  allServer: boolean;
+}
+
+/** The last snapshot per project folder and script patterns. */
+const lastRoles = new Map<string, RolesSnapshot>();
+
 export class FileRoles {
   private readonly roles = new Map<string, FileRole>();
   private readonly workerTargets = new Set<string>();
   private readonly binTargetsByPackageDir = new Map<string, Set<string> | undefined>();
   private readonly scriptMatchers: readonly Minimatch[];
+  private readonly snapshotKey: string;
 
   constructor(
     private readonly program: ts.Program,
     private readonly scriptPatterns: readonly string[],
   ) {
     this.scriptMatchers = scriptPatterns.map((pattern) => new minimatch.Minimatch(pattern, { dot: true }));
+    this.snapshotKey = `${program.getCurrentDirectory()}\0${scriptPatterns.join('\0')}`;
     for (const sourceFile of program.getSourceFiles()) {
-      if (sourceFile.isDeclarationFile || !/\b(?:Worker|Piscina)\b/.test(sourceFile.text)) continue;
-      this.collectWorkerTargets(sourceFile);
+      if (sourceFile.isDeclarationFile) continue;
+      for (const target of workerTargetsIn(sourceFile)) this.workerTargets.add(target);
     }
   }
 
@@ -63,6 +81,40 @@ export class FileRoles {
     if (this.propagated) return;
     this.propagated = true;
     const files = this.program.getSourceFiles().filter((sourceFile) => !sourceFile.isDeclarationFile && !/[\\/]node_modules[\\/]/.test(sourceFile.fileName));
+    if (this.reuseLastRoles(files)) return;
+    this.computeRoles(files);
+    lastRoles.set(this.snapshotKey, {
+      files: new Map(files.map((sourceFile) => [sourceFile.fileName, sourceFile])),
+      roles: new Map(this.roles),
+      allServer: [...this.roles.values()].every((role) => role === 'server'),
+      workerTargets: this.workerTargets,
+      binTargetsByPackageDir: this.binTargetsByPackageDir,
+    });
+  }
+
+  /** Takes the last program's roles when no file changed anything they depend on. */
+  private reuseLastRoles(files: readonly ts.SourceFile[]): boolean {
+    const last = lastRoles.get(this.snapshotKey);
+    if (!last || last.files.size !== files.length || last.workerTargets.size !== this.workerTargets.size) return false;
+    for (const target of this.workerTargets) if (!last.workerTargets.has(target)) return false;
+    for (const [dir, targets] of last.binTargetsByPackageDir) if (targets !== undefined && readBinTargets(dir) !== targets) return false;
+    for (const sourceFile of files) {
+      const before = last.files.get(sourceFile.fileName);
+      if (before === sourceFile) continue;
+      if (!before || this.roleFromFileAlone(before) !== this.roleFromFileAlone(sourceFile)) return false;
+      if (last.allServer) continue; // Nothing to propagate from, whatever the file imports.
+      const importsBefore = resolvedImportNames(before);
+      if (!importsBefore) return false;
+      const importsNow = resolvedImportNames(sourceFile, this.program);
+      if (importsNow.length !== importsBefore.length || importsNow.some((name, index) => name !== importsBefore[index])) return false;
+    }
+    for (const [fileName, role] of last.roles) this.roles.set(fileName, role);
+    for (const [dir, targets] of last.binTargetsByPackageDir) this.binTargetsByPackageDir.set(dir, targets);
+    lastRoles.set(this.snapshotKey, { ...last, files: new Map(files.map((sourceFile) => [sourceFile.fileName, sourceFile])) });
+    return true;
+  }
+
+  private computeRoles(files: readonly ts.SourceFile[]): void {
     if (files.every((sourceFile) => this.ownRole(sourceFile) === 'server')) return;
     const importers = new Map<ts.SourceFile, ts.SourceFile[]>();
     for (const sourceFile of files) {
@@ -126,27 +178,42 @@ export class FileRoles {
     return this.binTargetsByPackageDir.get(dir);
   }
 
-  private collectWorkerTargets(sourceFile: ts.SourceFile): void {
-    const visit = (node: ts.Node): void => {
-      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
-        const constructorName = node.expression.text;
-        const first = node.arguments?.[0];
-        let target: ts.Expression | undefined;
-        if (constructorName === 'Worker') target = first;
-        if (constructorName === 'Piscina' && first && ts.isObjectLiteralExpression(first)) {
-          const filename = first.properties.find(
-            (property): property is ts.PropertyAssignment =>
-              ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === 'filename',
-          );
-          target = filename?.initializer;
-        }
-        const resolved = target && staticFilePath(target, sourceFile.fileName);
-        if (resolved) this.workerTargets.add(withoutExtension(resolved));
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
+}
+
+const workerTargetsByFile = new WeakMap<ts.SourceFile, readonly string[]>();
+
+/** The files a file starts workers from (`new Worker(file)`, piscina's `filename`), without extensions. */
+function workerTargetsIn(sourceFile: ts.SourceFile): readonly string[] {
+  let targets = workerTargetsByFile.get(sourceFile);
+  if (!targets) {
+    targets = /\b(?:Worker|Piscina)\b/.test(sourceFile.text) ? collectWorkerTargets(sourceFile) : [];
+    workerTargetsByFile.set(sourceFile, targets);
   }
+  return targets;
+}
+
+function collectWorkerTargets(sourceFile: ts.SourceFile): string[] {
+  const targets: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
+      const constructorName = node.expression.text;
+      const first = node.arguments?.[0];
+      let target: ts.Expression | undefined;
+      if (constructorName === 'Worker') target = first;
+      if (constructorName === 'Piscina' && first && ts.isObjectLiteralExpression(first)) {
+        const filename = first.properties.find(
+          (property): property is ts.PropertyAssignment =>
+            ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === 'filename',
+        );
+        target = filename?.initializer;
+      }
+      const resolved = target && staticFilePath(target, sourceFile.fileName);
+      if (resolved) targets.push(withoutExtension(resolved));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return targets;
 }
 
 const rolesFromFileAlone = new WeakMap<ts.SourceFile, Map<string, FileRole>>();

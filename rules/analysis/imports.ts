@@ -43,8 +43,18 @@ function collectModuleSpecifiers(sourceFile: ts.SourceFile): ts.Expression[] {
 const resolvedImports = new WeakMap<ts.SourceFile, readonly string[]>();
 
 export function importedFiles(sourceFile: ts.SourceFile, program: ts.Program): ts.SourceFile[] {
+  return resolvedImportNames(sourceFile, program).flatMap((fileName) => program.getSourceFile(fileName) ?? []);
+}
+
+/**
+ * The file names a file's imports resolve to; without a program, only what an earlier program resolved
+ * (undefined if none did).
+ */
+export function resolvedImportNames(sourceFile: ts.SourceFile): readonly string[] | undefined;
+export function resolvedImportNames(sourceFile: ts.SourceFile, program: ts.Program): readonly string[];
+export function resolvedImportNames(sourceFile: ts.SourceFile, program?: ts.Program): readonly string[] | undefined {
   let targets = resolvedImports.get(sourceFile);
-  if (!targets) {
+  if (!targets && program) {
     const checker = program.getTypeChecker();
     targets = moduleSpecifiers(sourceFile).flatMap((specifier) => {
       try {
@@ -56,5 +66,5 @@ export function importedFiles(sourceFile: ts.SourceFile, program: ts.Program): t
     });
     resolvedImports.set(sourceFile, targets);
   }
-  return targets.flatMap((fileName) => program.getSourceFile(fileName) ?? []);
+  return targets;
 }

@@ -61,4 +61,22 @@ describe('incremental analysis across programs', () => {
     assert.deepEqual(after, freshFindings(files));
     assert.match(after[0]!, /GET \/report\/:id\[.*\],POST \/report\/:id\/refresh\[/);
   });
+
+  it('follows a helper into and out of script-only code as the files importing it change', () => {
+    const seed = `import { render } from '../render.js';\nexport async function seed(): Promise<void> { render('all'); }\n`;
+    const quietRoutes = `import express from 'express';\nexport const app = express();\napp.get('/health', (req, res) => { res.send('ok'); });\n`;
+    let files: Record<string, string> = { 'routes.ts': quietRoutes, 'render.ts': BLOCKING_HELPER, 'scripts/seed.ts': seed };
+    let program = virtualProgram(files);
+    assert.deepEqual(describeFindings(analyzeProgram(program).allFindings()), [], 'a helper only a script imports runs in the script');
+
+    files = { ...files, 'routes.ts': ROUTES };
+    program = virtualProgram(files, program);
+    const served = describeFindings(analyzeProgram(program).allFindings());
+    assert.deepEqual(served, freshFindings(files));
+    assert.match(served[0]!, /^render\.ts:2:\d+ no-sync-io GET \/report\/:id/);
+
+    files = { ...files, 'routes.ts': quietRoutes };
+    program = virtualProgram(files, program);
+    assert.deepEqual(describeFindings(analyzeProgram(program).allFindings()), []);
+  });
 });
