@@ -4,9 +4,9 @@
  * methods of typed objects; falls back to imports and `require()` read from the syntax when the checker
  * knows nothing (untyped JavaScript, missing type packages).
  */
-import * as path from 'node:path';
 import * as ts from 'typescript';
 import { normalizeModuleName, propertyNameText } from './declarations.js';
+import { memberFromDeclarations, withoutAlias } from './members.js';
 
 export type CallLike = ts.CallExpression | ts.NewExpression;
 
@@ -168,7 +168,7 @@ function calledValueDeclaration(expression: ts.Expression, checker: ts.TypeCheck
 export function resolvedSymbol(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
   const parent = node.parent;
   if (parent && ts.isPropertyAccessExpression(parent) && parent.name === node) {
-    const member = memberSymbolFromDeclarations(checker, parent, 0);
+    const member = memberFromDeclarations(checker, parent);
     if (member) return member;
   }
   let symbol: ts.Symbol | undefined;
@@ -178,77 +178,6 @@ export function resolvedSymbol(checker: ts.TypeChecker, node: ts.Node): ts.Symbo
     return undefined;
   }
   return symbol && withoutAlias(checker, symbol);
-}
-
-function withoutAlias(checker: ts.TypeChecker, symbol: ts.Symbol): ts.Symbol {
-  if (!(symbol.flags & ts.SymbolFlags.Alias)) return symbol;
-  try {
-    return checker.getAliasedSymbol(symbol);
-  } catch {
-    return symbol;
-  }
-}
-
-/**
- * The member `receiver.name` names, read from the receiver's declaration where that alone settles it: a
- * module or namespace (`fs.readFileSync`, `fs.promises.readFile`, `express.Router`), or a default-library
- * global typed by its own interface (`JSON.parse`, `Math.max`). Asking the checker instead types the
- * receiver, the bulk of an analysis's checker time. Variables holding instances are left to the checker:
- * their type can be narrowed where they are used (`if (db instanceof Replica) db.query()`); a module cannot
- * be, and nobody narrows `JSON`. Undefined when the declarations do not settle it.
- */
-function memberSymbolFromDeclarations(checker: ts.TypeChecker, access: ts.PropertyAccessExpression, depth: number): ts.Symbol | undefined {
-  if (depth > MAX_ORIGIN_DEPTH || ts.isPrivateIdentifier(access.name)) return undefined;
-  let receiver: ts.Expression = access.expression;
-  // Parentheses and `!` keep the receiver's type; an `as` or `satisfies` may not.
-  while (ts.isParenthesizedExpression(receiver) || ts.isNonNullExpression(receiver)) receiver = receiver.expression;
-  let holder: ts.Symbol | undefined;
-  try {
-    if (ts.isIdentifier(receiver)) {
-      const symbol = checker.getSymbolAtLocation(receiver);
-      holder = symbol && withoutAlias(checker, symbol);
-    } else if (ts.isPropertyAccessExpression(receiver)) {
-      holder = memberSymbolFromDeclarations(checker, receiver, depth + 1);
-    }
-    if (!holder) return undefined;
-    const name = ts.escapeLeadingUnderscores(access.name.text);
-    if (holder.flags & (ts.SymbolFlags.ValueModule | ts.SymbolFlags.NamespaceModule)) {
-      // A variable merged with a namespace has the variable's type; a function's or class's namespace adds
-      // to its statics, so what the namespace does not export may still be a member (`apply`).
-      if (holder.flags & ts.SymbolFlags.Variable) return undefined;
-      const exported = holder.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class)
-        ? holder.exports?.get(name)
-        : checker.tryGetMemberInModuleExports(access.name.text, holder);
-      return exported && withoutAlias(checker, exported);
-    }
-    return libraryGlobalInterface(checker, holder)?.members?.get(name);
-  } catch {
-    return undefined;
-  }
-}
-
-const DEFAULT_LIBRARY_DIRECTORY = path.posix.dirname(ts.getDefaultLibFilePath({}).replaceAll('\\', '/'));
-
-/** A lib.*.d.ts of the TypeScript in use (what `program.isSourceFileDefaultLibrary` answers, without a program). */
-function isDefaultLibraryFile(sourceFile: ts.SourceFile): boolean {
-  return sourceFile.isDeclarationFile && path.posix.dirname(sourceFile.fileName) === DEFAULT_LIBRARY_DIRECTORY;
-}
-
-/**
- * The interface a default-library global is declared with (`declare var JSON: JSON`), when only the default
- * library declares both and the interface extends nothing: its members are the global's.
- */
-function libraryGlobalInterface(checker: ts.TypeChecker, global: ts.Symbol): ts.Symbol | undefined {
-  const declarations = global.declarations ?? [];
-  if (declarations.length === 0 || !declarations.every((declaration) => isDefaultLibraryFile(declaration.getSourceFile()))) return undefined;
-  const typed = declarations.find((declaration): declaration is ts.VariableDeclaration => ts.isVariableDeclaration(declaration) && !!declaration.type);
-  const typeName = typed?.type && ts.isTypeReferenceNode(typed.type) && ts.isIdentifier(typed.type.typeName) ? typed.type.typeName : undefined;
-  const type = typeName && checker.getSymbolAtLocation(typeName);
-  const typeDeclarations = type?.declarations ?? [];
-  const isOwnInterface = typeDeclarations.some((declaration) => ts.isInterfaceDeclaration(declaration)) &&
-    typeDeclarations.every((declaration) => isDefaultLibraryFile(declaration.getSourceFile()) &&
-      (!ts.isInterfaceDeclaration(declaration) || !declaration.heritageClauses?.length));
-  return isOwnInterface ? type : undefined;
 }
 
 export function isFunctionExpressionLike(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {

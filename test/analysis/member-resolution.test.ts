@@ -43,7 +43,7 @@ describe('member resolution without typing the receiver', () => {
         import fs from 'node:fs';
         import * as fsNamespace from 'node:fs';
         import express from 'express';
-        import { Service, Base, Derived, Box, Special } from './service.js';
+        import { Service, Base, Derived, Box, Special, Ready } from './service.js';
 
         const service = new Service();
         let reassigned = new Service();
@@ -51,6 +51,9 @@ describe('member resolution without typing the receiver', () => {
         const typed: Base = new Derived();
         const boxed = new Box<string>('x');
         const counts = new Map<string, number>();
+
+        function isSpecial(value: Service): value is Special { return value instanceof Special; }
+        class SpecialStore extends Store { readonly special = true; override write(key: string): void { void key; } }
 
         export class Store {
           private readonly cache = new Map<string, string>();
@@ -67,6 +70,9 @@ describe('member resolution without typing the receiver', () => {
           static create(): Store {
             return new Store();
           }
+          check(): void {
+            if (this instanceof SpecialStore) this.write('special');
+          }
         }
 
         export function handler(): void {
@@ -81,6 +87,12 @@ describe('member resolution without typing the receiver', () => {
           narrowed = new Derived();
           narrowed.count('c');
           if (service instanceof Special) service.count('d');
+          const guarded = new Service();
+          if (isSpecial(guarded)) guarded.count('f');
+          const compared = new Service();
+          if (compared.constructor === Special) compared.count('g');
+          const predicated = new Ready();
+          if (predicated.isReady()) predicated.start();
           (service as Special).count('e');
           (fs as unknown as { readFileSync(): void }).readFileSync();
           (fs).existsSync('a');
@@ -104,7 +116,13 @@ describe('member resolution without typing the receiver', () => {
         export class Base { describe(): string { return 'base'; } }
         export class Derived extends Base { override describe(): string { return 'derived'; } count(kind: string): number { return kind.length + 1; } }
         export class Box<T> { constructor(readonly value: T) {} }
-        export class Special extends Service { override count(kind: string): number { return -kind.length; } }
+        export class Special extends Service { readonly special = true; override count(kind: string): number { return -kind.length; } }
+        export class Ready {
+          started = false;
+          isReady(): this is StartedReady { return this.started; }
+          start(): void { this.started = true; }
+        }
+        export class StartedReady extends Ready { readonly startedAt = Date.now(); override start(): void { throw new Error('started'); } }
       `,
     });
     const { checked, wrong } = disagreements(program);
