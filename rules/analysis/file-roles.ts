@@ -223,12 +223,14 @@ const binTargetsOnDisk = new Map<string, { mtimeMs: number; targets: Set<string>
 
 function readBinTargets(dir: string): Set<string> | undefined {
   const manifestPath = path.join(dir, 'package.json');
-  let mtimeMs: number;
+  let mtimeMs: number | undefined;
   try {
-    mtimeMs = fs.statSync(manifestPath).mtimeMs;
+    // Most folders have no package.json: asking not to throw saves building an error for each.
+    mtimeMs = fs.statSync(manifestPath, { throwIfNoEntry: false })?.mtimeMs;
   } catch {
     return undefined;
   }
+  if (mtimeMs === undefined) return undefined;
   const cached = binTargetsOnDisk.get(dir);
   if (cached?.mtimeMs === mtimeMs) return cached.targets;
   let targets: Set<string> | undefined;
