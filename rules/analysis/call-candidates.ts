@@ -8,7 +8,7 @@ import * as ts from 'typescript';
 import type { CatalogEntry } from './types.js';
 import { normalizeModuleName, packageOfFile } from './declarations.js';
 import { isTypeOnly } from './handlers.js';
-import { moduleSpecifiers } from './imports.js';
+import { importedModules } from './imports.js';
 import { specifierNames } from './specifiers.js';
 
 export class CallCandidates {
@@ -75,21 +75,6 @@ export function reachableModules(program: ts.Program): Set<string> {
     if (packageName !== undefined) modules.add(packageName);
     if (NODE_TYPES.test(sourceFile.fileName) || program.isSourceFileDefaultLibrary(sourceFile)) continue;
     for (const module of importedModules(sourceFile)) modules.add(module);
-  }
-  return modules;
-}
-
-const importedModulesByFile = new WeakMap<ts.SourceFile, readonly string[]>();
-
-/** The packages and core modules a file imports, requires or declares (`declare module 'x'`), by name (`node:fs`). */
-function importedModules(sourceFile: ts.SourceFile): readonly string[] {
-  let modules = importedModulesByFile.get(sourceFile);
-  if (!modules) {
-    const declared = sourceFile.statements.flatMap((statement) =>
-      ts.isModuleDeclaration(statement) && ts.isStringLiteral(statement.name) ? [statement.name] : []);
-    modules = [...moduleSpecifiers(sourceFile), ...declared].flatMap((specifier) =>
-      ts.isStringLiteralLike(specifier) && !/^[./]/.test(specifier.text) ? [normalizeModuleName(specifier.text)] : []);
-    importedModulesByFile.set(sourceFile, modules);
   }
   return modules;
 }

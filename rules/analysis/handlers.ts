@@ -403,15 +403,17 @@ export class HandlerScanner {
     const symbol = resolvedSymbol(this.checker, node);
     const declaration = symbol?.declarations?.length === 1 ? symbol.declarations[0] : undefined;
     if (!declaration || !ts.isVariableDeclaration(declaration)) return undefined;
-    if (this.routerFactories.has(declaration)) return this.routerFactories.get(declaration);
-    let module: string | undefined;
-    const initializer = declaration.initializer && skipOuterExpressions(declaration.initializer);
-    if (initializer && !declaration.type && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const &&
-      (ts.isCallExpression(initializer) || ts.isNewExpression(initializer))) {
-      const origin = originFromSyntax(initializer.expression, this.checker, 0)?.module;
-      module = origin !== undefined && Object.hasOwn(ROUTER_FRAMEWORKS, origin) ? origin : undefined;
+    let module = this.routerFactories.get(declaration);
+    if (!this.routerFactories.has(declaration)) {
+      const initializer = declaration.initializer && skipOuterExpressions(declaration.initializer);
+      if (initializer && !declaration.type && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const &&
+        (ts.isCallExpression(initializer) || ts.isNewExpression(initializer))) {
+        const origin = originFromSyntax(initializer.expression, this.checker, 0)?.module;
+        module = origin !== undefined && Object.hasOwn(ROUTER_FRAMEWORKS, origin) ? origin : undefined;
+      }
+      this.routerFactories.set(declaration, module);
     }
-    this.routerFactories.set(declaration, module);
+    // The scan of every file using the router depends on the file declaring it.
     if (module !== undefined) this.noteReference(declaration);
     return module;
   }

@@ -1,10 +1,11 @@
-/** What a file imports, resolved to the program's source files. */
+/** What a file imports: the modules it names, and the program files they resolve to. */
 import * as ts from 'typescript';
+import { normalizeModuleName } from './declarations.js';
 
 const specifiersByFile = new WeakMap<ts.SourceFile, readonly ts.Expression[]>();
 
 /** The module specifiers of import/export declarations, `import x = require()`, `require()` and `import()` calls. */
-export function moduleSpecifiers(sourceFile: ts.SourceFile): readonly ts.Expression[] {
+function moduleSpecifiers(sourceFile: ts.SourceFile): readonly ts.Expression[] {
   let specifiers = specifiersByFile.get(sourceFile);
   if (!specifiers) {
     specifiers = collectModuleSpecifiers(sourceFile);
@@ -67,4 +68,19 @@ export function resolvedImportNames(sourceFile: ts.SourceFile, program?: ts.Prog
     resolvedImports.set(sourceFile, targets);
   }
   return targets;
+}
+
+const importedModulesByFile = new WeakMap<ts.SourceFile, readonly string[]>();
+
+/** The packages and core modules a file imports, requires or declares (`declare module 'x'`), by name (`node:fs`). */
+export function importedModules(sourceFile: ts.SourceFile): readonly string[] {
+  let modules = importedModulesByFile.get(sourceFile);
+  if (!modules) {
+    const declared = sourceFile.statements.flatMap((statement) =>
+      ts.isModuleDeclaration(statement) && ts.isStringLiteral(statement.name) ? [statement.name] : []);
+    modules = [...moduleSpecifiers(sourceFile), ...declared].flatMap((specifier) =>
+      ts.isStringLiteralLike(specifier) && !/^[./]/.test(specifier.text) ? [normalizeModuleName(specifier.text)] : []);
+    importedModulesByFile.set(sourceFile, modules);
+  }
+  return modules;
 }

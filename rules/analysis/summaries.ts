@@ -12,8 +12,7 @@ import { isFunctionNode, isTypeOnly } from './handlers.js';
 import { calleeNameNode, functionWithBody, originFromSyntax, resolveCallee, resolvedSymbol, skipOuterExpressions, type CallLike } from './resolve.js';
 import type { CallCandidates } from './call-candidates.js';
 import { addDependencies, type FileCacheEntry } from './file-cache.js';
-import { moduleSpecifiers } from './imports.js';
-import { normalizeModuleName } from './declarations.js';
+import { importedModules } from './imports.js';
 
 /** A set of parameter indices, as bits. */
 export type ParameterMask = number;
@@ -156,8 +155,7 @@ export class SummaryBuilder {
   private importsWildcardModule(sourceFile: ts.SourceFile): boolean {
     let imports = this.wildcardImporters.get(sourceFile);
     if (imports === undefined) {
-      imports = moduleSpecifiers(sourceFile).some((specifier) =>
-        ts.isStringLiteralLike(specifier) && this.candidates.wildcardModules.has(normalizeModuleName(specifier.text)));
+      imports = importedModules(sourceFile).some((module) => this.candidates.wildcardModules.has(module));
       this.wildcardImporters.set(sourceFile, imports);
     }
     return imports;
