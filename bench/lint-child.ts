@@ -1,7 +1,8 @@
 /**
  * One ESLint run over a project, as a child process of the benchmark: `none` (typescript-eslint's parser
- * and project service, no rules), `blockcheck` (plus configs.recommended), or `n-no-sync`
- * (eslint-plugin-n's name-based rule; it asks for the project service's parser services too). Prints `{ messages }` as JSON.
+ * and project service, no rules), `blockcheck` (plus configs.recommended), `noop` (plus one rule that does
+ * nothing: the floor any rule pays), or `n-no-sync` (eslint-plugin-n's name-based rule; it asks for the
+ * project service's parser services too). Prints `{ messages }` as JSON.
  */
 import * as path from 'node:path';
 import { ESLint } from 'eslint';
@@ -10,15 +11,20 @@ import * as tsParser from '@typescript-eslint/parser';
 import blockcheck from '../rules/index.js';
 
 const [projectDir, mode, pattern = 'src/**/*.ts'] = process.argv.slice(2);
-if (!projectDir || !mode) throw new Error('usage: lint-child <projectDir> <none|blockcheck|n-no-sync> [pattern]');
+if (!projectDir || !mode) throw new Error('usage: lint-child <projectDir> <none|blockcheck|noop|n-no-sync> [pattern]');
 
 // The ESLint binary turns typescript-eslint's single-run mode on by its name; an API run must say so.
 process.env['TSESTREE_SINGLE_RUN'] = 'true';
 
 const files = ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'];
+const noopRule = { meta: { type: 'problem', schema: [] }, create: () => ({ Program(): void {} }) };
 const configs: Record<string, ESLint.Options['overrideConfig']> = {
   none: [{ files, languageOptions: { parser: tsParser, parserOptions: { projectService: true } } }],
   blockcheck: [{ ...blockcheck.configs.recommended, files } as never],
+  noop: [{
+    files, languageOptions: { parser: tsParser, parserOptions: { projectService: true } },
+    plugins: { bench: { rules: { noop: noopRule } } as never }, rules: { 'bench/noop': 'error' },
+  }],
   'n-no-sync': [{ files, languageOptions: { parser: tsParser, parserOptions: { projectService: true } }, plugins: { n: nodePlugin as never }, rules: { 'n/no-sync': 'error' } }],
 };
 
