@@ -257,7 +257,7 @@ class Analysis implements ProgramAnalysis {
   private toFindings(items: readonly PendingFinding[]): Finding[] {
     const findings = items.map((item) => {
       const reaches = sortedReaches(item);
-      const reportedAt = this.reportNode(item);
+      const reportedAt = this.reportNode(item, reaches);
       const sourceFile = reportedAt.getSourceFile();
       const start = reportedAt.getStart(sourceFile);
       const end = item.call && reportedAt === item.site ? item.call.getEnd() : reportedAt.getEnd();
@@ -282,9 +282,9 @@ class Analysis implements ProgramAnalysis {
   }
 
   /** A call inside a dependency is reported where the program's own code calls into it (on the first chain). */
-  private reportNode(item: PendingFinding): ts.Node {
+  private reportNode(item: PendingFinding, reaches?: ReturnType<typeof sortedReaches>): ts.Node {
     if (isOwnSourceFile(this.program, item.site.getSourceFile())) return item.site;
-    const own = [...sortedReaches(item)[0]!.chain].reverse().find((step) => isOwnSourceFile(this.program, step.node.getSourceFile()));
+    const own = [...(reaches ?? sortedReaches(item))[0]!.chain].reverse().find((step) => isOwnSourceFile(this.program, step.node.getSourceFile()));
     return own?.node ?? item.site;
   }
 }
