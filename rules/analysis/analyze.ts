@@ -121,7 +121,7 @@ class Analysis implements ProgramAnalysis {
         }
         return entry.handlerScan;
       });
-      this.computedHandlers = combineHandlerScans(scans, this.options.asyncFunctionsAreHandlers ?? true);
+      this.computedHandlers = combineHandlerScans(scans, this.options.asyncFunctionsAreHandlers ?? true, (callee) => scanner.startupMethodTarget(callee));
     }
     return this.computedHandlers;
   }

@@ -7,9 +7,9 @@
 import * as ts from 'typescript';
 import type { CatalogEntry } from './types.js';
 import { normalizeModuleName, packageOfFile } from './declarations.js';
-import { isTypeOnly } from './handlers.js';
 import { importedModules } from './imports.js';
 import { specifierNames } from './specifiers.js';
+import { syntaxIndex } from './syntax-index.js';
 
 export class CallCandidates {
   private readonly exactNames = new Set<string>();
@@ -46,12 +46,7 @@ export class CallCandidates {
     }
     this.reachableCatalogKey = [...reachablePackages].sort().join('\n');
     for (const sourceFile of followedFiles) {
-      let names = declaredNamesByFile.get(sourceFile);
-      if (!names) {
-        names = declaredNames(sourceFile);
-        declaredNamesByFile.set(sourceFile, names);
-      }
-      for (const name of names) this.exactNames.add(name);
+      for (const name of syntaxIndex(sourceFile).functionNames) this.exactNames.add(name);
     }
   }
 
@@ -77,27 +72,4 @@ export function reachableModules(program: ts.Program): Set<string> {
     for (const module of importedModules(sourceFile)) modules.add(module);
   }
   return modules;
-}
-
-/** A file's declared names depend on its text alone: computed once per SourceFile object. */
-const declaredNamesByFile = new WeakMap<ts.SourceFile, readonly string[]>();
-
-/** Names of functions and methods with bodies, and of properties and variables holding functions. */
-function declaredNames(sourceFile: ts.SourceFile): string[] {
-  const names = new Set<string>();
-  const visit = (node: ts.Node): void => {
-    if (isTypeOnly(node)) return;
-    if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node)) && node.name) {
-      names.add(node.name.getText(sourceFile));
-    } else if ((ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node) || ts.isPropertyDeclaration(node)) && node.initializer &&
-      (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer) || ts.isClassExpression(node.initializer))) {
-      names.add(node.name.getText(sourceFile));
-    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) &&
-      (ts.isArrowFunction(node.right) || ts.isFunctionExpression(node.right))) {
-      names.add(node.left.name.text);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  return [...names];
 }

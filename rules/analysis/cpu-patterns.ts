@@ -206,7 +206,7 @@ function regexOrJsonPattern(node: ts.CallExpression | ts.NewExpression, dependen
   }
   if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.name.text;
-  if (callee.expression.getText() === 'JSON' && (method === 'parse' || method === 'stringify') && args[0]) {
+  if (ts.isIdentifier(callee.expression) && callee.expression.text === 'JSON' && (method === 'parse' || method === 'stringify') && args[0]) {
     const dependency = dependencyOf(args[0]);
     if (dependency === 0) return undefined;
     return {

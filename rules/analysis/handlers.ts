@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { declarationOrigin } from './declarations.js';
+import { declarationOrigin, propertyNameText } from './declarations.js';
 import {
   EMITTER_FAMILIES, GENERIC_EMITTER, HTTP_METHODS, LISTENER_METHODS, NEST_HTTP_DECORATORS, NEST_MESSAGE_DECORATORS,
   NEST_NON_REQUEST_PARAMETERS, NEXT_ROUTE_EXPORTS, NEXT_ROUTE_FILE, PROMISE_METHODS, ROUTER_FRAMEWORKS, SCHEDULERS,
@@ -15,6 +15,7 @@ import {
 } from './handler-tables.js';
 import { calleeNameNode, functionWithBody, isFunctionExpressionLike, originFromSyntax, resolvedSymbol, skipOuterExpressions } from './resolve.js';
 import { specifierMatches } from './specifiers.js';
+import { isFunctionNode, isImmediatelyInvoked, syntaxIndex, type FunctionNode } from './syntax-index.js';
 import type { Handler, HandlerKind, HandlerRegistrar } from './types.js';
 
 export interface HandlerRoot {
@@ -22,8 +23,6 @@ export interface HandlerRoot {
   /** Indices of the parameters that carry request data (for the CPU rule's request-data checks). */
   requestParameters: readonly number[];
 }
-
-type FunctionNode = ts.FunctionLikeDeclaration;
 
 interface Registration {
   kind: HandlerKind;
@@ -41,29 +40,8 @@ const all = (fn: FunctionNode): number[] => fn.parameters.map((_, index) => inde
 /** Express error middleware `(err, req, res, next)` gets the request second. */
 const expressRequest = (fn: FunctionNode): number[] => (fn.parameters.length === 4 ? [1] : [0]);
 
-export function isFunctionNode(node: ts.Node): node is FunctionNode {
-  return (
-    (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) ||
-      ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)) &&
-    node.body !== undefined
-  );
-}
-
-/** Types, interfaces and type aliases: code that never runs, skipped by every walk. */
-export function isTypeOnly(node: ts.Node): boolean {
-  return (node.kind >= ts.SyntaxKind.FirstTypeNode && node.kind <= ts.SyntaxKind.LastTypeNode) ||
-    ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node);
-}
-
 function isAsync(fn: FunctionNode): boolean {
   return ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async ? true : false;
-}
-
-/** A function expression that is called where it is defined: `(async () => { ... })()`. */
-function isImmediatelyInvoked(fn: ts.Node): boolean {
-  let node = fn;
-  while (ts.isParenthesizedExpression(node.parent)) node = node.parent;
-  return ts.isCallExpression(node.parent) && node.parent.expression === node;
 }
 
 /** Code that runs while the module is loaded: not inside any function other than an IIFE. */
@@ -165,18 +143,38 @@ export interface FileHandlerScan {
    * registers them (then they carry that label) or calls them while loading (startup code).
    */
   candidates: HandlerRoot[];
-  /** Functions this file calls while it loads. */
+  /** Functions this file calls by name while it loads (`main()`). */
   startupCalls: ts.Node[];
+  /**
+   * Methods this file calls while it loads (`server.start()`), unresolved: one only matters when an async
+   * function of that name exists, so the combination of all scans resolves those alone.
+   */
+  startupMethodCalls: ts.PropertyAccessExpression[];
   /** Program files (not declaration files) whose declarations the scan resolved to. */
   referencedFiles: ts.SourceFile[];
 }
 
-/** The program's entry points from every server file's scan. */
-export function combineHandlerScans(scans: readonly FileHandlerScan[], asyncFunctionsAreHandlers: boolean): HandlerRoot[] {
+/**
+ * The program's entry points from every server file's scan. `methodTarget` resolves a method called while
+ * loading to the function it runs.
+ */
+export function combineHandlerScans(
+  scans: readonly FileHandlerScan[],
+  asyncFunctionsAreHandlers: boolean,
+  methodTarget: (callee: ts.PropertyAccessExpression) => ts.Node | undefined,
+): HandlerRoot[] {
   const roots = scans.flatMap((scan) => scan.registrations);
   const taken = new Set<ts.Node>(roots.map((root) => root.handler.node));
+  const candidates = scans.flatMap((scan) => scan.candidates);
   const calledAtStartup = new Set(scans.flatMap((scan) => scan.startupCalls));
-  for (const candidate of scans.flatMap((scan) => scan.candidates)) {
+  if (asyncFunctionsAreHandlers) {
+    const asyncNames = new Set(candidates.flatMap((candidate) => (candidate.handler.kind === 'async-function' ? namesOf(candidate.handler.node) : [])));
+    for (const callee of scans.flatMap((scan) => scan.startupMethodCalls)) {
+      const fn = asyncNames.has(callee.name.text) ? methodTarget(callee) : undefined;
+      if (fn) calledAtStartup.add(fn);
+    }
+  }
+  for (const candidate of candidates) {
     const fn = candidate.handler.node;
     if (taken.has(fn)) continue;
     if (candidate.handler.kind === 'async-function' && (!asyncFunctionsAreHandlers || calledAtStartup.has(fn))) continue;
@@ -186,10 +184,30 @@ export function combineHandlerScans(scans: readonly FileHandlerScan[], asyncFunc
   return roots;
 }
 
+/** The names a function may be called by as a method: its own, and that of the property or variable holding it. */
+function namesOf(fn: ts.Node): string[] {
+  const names: string[] = [];
+  const own = (fn as { name?: ts.PropertyName }).name;
+  const ownName = own && propertyNameText(own);
+  if (ownName !== undefined) names.push(ownName);
+  const holder = fn.parent;
+  if ((ts.isVariableDeclaration(holder) || ts.isPropertyAssignment(holder) || ts.isPropertyDeclaration(holder)) && holder.initializer === fn) {
+    const holderName = propertyNameText(holder.name);
+    if (holderName !== undefined) names.push(holderName);
+  } else if (ts.isBinaryExpression(holder) && holder.right === fn && ts.isPropertyAccessExpression(holder.left)) {
+    names.push(holder.left.name.text);
+  }
+  return names;
+}
+
+function emptyScan(): FileHandlerScan {
+  return { registrations: [], candidates: [], startupCalls: [], startupMethodCalls: [], referencedFiles: [] };
+}
+
 /** Scans one file at a time for entry points, with the program's checker. */
 export class HandlerScanner {
   private readonly checker: ts.TypeChecker;
-  private current: FileHandlerScan = { registrations: [], candidates: [], startupCalls: [], referencedFiles: [] };
+  private current: FileHandlerScan = emptyScan();
   /** What `routerFactoryModule` found per variable: a router is declared once and used many times. */
   private readonly routerFactories = new Map<ts.VariableDeclaration, string | undefined>();
 
@@ -201,7 +219,7 @@ export class HandlerScanner {
   }
 
   scan(sourceFile: ts.SourceFile): FileHandlerScan {
-    this.current = { registrations: [], candidates: [], startupCalls: [], referencedFiles: [] };
+    this.current = emptyScan();
     try {
       this.visitEntryPoints(sourceFile);
       this.collectStartupCalls(sourceFile);
@@ -220,21 +238,25 @@ export class HandlerScanner {
   }
 
   private addRoot(fn: FunctionNode, registration: Registration, list: HandlerRoot[] = this.current.registrations): void {
-    const sourceFile = registration.site.getSourceFile();
-    const position = sourceFile.getLineAndCharacterOfPosition(registration.site.getStart(sourceFile));
-    list.push({
-      handler: {
-        label: registration.label,
-        kind: registration.kind,
-        ...(registration.method ? { method: registration.method } : {}),
-        ...(registration.routePath ? { path: registration.routePath } : {}),
-        fileName: sourceFile.fileName,
-        line: position.line + 1,
-        column: position.character + 1,
-        node: fn,
-      },
-      requestParameters: registration.requestParameters(fn),
-    });
+    const site = registration.site;
+    const sourceFile = site.getSourceFile();
+    const fields = {
+      label: registration.label,
+      kind: registration.kind,
+      ...(registration.method ? { method: registration.method } : {}),
+      ...(registration.routePath ? { path: registration.routePath } : {}),
+      fileName: sourceFile.fileName,
+      node: fn,
+    };
+    // Read on first use: most handlers never appear in a finding, and the first position asked of a file
+    // computes its whole line map.
+    let position: ts.LineAndCharacter | undefined;
+    const at = (): ts.LineAndCharacter => (position ??= sourceFile.getLineAndCharacterOfPosition(site.getStart(sourceFile)));
+    const handler = Object.defineProperties(fields, {
+      line: { get: () => at().line + 1, enumerable: true },
+      column: { get: () => at().character + 1, enumerable: true },
+    }) as Handler;
+    list.push({ handler, requestParameters: registration.requestParameters(fn) });
   }
 
   private register(argument: ts.Expression | undefined, registration: Registration): void {
@@ -277,19 +299,16 @@ export class HandlerScanner {
     return { module: declarationOrigin(declaration, this.program).module, resolved: true, ambient };
   }
 
-  /** One walk for registrations, library middleware and async functions (type-only code holds none). */
+  /** Registrations, library middleware and async functions, from the file's syntax index. */
   private visitEntryPoints(sourceFile: ts.SourceFile): void {
-    const visit = (node: ts.Node): void => {
-      if (isTypeOnly(node)) return;
+    for (const node of syntaxIndex(sourceFile).entryPointSites) {
       if (ts.isCallExpression(node)) this.checkCall(node);
       else if (ts.isClassDeclaration(node)) this.checkNestClass(node);
       else if (isFunctionNode(node)) {
         this.checkLibraryMiddleware(node);
         this.checkAsyncFunction(node);
       }
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
+    }
     this.checkNextRouteFile(sourceFile);
   }
 
@@ -602,27 +621,40 @@ export class HandlerScanner {
     return `middleware ${factoryName ?? holderName ?? exportName(factory) ?? '(factory)'}()`;
   }
 
-  /** Calls made while modules load: what they call is startup code, not an entry point. */
+  /**
+   * Calls made while modules load: what they call is startup code, not an entry point. Only async
+   * functions can be entry points of their own, and no constructor is one, so `new` expressions are skipped.
+   */
   private collectStartupCalls(sourceFile: ts.SourceFile): void {
-    const visit = (node: ts.Node): void => {
-      if (isTypeOnly(node) || (ts.isFunctionLike(node) && !isImmediatelyInvoked(node))) return;
-      if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-        const callee = skipOuterExpressions(node.expression);
-        const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
-        // `app.use(...)`, `router.get(...)`: a framework's own methods have no body in the program.
-        const onFrameworkRouter = ts.isPropertyAccessExpression(callee) && this.routerFactoryModule(callee.expression) !== undefined;
-        if (ts.isIdentifier(nameNode) && !onFrameworkRouter) {
-          const symbol = resolvedSymbol(this.checker, nameNode);
-          const fn = functionWithBody(symbol?.valueDeclaration ?? symbol?.declarations?.[0], this.checker);
-          if (fn) {
-            this.current.startupCalls.push(fn);
-            this.noteReference(fn);
-          }
-        }
+    for (const call of syntaxIndex(sourceFile).loadTimeCalls) {
+      if (!ts.isCallExpression(call)) continue;
+      const callee = skipOuterExpressions(call.expression);
+      if (ts.isPropertyAccessExpression(callee)) {
+        if (ts.isIdentifier(callee.name)) this.current.startupMethodCalls.push(callee);
+        continue;
       }
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
+      if (!ts.isIdentifier(callee)) continue;
+      const symbol = resolvedSymbol(this.checker, callee);
+      const fn = functionWithBody(symbol?.valueDeclaration ?? symbol?.declarations?.[0], this.checker);
+      if (fn) {
+        this.current.startupCalls.push(fn);
+        this.noteReference(fn);
+      }
+    }
+  }
+
+  /** The function a method called while loading runs; `app.use(...)` on a framework's router runs none. */
+  startupMethodTarget(callee: ts.PropertyAccessExpression): ts.Node | undefined {
+    // Resolved for the whole program, after the scans: no file's scan records what this reads.
+    const scan = this.current;
+    this.current = emptyScan();
+    try {
+      if (this.routerFactoryModule(callee.expression) !== undefined) return undefined;
+      const symbol = resolvedSymbol(this.checker, callee.name);
+      return functionWithBody(symbol?.valueDeclaration ?? symbol?.declarations?.[0], this.checker);
+    } finally {
+      this.current = scan;
+    }
   }
 
   private checkAsyncFunction(fn: FunctionNode): void {

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { syntaxIndex } from './syntax-index.js';
 
 /** Guards against pathological chains (`a.b.c.d...`). */
 const MAX_RECEIVER_DEPTH = 8;
@@ -23,13 +24,17 @@ export function withoutAlias(checker: ts.TypeChecker, symbol: ts.Symbol): ts.Sym
  * The member a property access names when its receiver is:
  * - a module or namespace (`fs.readFileSync`, `fs.promises.readFile`, `express.Router`): its exports;
  * - a default-library global typed by its own interface (`JSON.parse`, `Math.max`);
- * - a `const` (or `readonly` property) holding `new C()`, or `this` in a method of C, where C is a program
- *   class with no base class and no type parameters, or a default-library global (`new Map()`): C's members.
+ * - an instance of a class C: a `const` (or `readonly` property) holding `new C()`, `this` in a method of C,
+ *   a parameter, variable or property declared as `C` (`subscriber: Subscriber<T>`), or the result of a
+ *   function or method declared to return `C` (`innerFrom(input).subscribe`). C is a program class declared
+ *   once, whose base classes (if any) are too, or an interface that extends nothing (`Map`): C's members,
+ *   then its base classes'.
  *
- * An instance's type can be narrowed where it is used (`if (db instanceof Replica) db.query()`), so an
- * instance is read this way only if its file never narrows that reference: never tests it with
- * `instanceof` or `.constructor`, never passes it to a function (a type predicate or assertion), and its class
- * has no `this is` predicates. Undefined when the declarations do not settle it.
+ * An instance's type can be narrowed where it is used (`if (db instanceof Replica) db.query()`), so a
+ * variable, parameter or property is read this way only if its file never narrows that reference: never
+ * tests it with `instanceof` or `.constructor`, never passes it to a function (a type predicate or
+ * assertion), and no class on the chain has `this is` predicates. Undefined when the declarations do not
+ * settle it.
  */
 export function memberFromDeclarations(checker: ts.TypeChecker, access: ts.PropertyAccessExpression, depth = 0): ts.Symbol | undefined {
   if (depth > MAX_RECEIVER_DEPTH || ts.isPrivateIdentifier(access.name)) return undefined;
@@ -39,15 +44,14 @@ export function memberFromDeclarations(checker: ts.TypeChecker, access: ts.Prope
     if (receiver.kind === ts.SyntaxKind.ThisKeyword) {
       const ownClass = classOfThis(receiver);
       const classSymbol = ownClass?.name && checker.getSymbolAtLocation(ownClass.name);
-      return classSymbol && isPlainProgramClass(classSymbol) && !isNarrowed(receiver) ? classSymbol.members?.get(name) : undefined;
+      const chain = classSymbol ? programClassChain(checker, classSymbol) : undefined;
+      return chain && !isNarrowed(receiver) ? memberOfChain(chain, name) : undefined;
     }
-    let holder: ts.Symbol | undefined;
-    if (ts.isIdentifier(receiver)) {
-      const symbol = checker.getSymbolAtLocation(receiver);
-      holder = symbol && withoutAlias(checker, symbol);
-    } else if (ts.isPropertyAccessExpression(receiver)) {
-      holder = memberFromDeclarations(checker, receiver, depth + 1);
+    if (ts.isCallExpression(receiver)) {
+      const chain = returnedInstanceChain(checker, receiver, depth);
+      return chain && memberOfChain(chain, name);
     }
+    const holder = namedSymbol(checker, receiver, depth);
     if (!holder) return undefined;
     if (holder.flags & (ts.SymbolFlags.ValueModule | ts.SymbolFlags.NamespaceModule)) {
       // A variable merged with a namespace has the variable's type; a function's or class's namespace adds
@@ -60,11 +64,20 @@ export function memberFromDeclarations(checker: ts.TypeChecker, access: ts.Prope
     }
     const global = libraryGlobalInterface(checker, holder);
     if (global) return global.members?.get(name);
-    const instanceOf = constructedClass(checker, holder);
-    return instanceOf && !isNarrowed(receiver) ? instanceOf.members?.get(name) : undefined;
+    const chain = constructedClassChain(checker, holder) ?? declaredTypeChain(checker, holder);
+    return chain && !isNarrowed(receiver) ? memberOfChain(chain, name) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** What a name (`service`) or a member chain (`this.cache`, `fs.promises`) stands for, aliases followed. */
+function namedSymbol(checker: ts.TypeChecker, expression: ts.Expression, depth: number): ts.Symbol | undefined {
+  if (ts.isIdentifier(expression)) {
+    const symbol = checker.getSymbolAtLocation(expression);
+    return symbol && withoutAlias(checker, symbol);
+  }
+  return ts.isPropertyAccessExpression(expression) ? memberFromDeclarations(checker, expression, depth + 1) : undefined;
 }
 
 /** Parentheses and `!` keep the receiver's type; an `as` or `satisfies` may not. */
@@ -96,21 +109,122 @@ function libraryGlobalInterface(checker: ts.TypeChecker, global: ts.Symbol): ts.
  */
 function plainLibraryInterface(symbol: ts.Symbol | undefined): ts.Symbol | undefined {
   const declarations = symbol?.declarations ?? [];
-  const isPlain = declarations.some((declaration) => ts.isInterfaceDeclaration(declaration)) &&
-    declarations.every((declaration) => isDefaultLibraryFile(declaration.getSourceFile()) &&
-      (!ts.isInterfaceDeclaration(declaration) || !declaration.heritageClauses?.length));
-  return isPlain && !hasThisPredicates(symbol!) ? symbol : undefined;
+  const onlyLibrary = declarations.every((declaration) => isDefaultLibraryFile(declaration.getSourceFile()));
+  return onlyLibrary && symbol && plainInterface(symbol, true) ? symbol : undefined;
 }
 
-/** A class the program declares once, with no base class, no type parameters and no `this is` predicates. */
-function isPlainProgramClass(symbol: ts.Symbol): boolean {
-  const declaration = symbol.declarations?.length === 1 ? symbol.declarations[0] : undefined;
-  return !!declaration && ts.isClassDeclaration(declaration) && !declaration.getSourceFile().isDeclarationFile &&
-    !declaration.heritageClauses?.length && !declaration.typeParameters?.length && !hasThisPredicates(symbol);
+/**
+ * An interface (all its merged declarations) that extends nothing and has no `this is` predicates; with
+ * `valueToo`, the symbol may also be a value (`declare var Map: MapConstructor`), else nothing but the interface.
+ */
+function plainInterface(symbol: ts.Symbol, valueToo = false): boolean {
+  const declarations = symbol.declarations ?? [];
+  const interfaces = declarations.filter((declaration): declaration is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(declaration));
+  return interfaces.length > 0 && (valueToo || interfaces.length === declarations.length) &&
+    interfaces.every((declaration) => !declaration.heritageClauses?.length) && !hasThisPredicates(symbol);
+}
+
+/** The first declaration of a member along a class chain (the class, then its bases): what overrides what. */
+function memberOfChain(chain: readonly ts.Symbol[], name: ts.__String): ts.Symbol | undefined {
+  for (const symbol of chain) {
+    const member = symbol.members?.get(name);
+    if (member) return member;
+  }
+  return undefined;
+}
+
+/** Guards against pathological class hierarchies. */
+const MAX_CLASS_CHAIN = 16;
+
+const classChains = new WeakMap<ts.Symbol, readonly ts.Symbol[] | null>();
+
+/**
+ * A program class and its base classes, each declared once in the program's own code (not a declaration
+ * file), extending at most a named class (`extends Base<T>`, not a mixin call), with no `this is`
+ * predicates; undefined otherwise. Type parameters do not matter: an instantiation's members have the
+ * class's declarations.
+ */
+function programClassChain(checker: ts.TypeChecker, symbol: ts.Symbol): readonly ts.Symbol[] | undefined {
+  const cached = classChains.get(symbol);
+  if (cached !== undefined) return cached ?? undefined;
+  const chain: ts.Symbol[] = [];
+  for (let current: ts.Symbol | undefined = symbol; current; current = baseClassOf(checker, current)) {
+    const declaration = current.declarations?.length === 1 ? current.declarations[0] : undefined;
+    if (!declaration || !ts.isClassDeclaration(declaration) || declaration.getSourceFile().isDeclarationFile ||
+      hasThisPredicates(current) || chain.includes(current) || chain.length >= MAX_CLASS_CHAIN) {
+      classChains.set(symbol, null);
+      return undefined;
+    }
+    chain.push(current);
+    const extendsClause = declaration.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword);
+    if (!extendsClause) break;
+    const base = extendsClause.types[0]?.expression;
+    if (extendsClause.types.length !== 1 || !base || !(ts.isIdentifier(base) || ts.isPropertyAccessExpression(base))) {
+      classChains.set(symbol, null);
+      return undefined;
+    }
+  }
+  classChains.set(symbol, chain);
+  return chain;
+}
+
+function baseClassOf(checker: ts.TypeChecker, classSymbol: ts.Symbol): ts.Symbol | undefined {
+  const declaration = classSymbol.declarations?.[0];
+  const extendsClause = declaration && ts.isClassDeclaration(declaration)
+    ? declaration.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)
+    : undefined;
+  const base = extendsClause?.types[0]?.expression;
+  if (!base) return undefined;
+  const symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(base) ? base.name : base);
+  // An unresolved base ends the walk with a class the chain check then rejects.
+  return symbol ? withoutAlias(checker, symbol) : classSymbol;
+}
+
+/** The instances' members of a type a declaration names: a program class chain, or an interface that extends nothing. */
+function instanceChainOfType(checker: ts.TypeChecker, type: ts.TypeNode | undefined): readonly ts.Symbol[] | undefined {
+  if (!type || !ts.isTypeReferenceNode(type)) return undefined;
+  const nameNode = ts.isQualifiedName(type.typeName) ? type.typeName.right : type.typeName;
+  const referenced = checker.getSymbolAtLocation(nameNode);
+  const symbol = referenced && withoutAlias(checker, referenced);
+  if (!symbol) return undefined;
+  if (symbol.flags & ts.SymbolFlags.Class) return programClassChain(checker, symbol);
+  return plainInterface(symbol) ? [symbol] : undefined;
+}
+
+/**
+ * A parameter, variable or property declared with a class or interface type (`subscriber: Subscriber<T>`),
+ * not optional: a reassignment or an `if` cannot change which members a single declared type has, only
+ * the narrowing checked by the caller can.
+ */
+function declaredTypeChain(checker: ts.TypeChecker, holder: ts.Symbol): readonly ts.Symbol[] | undefined {
+  const declaration = holder.declarations?.length === 1 ? holder.declarations[0] : undefined;
+  if (!declaration || !(ts.isParameter(declaration) || ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration))) return undefined;
+  if (!ts.isIdentifier(declaration.name) || (!ts.isVariableDeclaration(declaration) && declaration.questionToken)) return undefined;
+  if (ts.isParameter(declaration) && declaration.dotDotDotToken) return undefined;
+  return instanceChainOfType(checker, declaration.type);
+}
+
+/**
+ * What a call returns when every declaration of the function or method called (overloads included) says
+ * it returns the same class or interface (`innerFrom(input): Observable<...>`): the inference of the call
+ * is then not needed to know its members.
+ */
+function returnedInstanceChain(checker: ts.TypeChecker, call: ts.CallExpression, depth: number): readonly ts.Symbol[] | undefined {
+  const declarations = namedSymbol(checker, typePreservingInner(call.expression), depth)?.declarations ?? [];
+  if (declarations.length === 0 || !declarations.every((declaration) => ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration))) {
+    return undefined;
+  }
+  let chain: readonly ts.Symbol[] | undefined;
+  for (const declaration of declarations as Array<ts.FunctionDeclaration | ts.MethodDeclaration>) {
+    const returned = instanceChainOfType(checker, declaration.type);
+    if (!returned || (chain && chain[0] !== returned[0])) return undefined;
+    chain = returned;
+  }
+  return chain;
 }
 
 /** The class of `const x = new C()` or `readonly x = new C()` (no annotation): the value's type is C's instances. */
-function constructedClass(checker: ts.TypeChecker, holder: ts.Symbol): ts.Symbol | undefined {
+function constructedClassChain(checker: ts.TypeChecker, holder: ts.Symbol): readonly ts.Symbol[] | undefined {
   const declaration = holder.declarations?.length === 1 ? holder.declarations[0] : undefined;
   if (!declaration || (!ts.isVariableDeclaration(declaration) && !ts.isPropertyDeclaration(declaration))) return undefined;
   if (declaration.type || !declaration.initializer) return undefined;
@@ -123,7 +237,8 @@ function constructedClass(checker: ts.TypeChecker, holder: ts.Symbol): ts.Symbol
   const constructor = checker.getSymbolAtLocation(initializer.expression);
   const classSymbol = constructor && withoutAlias(checker, constructor);
   if (!classSymbol) return undefined;
-  return plainLibraryInterface(classSymbol) ?? (isPlainProgramClass(classSymbol) ? classSymbol : undefined);
+  const libraryInterface = plainLibraryInterface(classSymbol);
+  return libraryInterface ? [libraryInterface] : programClassChain(checker, classSymbol);
 }
 
 /** The class whose instance `this` is: in a method, accessor, constructor or property initializer. */
@@ -160,33 +275,23 @@ function hasThisPredicates(symbol: ts.Symbol): boolean {
 /** Whether the file may narrow this reference (by its text: `service`, `this`, `this.cache`). */
 function isNarrowed(reference: ts.Expression): boolean {
   const text = referenceText(reference);
-  return text === undefined || narrowedReferences(reference.getSourceFile()).has(text);
+  if (text === undefined) return true;
+  const narrowed = narrowedReferences(reference.getSourceFile());
+  return narrowed === undefined || narrowed.has(text);
 }
 
-const narrowedByFile = new WeakMap<ts.SourceFile, Set<string>>();
+const narrowedByFile = new WeakMap<ts.SourceFile, ReadonlySet<string> | undefined>();
 
 /**
  * The references a file tests with `instanceof` or through `.constructor`, or passes to functions (where
  * a type predicate or assertion may narrow them): what the checker could see with a narrower type.
+ * Undefined when the file could not be indexed whole.
  */
-function narrowedReferences(sourceFile: ts.SourceFile): Set<string> {
-  let references = narrowedByFile.get(sourceFile);
-  if (!references) {
-    const found = new Set<string>();
-    const note = (expression: ts.Expression): void => {
-      const text = referenceText(typePreservingInner(expression));
-      if (text !== undefined) found.add(text);
-    };
-    const visit = (node: ts.Node): void => {
-      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword) note(node.left);
-      else if (ts.isPropertyAccessExpression(node) && node.name.text === 'constructor') note(node.expression);
-      else if (ts.isCallExpression(node) || ts.isNewExpression(node)) node.arguments?.forEach(note);
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
-    references = found;
-    narrowedByFile.set(sourceFile, references);
-  }
+function narrowedReferences(sourceFile: ts.SourceFile): ReadonlySet<string> | undefined {
+  if (narrowedByFile.has(sourceFile)) return narrowedByFile.get(sourceFile);
+  const operands = syntaxIndex(sourceFile).narrowingOperands;
+  const references = operands && new Set(operands.flatMap((operand) => referenceText(typePreservingInner(operand)) ?? []));
+  narrowedByFile.set(sourceFile, references);
   return references;
 }
 

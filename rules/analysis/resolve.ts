@@ -117,7 +117,9 @@ export function resolveCallee(node: CallLike, checker: ts.TypeChecker, program: 
   let declaration: ts.Declaration | undefined;
   if (valueDeclaration && isCallableDeclaration(valueDeclaration)) {
     declaration = valueDeclaration;
-  } else if (valueDeclaration) {
+  } else if (valueDeclaration && !program.isSourceFileDefaultLibrary(valueDeclaration.getSourceFile())) {
+    // Not for a default-library value (`String(x)`): the catalog matches it by its own name, its type's
+    // signatures have no body to follow, and typing it costs a flow analysis per call.
     // A value of a function type (`statSync: StatSyncFn`, a function returned by a factory): its type's
     // signature says what runs.
     try {

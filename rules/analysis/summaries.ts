@@ -8,7 +8,7 @@ import * as ts from 'typescript';
 import type { CatalogMatch, CatalogMatcher } from './catalog-match.js';
 import { alternativeFor } from './catalog.js';
 import { cpuPatternAt, type CpuSite, type DependencyOf } from './cpu-patterns.js';
-import { isFunctionNode, isTypeOnly } from './handlers.js';
+import { isFunctionNode, isTypeOnly } from './syntax-index.js';
 import { calleeNameNode, functionWithBody, originFromSyntax, resolveCallee, resolvedSymbol, skipOuterExpressions, type CallLike } from './resolve.js';
 import type { CallCandidates } from './call-candidates.js';
 import { addDependencies, type FileCacheEntry } from './file-cache.js';

@@ -37,13 +37,13 @@ function disagreements(program: ts.Program): { checked: number; wrong: string[] 
 }
 
 describe('member resolution without typing the receiver', () => {
-  it('agrees with the checker on modules, instances, this, library globals, and the shapes it leaves to the checker', () => {
+  it('agrees with the checker on modules, instances, typed declarations, returned instances, base classes, this, library globals, and the shapes it leaves to the checker', () => {
     const program = virtualProgram({
       'members.ts': `
         import fs from 'node:fs';
         import * as fsNamespace from 'node:fs';
         import express from 'express';
-        import { Service, Base, Derived, Box, Special, Ready } from './service.js';
+        import { Service, Base, Derived, Box, Special, Ready, Observable, make, makeOverloaded, Mixed } from './service.js';
 
         const service = new Service();
         let reassigned = new Service();
@@ -107,6 +107,34 @@ describe('member resolution without typing the receiver', () => {
           Store.create().read('a');
           [1, 2].map((n) => n).join(',');
         }
+
+        export class Holder {
+          private cache: Map<string, string> = new Map();
+          private service: Service;
+          constructor(private readonly derived: Derived) { this.service = new Service(); }
+          run(): void {
+            this.cache.get('a');
+            this.service.count('a');
+            this.derived.describe();
+            this.derived.count('b');
+          }
+        }
+
+        export function typed(param: Service, derived: Derived, observable: Observable<number>, guard: Service, optional?: Service): void {
+          param.count('a');
+          derived.describe();
+          derived.count('x');
+          observable.subscribe();
+          observable.pipe().pipe();
+          if (guard instanceof Special) guard.count('n');
+          optional?.count('o');
+          make().count('m');
+          makeOverloaded('a').describe();
+          makeOverloaded(1).describe();
+          new Mixed().describe();
+          const mixed: Mixed = new Mixed();
+          mixed.describe();
+        }
       `,
       'service.ts': `
         export class Service {
@@ -123,6 +151,17 @@ describe('member resolution without typing the receiver', () => {
           start(): void { this.started = true; }
         }
         export class StartedReady extends Ready { readonly startedAt = Date.now(); override start(): void { throw new Error('started'); } }
+        export class Stream<T> {
+          pipe(): Stream<T> { return this; }
+          twice(): Stream<T> { return this.pipe().pipe(); }
+        }
+        export class Observable<T> extends Stream<T> { subscribe(): void { this.twice(); } }
+        export function make(): Service { return new Service(); }
+        export function makeOverloaded(x: string): Base;
+        export function makeOverloaded(x: number): Derived;
+        export function makeOverloaded(x: string | number): Base { return typeof x === 'string' ? new Base() : new Derived(); }
+        function mixin<T extends new (...args: any[]) => object>(base: T) { return class extends base { mixed = true; }; }
+        export class Mixed extends mixin(Base) {}
       `,
     });
     const { checked, wrong } = disagreements(program);
