@@ -283,6 +283,16 @@ runRuleTests('handler detection', noSyncIo, {
       filename: FILE,
     },
     {
+      name: 'an async method called at top level',
+      code: `import fs from 'node:fs';\nclass Server { async start() { ${READ}; } }\nconst server = new Server();\nserver.start().catch(() => process.exit(1));`,
+      filename: FILE,
+    },
+    {
+      name: 'an async function stored in an object and called at top level',
+      code: `import fs from 'node:fs';\nconst app = { boot: async () => { ${READ}; } };\nvoid app.boot();`,
+      filename: FILE,
+    },
+    {
       name: 'an async IIFE at top level',
       code: `import fs from 'node:fs';\n(async () => { ${READ}; })();`,
       filename: FILE,
