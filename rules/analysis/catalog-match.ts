@@ -7,8 +7,9 @@ import * as ts from 'typescript';
 import { CATALOG } from './catalog.js';
 import { declarationOrigin, normalizeModuleName, type DeclarationOrigin } from './declarations.js';
 import type { ResolvedCallee } from './resolve.js';
-import { isFunctionExpressionLike, skipOuterExpressions } from './resolve.js';
+import { skipOuterExpressions } from './resolve.js';
 import { specifierMatches } from './specifiers.js';
+import { isFunctionExpressionLike } from './syntax-index.js';
 import type { AnalysisOptions, CatalogEntry, DeclarationSpecifier } from './types.js';
 
 export interface CatalogMatch {

@@ -13,9 +13,9 @@ import {
   NEST_NON_REQUEST_PARAMETERS, NEXT_ROUTE_EXPORTS, NEXT_ROUTE_FILE, PROMISE_METHODS, ROUTER_FRAMEWORKS, SCHEDULERS,
   SERVER_FACTORIES, SHUTDOWN_EVENTS, type RouterFramework,
 } from './handler-tables.js';
-import { calleeNameNode, functionWithBody, isFunctionExpressionLike, originFromSyntax, resolvedSymbol, skipOuterExpressions } from './resolve.js';
+import { calleeNameNode, functionWithBody, originFromSyntax, resolvedSymbol, skipOuterExpressions } from './resolve.js';
 import { specifierMatches } from './specifiers.js';
-import { isFunctionNode, isImmediatelyInvoked, syntaxIndex, type FunctionNode } from './syntax-index.js';
+import { isFunctionExpressionLike, isFunctionNode, isImmediatelyInvoked, syntaxIndex, type FunctionNode } from './syntax-index.js';
 import type { Handler, HandlerKind, HandlerRegistrar } from './types.js';
 
 export interface HandlerRoot {

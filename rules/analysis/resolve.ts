@@ -7,6 +7,7 @@
 import * as ts from 'typescript';
 import { normalizeModuleName, propertyNameText } from './declarations.js';
 import { memberFromDeclarations, withoutAlias } from './members.js';
+import { isFunctionExpressionLike } from './syntax-index.js';
 
 export type CallLike = ts.CallExpression | ts.NewExpression;
 
@@ -180,10 +181,6 @@ export function resolvedSymbol(checker: ts.TypeChecker, node: ts.Node): ts.Symbo
     return undefined;
   }
   return symbol && withoutAlias(checker, symbol);
-}
-
-export function isFunctionExpressionLike(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {
-  return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
 }
 
 /** `require('x')` (also `module.require`), returning the module name. */

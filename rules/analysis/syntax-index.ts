@@ -72,7 +72,7 @@ function buildIndex(sourceFile: ts.SourceFile): SyntaxIndex {
       if (node.arguments) narrowingOperands.push(...node.arguments);
     } else if (ts.isBinaryExpression(node)) {
       if (node.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword) narrowingOperands.push(node.left);
-      else if (node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) && isFunctionExpression(node.right)) {
+      else if (node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) && isFunctionExpressionLike(node.right)) {
         functionNames.add(node.left.name.text);
       }
     } else if (ts.isPropertyAccessExpression(node)) {
@@ -80,7 +80,7 @@ function buildIndex(sourceFile: ts.SourceFile): SyntaxIndex {
     } else if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node)) && node.name) {
       functionNames.add(node.name.getText(sourceFile));
     } else if ((ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node) || ts.isPropertyDeclaration(node)) && node.initializer &&
-      (isFunctionExpression(node.initializer) || ts.isClassExpression(node.initializer))) {
+      (isFunctionExpressionLike(node.initializer) || ts.isClassExpression(node.initializer))) {
       functionNames.add(node.name.getText(sourceFile));
     }
     const deferred = ts.isFunctionLike(node) && !isImmediatelyInvoked(node);
@@ -99,6 +99,6 @@ function buildIndex(sourceFile: ts.SourceFile): SyntaxIndex {
   return { entryPointSites, loadTimeCalls, functionNames, narrowingOperands };
 }
 
-function isFunctionExpression(node: ts.Node): boolean {
+export function isFunctionExpressionLike(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {
   return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
 }
