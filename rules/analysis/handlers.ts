@@ -208,7 +208,7 @@ function emptyScan(): FileHandlerScan {
 export class HandlerScanner {
   private readonly checker: ts.TypeChecker;
   private current: FileHandlerScan = emptyScan();
-  /** What `routerFactoryModule` found per variable: a router is declared once and used many times. */
+  /** What `routerFactory` found per variable: a router is declared once and used many times. */
   private readonly routerFactories = new Map<ts.VariableDeclaration, string | undefined>();
 
   constructor(
@@ -375,8 +375,10 @@ export class HandlerScanner {
     // A route needs a path, its own or one given to `.route()` up the chain: `map.get(key)` is never one.
     const chainedPath = HTTP_METHODS.has(method) && !hasPath ? this.chainedRoutePath(callee.expression) : undefined;
     if (HTTP_METHODS.has(method) && !hasPath && chainedPath === undefined) return;
-    const factoryModule = this.routerFactoryModule(callee.expression);
-    const { module, resolved } = factoryModule ? { module: factoryModule, resolved: true } : this.declaringModule(call);
+    const factory = this.routerFactory(callee.expression);
+    // The scan of every file using the router depends on the file declaring it.
+    if (factory) this.noteReference(factory.declaration);
+    const { module, resolved } = factory ? { module: factory.module, resolved: true } : this.declaringModule(call);
     let framework: RouterFramework | undefined = module ? ROUTER_FRAMEWORKS[module] : undefined;
     if (!framework && resolved) return; // A method of some other typed object that happens to be called `use`.
     if (method === 'route') {
@@ -416,7 +418,7 @@ export class HandlerScanner {
    * `const router = express.Router()`, `new Koa()`, `Fastify()`. What the factory returns is the framework's
    * router, so its methods are the framework's, and the checker need not type the receiver to say so.
    */
-  private routerFactoryModule(receiver: ts.Expression): string | undefined {
+  private routerFactory(receiver: ts.Expression): { module: string; declaration: ts.VariableDeclaration } | undefined {
     const node = skipOuterExpressions(receiver);
     if (!ts.isIdentifier(node)) return undefined;
     const symbol = resolvedSymbol(this.checker, node);
@@ -432,9 +434,7 @@ export class HandlerScanner {
       }
       this.routerFactories.set(declaration, module);
     }
-    // The scan of every file using the router depends on the file declaring it.
-    if (module !== undefined) this.noteReference(declaration);
-    return module;
+    return module === undefined ? undefined : { module, declaration };
   }
 
   /** Express `app.route('/book').get(fn).post(fn)`: the path given to `.route()` down the chain. */
@@ -645,16 +645,9 @@ export class HandlerScanner {
 
   /** The function a method called while loading runs; `app.use(...)` on a framework's router runs none. */
   startupMethodTarget(callee: ts.PropertyAccessExpression): ts.Node | undefined {
-    // Resolved for the whole program, after the scans: no file's scan records what this reads.
-    const scan = this.current;
-    this.current = emptyScan();
-    try {
-      if (this.routerFactoryModule(callee.expression) !== undefined) return undefined;
-      const symbol = resolvedSymbol(this.checker, callee.name);
-      return functionWithBody(symbol?.valueDeclaration ?? symbol?.declarations?.[0], this.checker);
-    } finally {
-      this.current = scan;
-    }
+    if (this.routerFactory(callee.expression)) return undefined;
+    const symbol = resolvedSymbol(this.checker, callee.name);
+    return functionWithBody(symbol?.valueDeclaration ?? symbol?.declarations?.[0], this.checker);
   }
 
   private checkAsyncFunction(fn: FunctionNode): void {

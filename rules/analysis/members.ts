@@ -145,39 +145,31 @@ const classChains = new WeakMap<ts.Symbol, readonly ts.Symbol[] | null>();
  * class's declarations.
  */
 function programClassChain(checker: ts.TypeChecker, symbol: ts.Symbol): readonly ts.Symbol[] | undefined {
-  const cached = classChains.get(symbol);
-  if (cached !== undefined) return cached ?? undefined;
+  let chain = classChains.get(symbol);
+  if (chain === undefined) {
+    chain = classChainFrom(checker, symbol) ?? null;
+    classChains.set(symbol, chain);
+  }
+  return chain ?? undefined;
+}
+
+function classChainFrom(checker: ts.TypeChecker, symbol: ts.Symbol): ts.Symbol[] | undefined {
   const chain: ts.Symbol[] = [];
-  for (let current: ts.Symbol | undefined = symbol; current; current = baseClassOf(checker, current)) {
+  for (let current: ts.Symbol | undefined = symbol; current;) {
     const declaration = current.declarations?.length === 1 ? current.declarations[0] : undefined;
     if (!declaration || !ts.isClassDeclaration(declaration) || declaration.getSourceFile().isDeclarationFile ||
       hasThisPredicates(current) || chain.includes(current) || chain.length >= MAX_CLASS_CHAIN) {
-      classChains.set(symbol, null);
       return undefined;
     }
     chain.push(current);
     const extendsClause = declaration.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword);
-    if (!extendsClause) break;
-    const base = extendsClause.types[0]?.expression;
-    if (extendsClause.types.length !== 1 || !base || !(ts.isIdentifier(base) || ts.isPropertyAccessExpression(base))) {
-      classChains.set(symbol, null);
-      return undefined;
-    }
+    if (!extendsClause) return chain;
+    const base = extendsClause.types.length === 1 ? extendsClause.types[0]!.expression : undefined;
+    if (!base || !(ts.isIdentifier(base) || ts.isPropertyAccessExpression(base))) return undefined;
+    const baseSymbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(base) ? base.name : base);
+    current = baseSymbol && withoutAlias(checker, baseSymbol);
   }
-  classChains.set(symbol, chain);
-  return chain;
-}
-
-function baseClassOf(checker: ts.TypeChecker, classSymbol: ts.Symbol): ts.Symbol | undefined {
-  const declaration = classSymbol.declarations?.[0];
-  const extendsClause = declaration && ts.isClassDeclaration(declaration)
-    ? declaration.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)
-    : undefined;
-  const base = extendsClause?.types[0]?.expression;
-  if (!base) return undefined;
-  const symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(base) ? base.name : base);
-  // An unresolved base ends the walk with a class the chain check then rejects.
-  return symbol ? withoutAlias(checker, symbol) : classSymbol;
+  return undefined;
 }
 
 /** The instances' members of a type a declaration names: a program class chain, or an interface that extends nothing. */
