@@ -20,6 +20,23 @@ interface StepNode {
   name: string;
 }
 
+/** A function the walk reached, with the request parameters it was reached with and the call that reached it. */
+interface WalkState {
+  fn: ts.FunctionLikeDeclaration;
+  mask: ParameterMask;
+  from: WalkState | undefined;
+  step: { site: ts.Node; name: string } | undefined;
+}
+
+/** The calls from the handler to `state`, then `last`. */
+function chainTo(state: WalkState, last: StepNode): StepNode[] {
+  const chain = [last];
+  for (let current: WalkState | undefined = state; current?.step; current = current.from) {
+    chain.push({ node: current.step.site, name: current.step.name });
+  }
+  return chain.reverse();
+}
+
 interface PendingFinding {
   /** The node the finding is reported at, and what is reported about it. */
   site: ts.Node;
@@ -32,7 +49,9 @@ interface PendingFinding {
 /** What one handler reaches: the functions visited (with their summaries) and the findings' sites and chains. */
 interface HandlerWalk {
   optionsKey: string;
-  visited: Array<[ts.FunctionLikeDeclaration, FunctionSummary]>;
+  /** The functions visited, and the summary each had (same index). */
+  visitedFunctions: ts.FunctionLikeDeclaration[];
+  visitedSummaries: FunctionSummary[];
   followDecisions: Map<ts.SourceFile, boolean>;
   reached: Array<{ chain: StepNode[]; site: ts.Node; make: () => Omit<PendingFinding, 'reaches'> }>;
 }
@@ -183,8 +202,8 @@ class Analysis implements ProgramAnalysis {
   private cachedWalk(root: HandlerRoot, summaries: SummaryBuilder): HandlerWalk | undefined {
     const walk = walks.get(root);
     if (!walk || walk.optionsKey !== this.optionsKey) return undefined;
-    for (const [fn, summary] of walk.visited) {
-      if (summaries.summaryOf(fn) !== summary) return undefined;
+    for (let index = 0; index < walk.visitedFunctions.length; index++) {
+      if (summaries.summaryOf(walk.visitedFunctions[index]!) !== walk.visitedSummaries[index]) return undefined;
     }
     for (const [sourceFile, followed] of walk.followDecisions) {
       if (this.program.getSourceFile(sourceFile.fileName) !== sourceFile || this.isFollowedFile(sourceFile) !== followed) return undefined;
@@ -193,61 +212,71 @@ class Analysis implements ProgramAnalysis {
   }
 
   private walkFrom(root: HandlerRoot, summaries: SummaryBuilder): HandlerWalk {
-    const walk: HandlerWalk = { optionsKey: this.optionsKey, visited: [], followDecisions: new Map(), reached: [] };
+    const walk: HandlerWalk = { optionsKey: this.optionsKey, visitedFunctions: [], visitedSummaries: [], followDecisions: new Map(), reached: [] };
     walks.set(root, walk);
-    const record = (chain: StepNode[], site: ts.Node, make: () => Omit<PendingFinding, 'reaches'>): void => {
-      walk.reached.push({ chain, site, make });
-    };
     const initialMask = root.requestParameters.reduce((mask, index) => (index < 30 ? mask | (1 << index) : mask), 0);
-    const seen = new Map<ts.Node, Set<ParameterMask>>();
-    const queue: Array<{ fn: ts.FunctionLikeDeclaration; mask: ParameterMask; chain: StepNode[] }> = [
-      { fn: root.handler.node as ts.FunctionLikeDeclaration, mask: initialMask, chain: [] },
-    ];
+    // The masks each function was reached with: rarely more than one, so a short list.
+    const seen = new Map<ts.Node, ParameterMask[]>();
+    // Each state points at the state whose call reached it: chains are built only for the sites recorded,
+    // not copied along every edge the walk follows.
+    const queue: WalkState[] = [{ fn: root.handler.node as ts.FunctionLikeDeclaration, mask: initialMask, from: undefined, step: undefined }];
     for (let index = 0; index < queue.length && index < MAX_STATES_PER_HANDLER; index++) {
-      const { fn, mask, chain } = queue[index]!;
-      const summary = summaries.summaryOf(fn);
-      walk.visited.push([fn, summary]);
+      const state = queue[index]!;
+      const summary = summaries.summaryOf(state.fn);
+      walk.visitedFunctions.push(state.fn);
+      walk.visitedSummaries.push(summary);
       for (const blocking of summary.blocking) {
         const entry = blocking.match.entry;
-        record([...chain, { node: blocking.site, name: blocking.callText }], blocking.site, () => ({
+        walk.reached.push({
+          chain: chainTo(state, { node: blocking.site, name: blocking.callText }),
           site: blocking.site,
-          call: blocking.call,
-          fix: () => asyncRewriteFix(blocking.call, blocking.match),
-          base: {
-            rule: ruleForCategory(entry.category), category: entry.category, kind: entry.kind, severity: entry.severity,
-            patternId: entry.id, call: blocking.callText, alternative: blocking.alternative,
-          },
-        }));
+          make: () => ({
+            site: blocking.site,
+            call: blocking.call,
+            fix: () => asyncRewriteFix(blocking.call, blocking.match),
+            base: {
+              rule: ruleForCategory(entry.category), category: entry.category, kind: entry.kind, severity: entry.severity,
+              patternId: entry.id, call: blocking.callText, alternative: blocking.alternative,
+            },
+          }),
+        });
       }
       for (const cpu of summary.cpu) {
-        if (cpu.requestDependency !== undefined && (cpu.requestDependency & mask) === 0) continue;
-        record([...chain, { node: cpu.site, name: cpu.callText }], cpu.site, () => ({
+        if (cpu.requestDependency !== undefined && (cpu.requestDependency & state.mask) === 0) continue;
+        walk.reached.push({
+          chain: chainTo(state, { node: cpu.site, name: cpu.callText }),
           site: cpu.site,
-          call: undefined,
-          fix: undefined,
-          base: {
-            rule: 'no-cpu-loop', category: cpu.category, kind: 'cpu', severity: cpu.severity, patternId: cpu.patternId,
-            call: cpu.callText, alternative: cpu.alternative,
-          },
-        }));
+          make: () => ({
+            site: cpu.site,
+            call: undefined,
+            fix: undefined,
+            base: {
+              rule: 'no-cpu-loop', category: cpu.category, kind: 'cpu', severity: cpu.severity, patternId: cpu.patternId,
+              call: cpu.callText, alternative: cpu.alternative,
+            },
+          }),
+        });
       }
       for (const edge of summary.edges) {
         const targetFile = edge.target.getSourceFile();
-        const followed = this.isFollowedFile(targetFile);
-        walk.followDecisions.set(targetFile, followed);
-        if (!followed) continue;
-        let calleeMask = 0;
-        edge.argumentDependencies.forEach((dependency, argumentIndex) => {
-          if (argumentIndex < 30 && dependency & mask) calleeMask |= 1 << argumentIndex;
-        });
-        let masks = seen.get(edge.target);
-        if (!masks) {
-          masks = new Set();
-          seen.set(edge.target, masks);
+        let followed = walk.followDecisions.get(targetFile);
+        if (followed === undefined) {
+          followed = this.isFollowedFile(targetFile);
+          walk.followDecisions.set(targetFile, followed);
         }
-        if (masks.has(calleeMask) || edge.target === root.handler.node) continue;
-        masks.add(calleeMask);
-        queue.push({ fn: edge.target, mask: calleeMask, chain: [...chain, { node: edge.site, name: edge.name }] });
+        if (!followed || edge.target === root.handler.node) continue;
+        let calleeMask = 0;
+        if (state.mask !== 0) {
+          const dependencies = edge.argumentDependencies;
+          for (let argumentIndex = 0; argumentIndex < dependencies.length && argumentIndex < 30; argumentIndex++) {
+            if (dependencies[argumentIndex]! & state.mask) calleeMask |= 1 << argumentIndex;
+          }
+        }
+        const masks = seen.get(edge.target);
+        if (!masks) seen.set(edge.target, [calleeMask]);
+        else if (masks.includes(calleeMask)) continue;
+        else masks.push(calleeMask);
+        queue.push({ fn: edge.target, mask: calleeMask, from: state, step: edge });
       }
     }
     return walk;

@@ -37,58 +37,80 @@ export function effectiveCatalog(options: AnalysisOptions): CatalogEntry[] {
   return [...additions, ...CATALOG].filter((entry) => !isIgnored(entry));
 }
 
+/** Which entries could match an origin: those of its module, of the default library, or of the program's own files. */
+function bucketOf(declaration: DeclarationSpecifier | DeclarationOrigin): string {
+  if ('from' in declaration) {
+    return declaration.from === 'package' ? normalizeModuleName(declaration.package) : declaration.from === 'lib' ? '\0lib' : '\0file';
+  }
+  return declaration.module ?? (declaration.isLib ? '\0lib' : '\0file');
+}
+
 export class CatalogMatcher {
-  private readonly modules = new Set<string>();
-  private readonly hasLibEntries: boolean;
-  private readonly hasFileEntries: boolean;
+  /** The entries by bucket, each in catalog order: the first entry that names an API decides. */
+  private readonly entriesByBucket = new Map<string, CatalogEntry[]>();
+  /** Declarations' origins, asked for again by every call that resolves to the same function. */
+  private readonly origins = new Map<ts.Node, DeclarationOrigin>();
 
   constructor(
-    private readonly entries: readonly CatalogEntry[],
+    entries: readonly CatalogEntry[],
     private readonly program: ts.Program,
     /** APIs ignored one by one (`node:fs.existsSync`, or a specifier), even where a pattern entry covers them. */
     private readonly ignoredApis: AnalysisOptions['ignoredApis'] = [],
   ) {
     for (const entry of entries) {
-      if (entry.declaration.from === 'package') this.modules.add(normalizeModuleName(entry.declaration.package));
+      const bucket = bucketOf(entry.declaration);
+      const list = this.entriesByBucket.get(bucket);
+      if (list) list.push(entry);
+      else this.entriesByBucket.set(bucket, [entry]);
     }
-    this.hasLibEntries = entries.some((entry) => entry.declaration.from === 'lib');
-    this.hasFileEntries = entries.some((entry) => entry.declaration.from === 'file');
   }
 
+  /** The value's own declaration first (its name), then the signature's, then what the syntax says. */
   match(node: ts.CallExpression | ts.NewExpression, resolved: ResolvedCallee): CatalogMatch | undefined {
+    const { valueDeclaration, declaration, syntacticOrigin } = resolved;
+    if (valueDeclaration) {
+      const decided = this.matchOrigin(node, resolved, this.originOf(valueDeclaration));
+      if (decided) return decided.match;
+    }
+    if (declaration && declaration !== valueDeclaration) {
+      const decided = this.matchOrigin(node, resolved, this.originOf(declaration));
+      if (decided) return decided.match;
+    }
+    if (syntacticOrigin) return this.matchOrigin(node, resolved, { ...syntacticOrigin, fileName: '', isLib: false })?.match;
+    return undefined;
+  }
+
+  /** Undefined when no entry names the API; else the decision (a match, or none for its asynchronous form). */
+  private matchOrigin(node: ts.CallExpression | ts.NewExpression, resolved: ResolvedCallee, origin: DeclarationOrigin): { match: CatalogMatch | undefined } | undefined {
+    const entries = this.entriesByBucket.get(bucketOf(origin));
+    if (!entries) return undefined;
     const root = this.program.getCurrentDirectory();
-    for (const origin of this.originsOf(resolved)) {
-      if (!this.mayMatch(origin)) continue;
-      for (const entry of this.entries) {
-        if (Boolean(entry.constructs) !== resolved.isConstruct) continue;
-        if (!specifierMatches(entry.declaration, origin, root)) continue;
-        // The first entry that names the API decides: a callback or a non-blocking argument makes this call
-        // the API's asynchronous form, which no later, broader entry (`*`) may flag.
-        if (entry.onlyWithoutCallback && this.hasCallback(node, resolved)) return undefined;
-        if (entry.onlyWhenArgument && !argumentEquals(resolved.args, entry.onlyWhenArgument)) return undefined;
-        if (this.isIgnored(origin, root)) return undefined;
-        return { entry, apiName: origin.path[origin.path.length - 1] ?? 'default' };
-      }
+    for (const entry of entries) {
+      if (Boolean(entry.constructs) !== resolved.isConstruct) continue;
+      if (!specifierMatches(entry.declaration, origin, root)) continue;
+      // The first entry that names the API decides: a callback or a non-blocking argument makes this call
+      // the API's asynchronous form, which no later, broader entry (`*`) may flag.
+      if (entry.onlyWithoutCallback && this.hasCallback(node, resolved)) return { match: undefined };
+      if (entry.onlyWhenArgument && !argumentEquals(resolved.args, entry.onlyWhenArgument)) return { match: undefined };
+      if (this.isIgnored(origin, root)) return { match: undefined };
+      return { match: { entry, apiName: origin.path[origin.path.length - 1] ?? 'default' } };
     }
     return undefined;
+  }
+
+  private originOf(declaration: ts.Node): DeclarationOrigin {
+    let origin = this.origins.get(declaration);
+    if (!origin) {
+      origin = declarationOrigin(declaration, this.program);
+      this.origins.set(declaration, origin);
+    }
+    return origin;
   }
 
   private isIgnored(origin: DeclarationOrigin, root: string): boolean {
     const qualified = `${origin.module ?? ''}.${origin.path.join('.')}`;
     return (this.ignoredApis ?? []).some((item) =>
       typeof item === 'string' ? normalizeQualified(item) === qualified : specifierMatches(item, origin, root));
-  }
-
-  /** The value's own declaration first (its name), then the signature's, then what the syntax says. */
-  private *originsOf(resolved: ResolvedCallee): Generator<DeclarationOrigin> {
-    if (resolved.valueDeclaration) yield declarationOrigin(resolved.valueDeclaration, this.program);
-    if (resolved.declaration && resolved.declaration !== resolved.valueDeclaration) yield declarationOrigin(resolved.declaration, this.program);
-    if (resolved.syntacticOrigin) yield { ...resolved.syntacticOrigin, fileName: '', isLib: false };
-  }
-
-  private mayMatch(origin: DeclarationOrigin): boolean {
-    if (origin.module !== undefined) return this.modules.has(origin.module);
-    return origin.isLib ? this.hasLibEntries : this.hasFileEntries;
   }
 
   /** Whether the call passes a callback: the resolved overload's last parameter is a function. */

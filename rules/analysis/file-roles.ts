@@ -42,12 +42,14 @@ export class FileRoles {
   private readonly roles = new Map<string, FileRole>();
   private readonly workerTargets = new Set<string>();
   private readonly binTargetsByPackageDir = new Map<string, Set<string> | undefined>();
+  /** By folder, the nearest folder at or above it with a package.json (null: none below node_modules or the root). */
+  private readonly binPackageDirs = new Map<string, string | null>();
   private readonly scriptMatchers: readonly Minimatch[];
   private readonly snapshotKey: string;
 
   constructor(
     private readonly program: ts.Program,
-    private readonly scriptPatterns: readonly string[],
+    scriptPatterns: readonly string[],
   ) {
     this.scriptMatchers = scriptPatterns.map((pattern) => new minimatch.Minimatch(pattern, { dot: true }));
     this.snapshotKey = `${program.getCurrentDirectory()}\0${scriptPatterns.join('\0')}`;
@@ -138,7 +140,7 @@ export class FileRoles {
   }
 
   private classify(sourceFile: ts.SourceFile): FileRole {
-    const fileName = path.resolve(sourceFile.fileName);
+    const fileName = nativePath(sourceFile.fileName);
     if (this.workerTargets.has(withoutExtension(fileName))) return 'worker';
     const ownRole = this.roleFromFileAlone(sourceFile);
     if (ownRole !== 'server') return ownRole;
@@ -147,7 +149,7 @@ export class FileRoles {
 
   /** What the file's own text and path say (worker port, `#!`, script patterns), kept per SourceFile object. */
   private roleFromFileAlone(sourceFile: ts.SourceFile): FileRole {
-    const key = `${this.program.getCurrentDirectory()}\0${this.scriptPatterns.join('\0')}`;
+    const key = this.snapshotKey;
     let byKey = rolesFromFileAlone.get(sourceFile);
     if (!byKey) {
       byKey = new Map();
@@ -155,7 +157,7 @@ export class FileRoles {
     }
     let role = byKey.get(key);
     if (!role) {
-      const relative = path.relative(this.program.getCurrentDirectory(), path.resolve(sourceFile.fileName)).replaceAll('\\', '/');
+      const relative = pathBelow(this.program.getCurrentDirectory(), sourceFile.fileName);
       role = usesWorkerThreadPort(sourceFile) ? 'worker'
         : SHEBANG.test(sourceFile.text) || this.scriptMatchers.some((matcher) => matcher.match(relative)) ? 'script'
           : 'server';
@@ -165,11 +167,23 @@ export class FileRoles {
   }
 
   private isPackageBinTarget(fileName: string): boolean {
-    for (let dir = path.dirname(fileName); ; dir = path.dirname(dir)) {
-      const targets = this.binTargetsOf(dir);
-      if (targets !== undefined) return targets.has(withoutExtension(fileName)) || sourceTwinOf(targets, fileName, dir);
-      if (path.dirname(dir) === dir || path.basename(dir) === 'node_modules') return false;
+    const packageDir = this.binPackageDirOf(path.dirname(fileName));
+    if (packageDir === null) return false;
+    const targets = this.binTargetsOf(packageDir)!;
+    return targets.has(withoutExtension(fileName)) || sourceTwinOf(targets, fileName, packageDir);
+  }
+
+  /** The package folder a file in `dir` belongs to; files share folders, so it is kept per folder. */
+  private binPackageDirOf(dir: string): string | null {
+    let packageDir = this.binPackageDirs.get(dir);
+    if (packageDir === undefined) {
+      const parent = path.dirname(dir);
+      packageDir = this.binTargetsOf(dir) !== undefined ? dir
+        : parent === dir || path.basename(dir) === 'node_modules' ? null
+          : this.binPackageDirOf(parent);
+      this.binPackageDirs.set(dir, packageDir);
     }
+    return packageDir;
   }
 
   /** The `bin` targets of the package.json in `dir` (without extensions), or undefined if there is none. */
@@ -246,6 +260,19 @@ function readBinTargets(dir: string): Set<string> | undefined {
   return targets;
 }
 
+/** A file name as node:path spells it (TypeScript's are absolute with `/`, which is already that off Windows). */
+function nativePath(fileName: string): string {
+  return path.sep === '/' && fileName.startsWith('/') ? fileName : path.resolve(fileName);
+}
+
+/** A file's path relative to a folder, with `/` (as script patterns are written). */
+function pathBelow(dir: string, fileName: string): string {
+  const native = nativePath(fileName);
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  const relative = native.startsWith(prefix) ? native.slice(prefix.length) : path.relative(dir, native);
+  return relative.replaceAll('\\', '/');
+}
+
 function withoutExtension(fileName: string): string {
   return fileName.replace(/\.(?:[cm]?[jt]s|[jt]sx)$/, '');
 }
@@ -253,19 +280,26 @@ function withoutExtension(fileName: string): string {
 const BUILD_FOLDER = /^(?:dist|build|lib|out)\//;
 const SOURCE_FOLDER = /^src\//;
 
+/** Bin targets' paths below their package with the build folder stripped, per targets set (read once per package.json). */
+const builtTwins = new WeakMap<Set<string>, Set<string>>();
+
 /**
  * `bin: dist/cli.js` built from `src/cli.ts` (or from `cli.ts` with rootDir `.`): the bin target's path
  * below the package, without its build folder, is the source's path below the package without `src/`.
  */
 function sourceTwinOf(targets: Set<string>, fileName: string, packageDir: string): boolean {
-  const source = path.relative(packageDir, withoutExtension(fileName)).replaceAll('\\', '/');
-  for (const target of targets) {
-    const built = path.relative(packageDir, target).replaceAll('\\', '/');
-    if (!BUILD_FOLDER.test(built)) continue;
-    const stripped = built.replace(BUILD_FOLDER, '');
-    if (stripped === source || stripped === source.replace(SOURCE_FOLDER, '')) return true;
+  let twins = builtTwins.get(targets);
+  if (!twins) {
+    twins = new Set();
+    for (const target of targets) {
+      const built = pathBelow(packageDir, target);
+      if (BUILD_FOLDER.test(built)) twins.add(built.replace(BUILD_FOLDER, ''));
+    }
+    builtTwins.set(targets, twins);
   }
-  return false;
+  if (twins.size === 0) return false;
+  const source = pathBelow(packageDir, withoutExtension(fileName));
+  return twins.has(source) || twins.has(source.replace(SOURCE_FOLDER, ''));
 }
 
 const WORKER_SIDE_NAMES = new Set(['parentPort', 'workerData']);

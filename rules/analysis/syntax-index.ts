@@ -69,7 +69,7 @@ function buildIndex(sourceFile: ts.SourceFile): SyntaxIndex {
     if (isCall || ts.isClassDeclaration(node) || isFunctionNode(node)) entryPointSites.push(node);
     if (isCall || ts.isNewExpression(node)) {
       if (functionDepth === 0) loadTimeCalls.push(node);
-      if (node.arguments) narrowingOperands.push(...node.arguments);
+      if (node.arguments) for (const argument of node.arguments) narrowingOperands.push(argument);
     } else if (ts.isBinaryExpression(node)) {
       if (node.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword) narrowingOperands.push(node.left);
       else if (node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) && isFunctionExpressionLike(node.right)) {
@@ -78,10 +78,10 @@ function buildIndex(sourceFile: ts.SourceFile): SyntaxIndex {
     } else if (ts.isPropertyAccessExpression(node)) {
       if (node.name.text === 'constructor') narrowingOperands.push(node.expression);
     } else if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node)) && node.name) {
-      functionNames.add(node.name.getText(sourceFile));
+      functionNames.add(nameText(node.name, sourceFile));
     } else if ((ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node) || ts.isPropertyDeclaration(node)) && node.initializer &&
       (isFunctionExpressionLike(node.initializer) || ts.isClassExpression(node.initializer))) {
-      functionNames.add(node.name.getText(sourceFile));
+      functionNames.add(nameText(node.name, sourceFile));
     }
     const deferred = ts.isFunctionLike(node) && !isImmediatelyInvoked(node);
     if (deferred) functionDepth++;
@@ -97,6 +97,11 @@ function buildIndex(sourceFile: ts.SourceFile): SyntaxIndex {
     return { entryPointSites, loadTimeCalls, functionNames, narrowingOperands: undefined };
   }
   return { entryPointSites, loadTimeCalls, functionNames, narrowingOperands };
+}
+
+/** A declaration's name as calls spell it: identifiers by their text, computed and literal names as written. */
+function nameText(name: ts.PropertyName | ts.BindingName, sourceFile: ts.SourceFile): string {
+  return ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? name.text : name.getText(sourceFile);
 }
 
 export function isFunctionExpressionLike(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {
