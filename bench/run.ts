@@ -3,7 +3,8 @@
  * same run (medians of N runs, min–max), printed as a table and written to bench/RESULTS.md.
  *
  *   1. rule overhead: ESLint + typescript-eslint project service, no rules vs + blockcheck.configs.recommended
- *      (and vs one rule that does nothing, the floor any rule pays)
+ *      (and vs one rule that does nothing, the floor any rule pays), in wall time and, when valgrind is
+ *      installed, in instructions executed (bench/instructions.ts)
  *   2. audit vs the type-check floor: `blockcheck audit` vs `tsc --noEmit`
  *   3. against the name-based peer: `blockcheck audit` vs eslint-plugin-n's `n/no-sync` (time and findings)
  *   4. scaling: audit time and peak memory at 250, 500, 1,000, 2,000 files
@@ -17,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateProject } from './generate-project.js';
+import { canCountInstructions, compareInstructionPairs, countInstructions } from './instructions.js';
 import { comparePairs, formatSummary, runCommand, summarize, type RunResult } from './measure.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -35,6 +37,8 @@ const mainSize = quick ? 250 : 1000;
  * shared machine (±15%), so its median takes more pairs than the other figures.
  */
 const overheadRuns = quick ? runs : Math.max(runs, 11);
+/** Instruction counts repeat to within about 0.5%: two pairs show it, more would only take longer. */
+const instructionRuns = quick ? 1 : 2;
 const scalingSizes = quick ? [100, 250] : [250, 500, 1000, 2000];
 
 interface Project {
@@ -118,6 +122,28 @@ section('1. Rule overhead: ESLint + project service, no rules vs + blockcheck (t
   `${overheadRuns} pairs per project. The CPU-time ratio counts every thread of the ESLint process (the garbage ` +
   'collector\'s and compiler\'s too), for information. The last column runs the same pairs with one rule that ' +
   'does nothing: what any rule costs, and how far this machine\'s noise moves a ratio.');
+
+const lintInstructions = (project: Project, mode: string) => (): Promise<number> =>
+  countInstructions([LINT_CHILD, project.dir, mode, project.lintPattern], REPO_ROOT);
+const billions = (counts: number[]): string => formatSummary(summarize(counts.map((count) => count / 1e9)), 2, ' G');
+
+if (canCountInstructions) {
+  log(`1/5 rule overhead in instructions (${instructionRuns} pairs each, under valgrind)`);
+  const rows: string[][] = [];
+  for (const project of projects) {
+    const { a, b, ratios } = await compareInstructionPairs(instructionRuns, lintInstructions(project, 'none'), lintInstructions(project, 'blockcheck'));
+    const floor = await compareInstructionPairs(instructionRuns, lintInstructions(project, 'none'), lintInstructions(project, 'noop'));
+    rows.push([project.name, billions(a), billions(b), formatSummary(summarize(ratios), 3), formatSummary(summarize(floor.ratios), 3)]);
+  }
+  section('1b. Rule overhead in instructions executed (target ≤ 1.05)',
+    ['project', 'no rules', 'with blockcheck', 'ratio', 'one no-op rule: ratio'], rows,
+    `The same runs as above, counted by valgrind's cachegrind with V8 made deterministic (\`node --predictable\`), ` +
+    `${instructionRuns} pairs per project: identical runs count the same instructions to within about 0.5%, whatever the machine ` +
+    'is doing. The count is work, not time: it includes the optimizing compiler and the garbage collector, which a normal run ' +
+    'spreads over a second core.');
+} else {
+  log('1/5 rule overhead in instructions: skipped (valgrind is not installed)');
+}
 
 log('2/5 audit vs tsc --noEmit');
 section('2. `blockcheck audit` vs `tsc --noEmit` (target ≤ 1.1)', ['project', 'tsc --noEmit', 'audit', 'ratio'],

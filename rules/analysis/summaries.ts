@@ -8,7 +8,7 @@ import * as ts from 'typescript';
 import type { CatalogMatch, CatalogMatcher } from './catalog-match.js';
 import { alternativeFor } from './catalog.js';
 import { cpuPatternAt, type CpuSite, type DependencyOf } from './cpu-patterns.js';
-import { isFunctionNode, isTypeOnly } from './syntax-index.js';
+import { isFunctionNode, isLeaf, isTypeOnly } from './syntax-index.js';
 import { calleeNameNode, functionWithBody, originFromSyntax, resolveCallee, resolvedSymbol, skipOuterExpressions, type CallLike } from './resolve.js';
 import type { CallCandidates } from './call-candidates.js';
 import { addDependencies, type FileCacheEntry } from './file-cache.js';
@@ -104,7 +104,8 @@ export class SummaryBuilder {
     const dependencyOf: DependencyOf = (expression) => expressionDependencies(expression, dependencies);
 
     const visit = (node: ts.Node): void => {
-      if (isTypeOnly(node)) return;
+      // Names and literals are read through their parents (declarations, calls, loops), never on their own.
+      if (isLeaf(node) || isTypeOnly(node)) return;
       if (node !== fn && ts.isFunctionLike(node)) {
         // Inline callbacks run as part of this function's work; named functions and other handlers are
         // reached through their calls or registrations instead.

@@ -37,6 +37,11 @@ export function isTypeOnly(node: ts.Node): boolean {
     ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node);
 }
 
+/** Identifiers, keywords, literals and other tokens: nodes without children. */
+export function isLeaf(node: ts.Node): boolean {
+  return node.kind <= ts.SyntaxKind.LastToken;
+}
+
 /** A function expression that is called where it is defined: `(async () => { ... })()`. */
 export function isImmediatelyInvoked(fn: ts.Node): boolean {
   let node = fn;
@@ -64,7 +69,8 @@ function buildIndex(sourceFile: ts.SourceFile): SyntaxIndex {
   /** How many functions (other than IIFEs) enclose the node visited: none while the module loads. */
   let functionDepth = 0;
   const visit = (node: ts.Node): void => {
-    if (isTypeOnly(node)) return;
+    // Names, keywords and literals, most of a file's nodes, hold nothing the index keeps.
+    if (isLeaf(node) || isTypeOnly(node)) return;
     const isCall = ts.isCallExpression(node);
     if (isCall || ts.isClassDeclaration(node) || isFunctionNode(node)) entryPointSites.push(node);
     if (isCall || ts.isNewExpression(node)) {
