@@ -5,6 +5,8 @@
  * garbage collection and compilation on the main thread, in a fixed order), two identical runs count the
  * same instructions to within about 0.5%. The count covers everything the process does, the optimizing
  * compiler's and the garbage collector's work included, which a normal run spreads over a second core.
+ * Repeatable is not the same as proportional to one's own work: any change in what a run allocates moves
+ * when the collector runs, so a rule that does nothing already counts a few per cent (the no-op column).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -36,22 +38,25 @@ export function countInstructions(args: readonly string[], cwd: string): Promise
 }
 
 /**
- * `runs` pairs of counts for A and B, each pair's two runs side by side (a count does not depend on what
- * else the machine does), and the per-pair ratios B/A.
+ * `runs` rounds, each counting the baseline and every variant side by side (a count does not depend on
+ * what else the machine does), and each variant's per-round ratios to the baseline.
  */
-export async function compareInstructionPairs(
+export async function compareInstructionCounts<Variant extends string>(
   runs: number,
-  a: () => Promise<number>,
-  b: () => Promise<number>,
-): Promise<{ a: number[]; b: number[]; ratios: number[] }> {
-  const countsA: number[] = [];
-  const countsB: number[] = [];
-  const ratios: number[] = [];
+  baseline: () => Promise<number>,
+  variants: Record<Variant, () => Promise<number>>,
+): Promise<{ baseline: number[]; counts: Record<Variant, number[]>; ratios: Record<Variant, number[]> }> {
+  const names = Object.keys(variants) as Variant[];
+  const baselineCounts: number[] = [];
+  const counts = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Variant, number[]>;
+  const ratios = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Variant, number[]>;
   for (let run = 0; run < runs; run++) {
-    const [countA, countB] = await Promise.all([a(), b()]);
-    countsA.push(countA);
-    countsB.push(countB);
-    ratios.push(countB / countA);
+    const [base, ...others] = await Promise.all([baseline(), ...names.map((name) => variants[name]())]);
+    baselineCounts.push(base!);
+    names.forEach((name, index) => {
+      counts[name].push(others[index]!);
+      ratios[name].push(others[index]! / base!);
+    });
   }
-  return { a: countsA, b: countsB, ratios };
+  return { baseline: baselineCounts, counts, ratios };
 }

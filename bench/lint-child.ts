@@ -2,7 +2,11 @@
  * One ESLint run over a project, as a child process of the benchmark: `none` (typescript-eslint's parser
  * and project service, no rules), `blockcheck` (plus configs.recommended), `noop` (plus one rule that does
  * nothing: the floor any rule pays), or `n-no-sync` (eslint-plugin-n's name-based rule; it asks for the
- * project service's parser services too). Prints `{ messages }` as JSON.
+ * project service's parser services too). Prints `{ messages, ruleMs }` as JSON: `ruleMs` is the time
+ * ESLint's own stats (`--stats`) give the configured rules' listeners, summed over every file, so that
+ * a rule's own share of the run can be told from the rest of what its presence changes (the garbage
+ * collector's heap sizing, above all). Stats are on in the modes the rule overhead compares, so that each
+ * of its runs pays their (small) cost, and off for `n-no-sync`, which is timed against `blockcheck audit`.
  */
 import * as path from 'node:path';
 import { ESLint } from 'eslint';
@@ -28,8 +32,14 @@ const configs: Record<string, ESLint.Options['overrideConfig']> = {
   'n-no-sync': [{ files, languageOptions: { parser: tsParser, parserOptions: { projectService: true } }, plugins: { n: nodePlugin as never }, rules: { 'n/no-sync': 'error' } }],
 };
 
-const eslint = new ESLint({ cwd: path.resolve(projectDir), overrideConfigFile: true, overrideConfig: configs[mode] ?? [] });
+const eslint = new ESLint({ cwd: path.resolve(projectDir), overrideConfigFile: true, overrideConfig: configs[mode] ?? [], stats: mode !== 'n-no-sync' });
 const results = await eslint.lintFiles([pattern]);
 const fatal = results.flatMap((result) => result.messages.filter((message) => message.fatal));
 if (fatal.length > 0) throw new Error(`${fatal.length} files failed to parse: ${fatal[0]!.message}`);
-process.stdout.write(JSON.stringify({ messages: results.reduce((count, result) => count + result.messages.length, 0) }));
+let ruleMs = 0;
+for (const result of results) {
+  for (const pass of result.stats?.times.passes ?? []) {
+    for (const time of Object.values(pass.rules ?? {})) ruleMs += time.total;
+  }
+}
+process.stdout.write(JSON.stringify({ messages: results.reduce((count, result) => count + result.messages.length, 0), ruleMs }));
