@@ -12,9 +12,21 @@ type ProfileNode = CpuProfile['nodes'][number];
 export interface Run {
   /** Start on the app's performance.now() clock, ms. */
   startMs: number;
+  /** Wall time, from the samples' weights. */
   ms: number;
+  /**
+   * The part of `ms` that may have been run-queue wait: the thread is not sampled while the machine runs
+   * something else, so the next sample's weight carries that time. At most the wait measured in the run's
+   * request segment; 0 outside one.
+   */
+  runQueueMs: number;
   /** The request whose synchronous segment the run is in, if any. */
   requestId: number | null;
+}
+
+/** A run's time with the run-queue wait it may hold taken out: what the code itself held the loop for. */
+export function heldMs(run: Run): number {
+  return run.ms - run.runQueueMs;
 }
 
 export interface HotFunction {
@@ -44,12 +56,14 @@ export class ProfileIndex {
   /**
    * `segmentAt(timeMs)` names the request whose synchronous segment contains a time (null outside any):
    * a run never spans two requests, even when the profiler saw no gap between them.
+   * `segmentRunQueueMs(requestId)` is the run-queue wait measured in that segment.
    */
   constructor(
     profile: CpuProfile,
     clockOffsetUs: number,
     private readonly ownDir: string,
     private readonly segmentAt: (timeMs: number) => number | null,
+    private readonly segmentRunQueueMs: (requestId: number) => number,
   ) {
     for (const node of profile.nodes) {
       this.nodes.set(node.id, node);
@@ -96,13 +110,18 @@ export class ProfileIndex {
   /**
    * One pass over the samples: a run is a stretch of consecutive samples with the same non-null key and
    * the same request segment. Neutral samples (GC, native) between two samples of a run count in it.
+   * Runs that held the loop for less than `minMs` once run-queue wait is taken out are dropped.
    */
   private collectRuns(keyOf: (nodeId: number) => string | null, minMs: number): Array<{ key: string; run: Run }> {
     const runs: Array<{ key: string; run: Run }> = [];
     let current: { key: string; run: Run } | null = null;
     let pendingMs = 0;
     const close = (): void => {
-      if (current && current.run.ms >= minMs) runs.push(current);
+      if (current) {
+        const { run } = current;
+        run.runQueueMs = run.requestId === null ? 0 : Math.min(run.ms, this.segmentRunQueueMs(run.requestId));
+        if (heldMs(run) >= minMs) runs.push(current);
+      }
       current = null;
       pendingMs = 0;
     };
@@ -119,7 +138,7 @@ export class ProfileIndex {
         current.run.ms += pendingMs;
         pendingMs = 0;
       }
-      current ??= { key, run: { startMs: sample.timeMs - sample.weightMs, ms: 0, requestId: segment } };
+      current ??= { key, run: { startMs: sample.timeMs - sample.weightMs, ms: 0, runQueueMs: 0, requestId: segment } };
       current.run.ms += sample.weightMs;
     }
     close();

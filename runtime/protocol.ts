@@ -35,6 +35,11 @@ export interface RequestRecord {
   endMs: number | null;
   /** Duration of the synchronous part of the `request` emit, ms. */
   syncMs: number;
+  /**
+   * Part of `syncMs` the main thread spent runnable but not running (the machine was busy), ms: CPU
+   * profile samples cannot tell it from the code they landed in. 0 where it cannot be measured.
+   */
+  syncRunQueueMs: number;
 }
 
 /** A catalog call that took at least the threshold. */

@@ -10,7 +10,7 @@ import type { ChildMeasurements, RawFrame, RequestRecord, SlowCall } from './pro
 import type { BlockedStats, ProbedFinding, ReportFinding, RuntimeSection, StaticReport } from './report.js';
 import { LineCoverage } from './coverage.js';
 import { isAppUrl } from './app-code.js';
-import { ProfileIndex, type Run } from './cpu-profile.js';
+import { heldMs, ProfileIndex, type Run } from './cpu-profile.js';
 import { SourceMaps, toPath, type Position } from './source-map.js';
 import type { RouteMatcher } from './routes.js';
 import { percentile, round1 } from './stats.js';
@@ -76,6 +76,11 @@ function routeCounts(blocks: Block[], requests: Map<number, RequestRecord>, matc
   return [...counts].map(([route, ids]) => ({ route, requests: ids.size })).sort((a, b) => b.requests - a.requests);
 }
 
+/** A run of profiled JavaScript: CPU by construction, but for the run-queue wait it may hold. */
+function profiledBlock(run: Run): Block {
+  return { ms: run.ms, cpuMs: heldMs(run), runQueueMs: run.runQueueMs, requestId: run.requestId };
+}
+
 /** The request whose synchronous segment contains `timeMs`, if any (requests are in start order and never overlap on one thread). */
 function requestAt(requests: RequestRecord[], timeMs: number): number | null {
   let low = 0;
@@ -118,7 +123,9 @@ export function judge(input: JudgeInput): ProbedFinding[] {
   const sourceMaps = new SourceMaps();
   const coverage = new LineCoverage(measurements.coverage, sourceMaps);
   const requests = new Map(measurements.requests.map((request) => [request.id, request]));
-  const profile = measurements.profile ? new ProfileIndex(measurements.profile, measurements.clockOffsetUs, ownDir, (timeMs) => requestAt(measurements.requests, timeMs)) : null;
+  const profile = measurements.profile
+    ? new ProfileIndex(measurements.profile, measurements.clockOffsetUs, ownDir, (timeMs) => requestAt(measurements.requests, timeMs), (id) => requests.get(id)?.syncRunQueueMs ?? 0)
+    : null;
   const loadedRoutes = new Set(measurements.requests.map((request) => matcher.labelFor(request.method, request.url)));
   const busyMs = Math.max(measurements.loop.activeMs, 1e-9);
   const entries = new Map(input.catalog.map((entry) => [entry.id, entry]));
@@ -154,8 +161,7 @@ export function judge(input: JudgeInput): ProbedFinding[] {
       const { runs, callers } = profile ? profile.runsForLine(sourceMaps, file, finding.line) : { runs: [], callers: new Set<string>() };
       explainedRuns.push(...runs);
       for (const run of runs) if (run.requestId !== null) for (const caller of callers) explainedCallers.add(`${run.requestId}:${caller}`);
-      // Profiled time is all CPU by construction.
-      blocks = runs.filter((run) => run.ms >= thresholdMs).map((run) => ({ ms: run.ms, cpuMs: run.ms, runQueueMs: 0, requestId: run.requestId }));
+      blocks = runs.filter((run) => heldMs(run) >= thresholdMs).map(profiledBlock);
     } else {
       measuredBy = 'timing-wrapper';
       const matching = sites.filter(({ site }) => site && site.file === file && site.line >= finding.line && site.line <= Math.max(finding.endLine, finding.line));
@@ -216,7 +222,7 @@ export function judge(input: JudgeInput): ProbedFinding[] {
         !explainedCallers.has(`${run.requestId}:${hot.key}`),
     );
     if (unexplained.length === 0) continue;
-    const blocks = unexplained.map((run) => ({ ms: run.ms, cpuMs: run.ms, runQueueMs: 0, requestId: run.requestId }));
+    const blocks = unexplained.map(profiledBlock);
     const runtime = section('confirmed', Math.max(coverage.executions(hot.file, hot.line) ?? 0, blocks.length), blocks, 'cpu-profile');
     added.push(runtimeFinding({
       cwd: input.cwd, site: hot, call: `${hot.functionName}()`,

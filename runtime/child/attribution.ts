@@ -1,7 +1,8 @@
 /**
  * Request attribution in the app's process: the `request` emit of every http.Server runs inside an
  * AsyncLocalStorage context, so a timed call anywhere in the request's continuations knows its request;
- * the emit's own synchronous duration is the request's first (usually only) main-thread segment.
+ * the emit's own synchronous duration is the request's first (usually only) main-thread segment, kept with
+ * the time the thread waited in the run queue during it.
  * Lifetimes come from diagnostics_channel, which sees the response finish whatever the framework.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -9,6 +10,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestRecord } from '../protocol.js';
+import { threadTime } from './thread-time.js';
 
 const MAX_REQUESTS = 200_000;
 // Held at module level: a channel only lives as long as someone references it.
@@ -31,13 +33,15 @@ export function installRequestAttribution(): RequestLog {
   http.Server.prototype.emit = function emitWithAttribution(this: http.Server, event: string | symbol, ...args: unknown[]) {
     if (event !== 'request') return Reflect.apply(originalEmit, this, [event, ...args]) as boolean;
     const [req, res] = args as [IncomingMessage, ServerResponse];
-    const record: RequestRecord = { id: nextId++, method: req.method ?? 'GET', url: req.url ?? '/', startMs: performance.now(), endMs: null, syncMs: 0 };
+    const runQueueAtStart = threadTime().runQueueMs;
+    const record: RequestRecord = { id: nextId++, method: req.method ?? 'GET', url: req.url ?? '/', startMs: performance.now(), endMs: null, syncMs: 0, syncRunQueueMs: 0 };
     if (requests.length < MAX_REQUESTS) requests.push(record);
     byResponse.set(res, record);
     try {
       return storage.run(record, () => Reflect.apply(originalEmit, this, [event, ...args]) as boolean);
     } finally {
       record.syncMs = performance.now() - record.startMs;
+      record.syncRunQueueMs = threadTime().runQueueMs - runQueueAtStart;
     }
   } as typeof originalEmit;
 

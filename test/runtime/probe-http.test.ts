@@ -3,7 +3,7 @@
  * pass missed, attribution to the right line and route, and no process left behind.
  */
 import { freePort } from '../../runtime/launch.js';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,10 +15,13 @@ import { assertNoChildLeft, finding, fixture, lineOf, route, staticReport } from
 const server = fixture('probe-http', 'server.mjs');
 
 describe('probe: node:http app started with --start', () => {
+  // One probe for the suite, awaited by each test: if it fails, every test shows why (a failing hook is
+  // reported after its cancelled tests, where a summary may cut it off).
+  let probing: Promise<ProbedReport>;
   let probed: ProbedReport;
   const byMarker = (marker: string): ProbedFinding => probed.findings.find((candidate) => candidate.id === `test-${marker}`)!;
 
-  before(async () => {
+  before(() => {
     const report = staticReport(
       [
         finding(server, 'wait', { call: 'child_process.execFileSync', category: 'child-process', kind: 'wait' }),
@@ -30,11 +33,19 @@ describe('probe: node:http app started with --start', () => {
       ],
       ['/wait', '/config', '/spin', '/async'].map((path) => route('GET', path, server)),
     );
-    probed = await probe(report, {
-      target: { kind: 'command', command: 'node server.mjs' }, port: await freePort(),
+    // The app picks a free port itself (PORT=0) and the probe takes the one it announces: a port chosen
+    // here could be taken by another test's process before the app listens on it.
+    probing = probe(report, {
+      target: { kind: 'command', command: 'PORT=0 node server.mjs' },
       cwd: fixture('probe-http'),
       load: { requests: 30, concurrency: 3, durationSec: 10, warmupRequests: 2 },
+    }).catch((error: unknown) => {
+      throw error instanceof ProbeError ? new Error(`${error.message}\napp output:\n${error.details}`) : error;
     });
+    probing.catch(() => {});
+  });
+  beforeEach(async () => {
+    probed = await probing;
   });
   after(assertNoChildLeft);
 

@@ -1,0 +1,110 @@
+/**
+ * Verdicts from a CPU profile the test writes itself: a busy machine (the app's thread waiting to run
+ * between two samples, the wait landing in whatever code it was in) must not make a block of its own.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { pathToFileURL } from 'node:url';
+import { CATALOG } from '../../rules/analysis/catalog.js';
+import type { ChildMeasurements, CpuProfile, RequestRecord } from '../../runtime/protocol.js';
+import { RouteMatcher, routesOf } from '../../runtime/routes.js';
+import type { ProbedFinding } from '../../runtime/report.js';
+import { judge } from '../../runtime/verdicts.js';
+import { fixture, lineOf, route, staticReport } from './helpers.js';
+
+const server = fixture('probe-http', 'server.mjs');
+const url = pathToFileURL(server).href;
+/** The handler's line that calls busyWait: where the samples of busyWait inlined into it land. */
+const handlerLine = lineOf(server, 'spin-call');
+const loopLine = lineOf(server, 'cpu-loop');
+
+const ROOT_NODE = 1;
+const HANDLER = 2;
+const BUSY_WAIT = 3;
+const IDLE = 4;
+
+/**
+ * Requests in order, each with the function on top of the stack for its `samples` samples, and the time
+ * its thread waited in the run queue meanwhile.
+ */
+type Traffic = Array<{ path: string; leaf: number; samples: number; runQueueMs?: number }>;
+
+/** Per request, `samples` samples 1 ms apart with `leaf` on top of the stack, between two idle samples. */
+function measurements(requests: Traffic): ChildMeasurements {
+  const timesUs: number[] = [];
+  const samples: number[] = [];
+  const records: RequestRecord[] = [];
+  const ticks = new Map<number, number>([[HANDLER, 0], [BUSY_WAIT, 0]]);
+  const sample = (nodeId: number, timeMs: number): void => {
+    samples.push(nodeId);
+    timesUs.push(timeMs * 1000);
+  };
+  requests.forEach((request, index) => {
+    const startMs = index * 100;
+    records.push({ id: index + 1, method: 'GET', url: request.path, startMs, endMs: startMs + request.samples + 1, syncMs: request.samples + 1, syncRunQueueMs: request.runQueueMs ?? 0 });
+    sample(IDLE, startMs + 0.5);
+    for (let ms = 1; ms <= request.samples; ms++) sample(request.leaf, startMs + ms);
+    sample(IDLE, startMs + request.samples + 1.5);
+    ticks.set(request.leaf, ticks.get(request.leaf)! + request.samples);
+  });
+  const frame = (functionName: string, lineNumber: number) => ({ functionName, scriptId: '1', url, lineNumber, columnNumber: 0 });
+  const profile: CpuProfile = {
+    nodes: [
+      { id: ROOT_NODE, callFrame: { ...frame('(root)', -1), url: '' }, children: [HANDLER, IDLE] },
+      // Call frames only tell the functions apart; lines come from the ticks. The handler's own ticks are
+      // on the line that calls busyWait: where busyWait's code sits once inlined.
+      { id: HANDLER, callFrame: frame('', 0), children: [BUSY_WAIT], positionTicks: [{ line: handlerLine, ticks: ticks.get(HANDLER)! }] },
+      { id: BUSY_WAIT, callFrame: frame('busyWait', 1), positionTicks: [{ line: loopLine, ticks: ticks.get(BUSY_WAIT)! }] },
+      { id: IDLE, callFrame: { ...frame('(idle)', -1), url: '' } },
+    ],
+    startTime: 0,
+    endTime: requests.length * 100 * 1000,
+    samples,
+    timeDeltas: timesUs.map((timeUs, index) => timeUs - (timesUs[index - 1] ?? 0)),
+  };
+  return {
+    pid: 1,
+    requests: records,
+    slowCalls: [],
+    callTotals: {},
+    loop: { delayMaxMs: 25, delaySamplesOverThreshold: 1, utilization: 0.5, activeMs: 200 },
+    profile,
+    clockOffsetUs: 0,
+    coverage: [],
+  };
+}
+
+function judged(requests: Traffic): ProbedFinding[] {
+  const report = staticReport([], [route('GET', '/spin', server), route('GET', '/work', server)]);
+  const matcher = new RouteMatcher(routesOf(report.handlers), report.handlers);
+  return judge({ report, measurements: measurements(requests), cwd: fixture('probe-http'), thresholdMs: 10, catalog: CATALOG, matcher, ownDir: '/nonexistent/blockcheck-runtime' });
+}
+
+function runtimeFindings(requests: Traffic): Array<{ line: number; call: string; requests: number }> {
+  return judged(requests)
+    .filter((finding) => finding.source === 'runtime')
+    .map((finding) => ({ line: finding.line, call: finding.call, requests: finding.runtime!.requestsAffected }));
+}
+
+describe('judge: CPU blocks from the profile', () => {
+  it('reports each function that held the loop past the threshold, at its hottest line', () => {
+    const found = runtimeFindings([
+      { path: '/spin', leaf: BUSY_WAIT, samples: 25 },
+      { path: '/work', leaf: HANDLER, samples: 25 },
+    ]);
+    assert.deepEqual(found.sort((a, b) => a.line - b.line), [
+      { line: loopLine, call: 'busyWait()', requests: 1 },
+      { line: handlerLine, call: '(anonymous)()', requests: 1 },
+    ].sort((a, b) => a.line - b.line));
+  });
+
+  it('takes run-queue wait out of a run: a handler the busy machine kept from running is no block', () => {
+    const found = runtimeFindings([
+      { path: '/spin', leaf: BUSY_WAIT, samples: 25, runQueueMs: 5 },
+      { path: '/work', leaf: HANDLER, samples: 16, runQueueMs: 15 },
+    ]);
+    assert.deepEqual(found, [{ line: loopLine, call: 'busyWait()', requests: 1 }]);
+    const [spin] = judged([{ path: '/spin', leaf: BUSY_WAIT, samples: 25, runQueueMs: 5 }]).filter((entry) => entry.source === 'runtime');
+    assert.equal(spin!.runtime!.cpuWallRatio, 1, 'profiled JavaScript is CPU once the wait is out');
+  });
+});
