@@ -130,7 +130,7 @@ function histogramOverThreshold(histogram: ReturnType<typeof monitorEventLoopDel
 
 async function main(config: ChildConfig): Promise<void> {
   const ownDir = dirname(fileURLToPath(import.meta.url));
-  const requestLog = installRequestAttribution();
+  const requestLog = installRequestAttribution(config.thresholdMs);
   const sink: TimingSink = {
     thresholdMs: config.thresholdMs,
     currentRequestId: requestLog.currentRequestId,

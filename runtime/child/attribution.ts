@@ -23,7 +23,8 @@ export interface RequestLog {
   reset(): void;
 }
 
-export function installRequestAttribution(): RequestLog {
+/** `thresholdMs`: a shorter segment holds no block, so its run-queue wait is not read (a system call). */
+export function installRequestAttribution(thresholdMs: number): RequestLog {
   const storage = new AsyncLocalStorage<RequestRecord>();
   let requests: RequestRecord[] = [];
   let nextId = 1;
@@ -41,7 +42,7 @@ export function installRequestAttribution(): RequestLog {
       return storage.run(record, () => Reflect.apply(originalEmit, this, [event, ...args]) as boolean);
     } finally {
       record.syncMs = performance.now() - record.startMs;
-      record.syncRunQueueMs = threadTime().runQueueMs - runQueueAtStart;
+      if (record.syncMs >= thresholdMs) record.syncRunQueueMs = threadTime().runQueueMs - runQueueAtStart;
     }
   } as typeof originalEmit;
 
