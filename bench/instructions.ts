@@ -2,8 +2,10 @@
  * Counting the instructions a Node command executes, a measure that this machine's noise does not move.
  * Wall time on a shared 2-core machine varies by ±15% between identical runs, more than the few per cent
  * the rule overhead is about. Under valgrind's cachegrind, with V8 made deterministic (`--predictable`:
- * garbage collection and compilation on the main thread, in a fixed order), two identical runs count the
- * same instructions to within about 0.5%. The count covers everything the process does, the optimizing
+ * garbage collection and compilation on the main thread, in a fixed order), the machine's load does not
+ * move a count. ESLint's own file order still does: it reads the files concurrently and lints each as its
+ * read completes, so the garbage collector's work can differ between identical runs (by 16% once, on the
+ * generated project with no rules). The count covers everything the process does, the optimizing
  * compiler's and the garbage collector's work included, which a normal run spreads over a second core.
  * Repeatable is not the same as proportional to one's own work: any change in what a run allocates moves
  * when the collector runs, so a rule that does nothing already counts a few per cent (the no-op column).

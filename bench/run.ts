@@ -152,8 +152,9 @@ if (canCountInstructions) {
   section('1b. Rule overhead in instructions executed (target ≤ 1.05)',
     ['project', 'no rules', 'with blockcheck', 'ratio', 'one no-op rule: ratio'], rows,
     `The same runs as above, counted by valgrind's cachegrind with V8 made deterministic (\`node --predictable\`), ` +
-    `${instructionRuns} rounds per project: identical runs count the same instructions to within about 0.5%, whatever the machine ` +
-    'is doing. The count is work, not time: it includes the optimizing compiler and the garbage collector, which a normal run ' +
+    `${instructionRuns} rounds per project: the machine's load does not move a count, but ESLint reads the files concurrently and ` +
+    'lints each as its read completes, so the order of the files, and with it the garbage collector\'s work, can differ between ' +
+    'identical runs (the min–max shows by how much). The count is work, not time: it includes the optimizing compiler and the garbage collector, which a normal run ' +
     'spreads over a second core. It is repeatable, not proportional to a rule\'s own work: whatever a rule allocates moves ' +
     'when the collector runs, which is why a rule that does nothing already counts more than none.');
 } else {
