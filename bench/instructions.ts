@@ -7,8 +7,8 @@
  * read completes, so the garbage collector's work can differ between identical runs (by 16% once, on the
  * generated project with no rules). The count covers everything the process does, the optimizing
  * compiler's and the garbage collector's work included, which a normal run spreads over a second core.
- * Repeatable is not the same as proportional to one's own work: any change in what a run allocates moves
- * when the collector runs, so a rule that does nothing already counts a few per cent (the no-op column).
+ * A count is not proportional to one's own work either: any change in what a run allocates moves when the
+ * collector runs, so a rule that does nothing already counts a few per cent (the no-op column).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
