@@ -3,10 +3,13 @@
  * Wall time on a shared 2-core machine varies by ±15% between identical runs, more than the few per cent
  * the rule overhead is about. Under valgrind's cachegrind, with V8 made deterministic (`--predictable`:
  * garbage collection and compilation on the main thread, in a fixed order), the machine's load does not
- * move a count. ESLint's own file order still does: it reads the files concurrently and lints each as its
- * read completes, so the garbage collector's work can differ between identical runs (by 16% once, on the
- * generated project with no rules). The count covers everything the process does, the optimizing
- * compiler's and the garbage collector's work included, which a normal run spreads over a second core.
+ * move a count. Nor does ESLint's file order: it reads the files concurrently (up to 100 reads in flight)
+ * and lints each as its read completes, so with libuv's four pool threads the order, and with it the
+ * garbage collector's work, differed between identical runs (by 16% once, on the generated project with
+ * no rules). With one pool thread (`UV_THREADPOOL_SIZE=1`) reads complete in the order they were queued,
+ * which is the order of ESLint's file list; two identical runs then count within 0.3%. The count covers
+ * everything the process does, the optimizing compiler's and the garbage collector's work included, which
+ * a normal run spreads over a second core.
  * A count is not proportional to one's own work either: any change in what a run allocates moves when the
  * collector runs, so a rule that does nothing already counts a few per cent (the no-op column).
  */
@@ -22,7 +25,8 @@ export function countInstructions(args: readonly string[], cwd: string): Promise
   const child = spawn(
     VALGRIND,
     ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, '--predictable', ...args],
-    { cwd, stdio: ['ignore', 'ignore', 'pipe'] },
+    // One libuv pool thread: file reads complete in the order they were queued (see above).
+    { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, UV_THREADPOOL_SIZE: '1' } },
   );
   let stderr = '';
   child.stderr.setEncoding('utf8');

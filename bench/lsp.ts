@@ -2,14 +2,18 @@
  * `npm run bench` (language server): on the shared generated 1,000-file Express project (bench/generate-project.ts)
  * plus a 1,000-line router, measures cold start to first
  * diagnostics, warm edit→diagnostics latency (p50/p95) while editing a 1,000-line handler file, and the
- * server's resident memory before and after 1,000 edits. Target: warm p95 ≤ 100 ms.
+ * server's memory before and after 1,000 edits: resident, and the heap still in use after a full garbage
+ * collection (bench/heap-sampler.ts), which is what a leak grows. Target: warm p95 ≤ 100 ms.
  *
  *   node dist/bench/lsp.js [--files 1000] [--edits 1000] [--quick] [--strict]
  *
  * `--quick` is a smoke test of the harness (250 files, 100 edits); `--strict` exits 1 when the target is missed.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import { LspClient } from '../test/lsp/lsp-client.js';
 import { TempProject } from '../test/lsp/temp-project.js';
 import { generateProject } from './generate-project.js';
@@ -56,6 +60,20 @@ function rssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
+const HEAP_SAMPLER = path.join(import.meta.dirname, 'heap-sampler.js');
+
+/** The server's heap in use after a full collection, in MB: asks the preloaded sampler and waits for its line. */
+async function heapAfterGcMb(pid: number, samplesFile: string): Promise<number> {
+  const lines = (): string[] => (fs.existsSync(samplesFile) ? fs.readFileSync(samplesFile, 'utf8').trim().split('\n').filter(Boolean) : []);
+  const before = lines().length;
+  process.kill(pid, 'SIGUSR2');
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await delay(20)) {
+    const current = lines();
+    if (current.length > before) return Math.round(Number(current[before]) / 1048576);
+  }
+  throw new Error('the language server did not report its heap within 30 s');
+}
+
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const files = option('files', quick ? 250 : 1000);
@@ -68,18 +86,25 @@ async function main(): Promise<void> {
   project.write('app/src/routes/bulk.ts', handler);
   const uri = project.uri('app/src/routes/bulk.ts');
   const rootUri = project.uri('app');
+  const samplesFile = project.path('heap-samples.txt');
   try {
     const coldStart = performance.now();
-    const { client } = await LspClient.start({ rootUri });
+    const { client } = await LspClient.start({
+      rootUri,
+      env: { NODE_OPTIONS: `--import ${pathToFileURL(HEAP_SAMPLER).href}`, BLOCKCHECK_HEAP_SAMPLES: samplesFile },
+    });
+    const pid = client.process.pid!;
     await client.open(uri, handler);
     const first = await client.pull(uri);
     const coldMs = performance.now() - coldStart;
     const findings = first.kind === 'full' ? first.items.length : 0;
     await client.waitFor('the warm-up', () => client.progress.some((value) => value.kind === 'end'), 600_000);
 
-    const rssBefore = rssMb(client.process.pid!);
+    const rssBefore = rssMb(pid);
+    const heapBefore = await heapAfterGcMb(pid, samplesFile);
     // A second sample a tenth of the way in: flat memory means the last sample stays near this one.
     let rssEarly = rssBefore;
+    let heapEarly = heapBefore;
     const latencies: number[] = [];
     // Each edit types or deletes a digit in a route's padding constant: a realistic keystroke that keeps the
     // findings stable. Odd edits undo the previous one, so the text never drifts.
@@ -93,9 +118,14 @@ async function main(): Promise<void> {
       await client.edit(uri, [change]);
       await client.pull(uri);
       latencies.push(performance.now() - started);
-      if (index + 1 === Math.ceil(edits / 10)) rssEarly = rssMb(client.process.pid!);
+      if (index + 1 === Math.ceil(edits / 10)) {
+        // Resident first: the sampler's collection would shrink it.
+        rssEarly = rssMb(pid);
+        heapEarly = await heapAfterGcMb(pid, samplesFile);
+      }
     }
-    const rssAfter = rssMb(client.process.pid!);
+    const rssAfter = rssMb(pid);
+    const heapAfter = await heapAfterGcMb(pid, samplesFile);
     latencies.sort((a, b) => a - b);
     const p50 = percentile(latencies, 50);
     const p95 = percentile(latencies, 95);
@@ -106,6 +136,7 @@ async function main(): Promise<void> {
       coldStartToFirstDiagnosticsMs: Math.round(coldMs),
       warmEditToDiagnosticsMs: { p50: Math.round(p50 * 10) / 10, p95: Math.round(p95 * 10) / 10, edits },
       rssMb: { afterWarmUp: rssBefore, [`after${Math.ceil(edits / 10)}Edits`]: rssEarly, [`after${edits}Edits`]: rssAfter },
+      heapAfterGcMb: { afterWarmUp: heapBefore, [`after${Math.ceil(edits / 10)}Edits`]: heapEarly, [`after${edits}Edits`]: heapAfter },
       targetP95Ms: TARGET_P95_MS,
       meetsTarget: p95 <= TARGET_P95_MS,
     };

@@ -37,7 +37,7 @@ const mainSize = quick ? 250 : 1000;
  * shared machine (±15%), so its median takes more pairs than the other figures.
  */
 const overheadRuns = quick ? runs : Math.max(runs, 11);
-/** Two rounds: the machine's load does not move a count, and the min–max shows what ESLint's file order does. */
+/** Two rounds: neither the machine's load nor ESLint's file order moves a count; the min–max shows that it repeats. */
 const instructionRuns = quick ? 1 : 2;
 const scalingSizes = quick ? [100, 250] : [250, 500, 1000, 2000];
 
@@ -152,9 +152,9 @@ if (canCountInstructions) {
   section('1b. Rule overhead in instructions executed (target ≤ 1.05)',
     ['project', 'no rules', 'with blockcheck', 'ratio', 'one no-op rule: ratio'], rows,
     `The same runs as above, counted by valgrind's cachegrind with V8 made deterministic (\`node --predictable\`), ` +
-    `${instructionRuns} rounds per project: the machine's load does not move a count, but ESLint reads the files concurrently and ` +
-    'lints each as its read completes, so the order of the files, and with it the garbage collector\'s work, can differ between ' +
-    'identical runs (the min–max shows by how much). The count is work, not time: it includes the optimizing compiler and ' +
+    `${instructionRuns} rounds per project, with one libuv pool thread so that ESLint's concurrent file reads complete, and its ` +
+    'files are linted, in the same order every time: neither the machine\'s load nor the file order moves a count (the min–max ' +
+    'shows how closely it repeats). The count is work, not time: it includes the optimizing compiler and ' +
     'the garbage collector, which a normal run spreads over a second core. It is not proportional to a rule\'s own work: ' +
     'whatever a rule allocates moves when the collector runs, which is why a rule that does nothing already counts more than none.');
 } else {

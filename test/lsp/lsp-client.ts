@@ -48,6 +48,8 @@ export interface ClientOptions {
   settings?: unknown;
   /** Pull diagnostics (default) or only accept pushed ones. */
   pull?: boolean;
+  /** Variables added to the server's environment (the benchmark preloads its heap sampler). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class LspClient {
@@ -108,7 +110,7 @@ export class LspClient {
   }
 
   static async start(options: ClientOptions): Promise<{ client: LspClient; initialize: InitializeResult }> {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe', env: { ...process.env, ...options.env } });
     const client = new LspClient(child, options);
     const pull = options.pull ?? true;
     const capabilities: ClientCapabilities = {
