@@ -1,8 +1,9 @@
 /**
  * One ESLint run over a project, as a child process of the benchmark: `none` (typescript-eslint's parser
  * and project service, no rules), `blockcheck` (plus configs.recommended), `noop` (plus one rule that does
- * nothing: the floor any rule pays), or `n-no-sync` (eslint-plugin-n's name-based rule; it asks for the
- * project service's parser services too). Prints `{ messages, ruleMs }` as JSON: `ruleMs` is the time
+ * nothing: the floor any rule pays), `no-floating-promises` (typescript-eslint's own type-aware rule: what
+ * a rule that asks the checker about every call costs), or `n-no-sync` (eslint-plugin-n's name-based rule;
+ * it asks for the project service's parser services too). Prints `{ messages, ruleMs }` as JSON: `ruleMs` is the time
  * ESLint's own stats (`--stats`) give the configured rules' listeners, summed over every file, so that
  * a rule's own share of the run can be told from the rest of what its presence changes (the garbage
  * collector's heap sizing, above all). Stats are on in the modes the rule overhead compares, so that each
@@ -12,10 +13,11 @@ import * as path from 'node:path';
 import { ESLint } from 'eslint';
 import nodePlugin from 'eslint-plugin-n';
 import * as tsParser from '@typescript-eslint/parser';
+import tseslint from 'typescript-eslint';
 import blockcheck from '../rules/index.js';
 
 const [projectDir, mode, pattern = 'src/**/*.ts'] = process.argv.slice(2);
-if (!projectDir || !mode) throw new Error('usage: lint-child <projectDir> <none|blockcheck|noop|n-no-sync> [pattern]');
+if (!projectDir || !mode) throw new Error('usage: lint-child <projectDir> <none|blockcheck|noop|no-floating-promises|n-no-sync> [pattern]');
 
 // The ESLint binary turns typescript-eslint's single-run mode on by its name; an API run must say so.
 process.env['TSESTREE_SINGLE_RUN'] = 'true';
@@ -28,6 +30,10 @@ const configs: Record<string, ESLint.Options['overrideConfig']> = {
   noop: [{
     files, languageOptions: { parser: tsParser, parserOptions: { projectService: true } },
     plugins: { bench: { rules: { noop: noopRule } } as never }, rules: { 'bench/noop': 'error' },
+  }],
+  'no-floating-promises': [{
+    files, languageOptions: { parser: tsParser, parserOptions: { projectService: true } },
+    plugins: { '@typescript-eslint': tseslint.plugin as never }, rules: { '@typescript-eslint/no-floating-promises': 'error' },
   }],
   'n-no-sync': [{ files, languageOptions: { parser: tsParser, parserOptions: { projectService: true } }, plugins: { n: nodePlugin as never }, rules: { 'n/no-sync': 'error' } }],
 };
