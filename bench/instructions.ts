@@ -1,17 +1,18 @@
 /**
  * Counting the instructions a Node command executes, a measure that this machine's noise does not move.
  * Wall time on a shared 2-core machine varies by ±15% between identical runs, more than the few per cent
- * the rule overhead is about. Under valgrind's cachegrind, with V8 made deterministic (`--predictable`:
- * garbage collection and compilation on the main thread, in a fixed order), the machine's load does not
- * move a count. Nor does ESLint's file order: it reads the files concurrently (up to 100 reads in flight)
- * and lints each as its read completes, so with libuv's four pool threads the order, and with it the
- * garbage collector's work, differed between identical runs (by 16% once, on the generated project with
- * no rules). With one pool thread (`UV_THREADPOOL_SIZE=1`) reads complete in the order they were queued,
- * which is the order of ESLint's file list; two identical runs then count within 0.3%. The count covers
- * everything the process does, the optimizing compiler's and the garbage collector's work included, which
- * a normal run spreads over a second core.
+ * the rule overhead is about. Under valgrind's cachegrind, three things make a count repeat:
+ *   - `--predictable`: V8's garbage collection and compilation run on the main thread, in a fixed order;
+ *   - `--predictable-gc-schedule`: the heap grows by fixed steps. V8 otherwise sizes it from how fast it
+ *     measured its own collections, by the clock, so a loaded machine moved no-rule counts of rxjs by 6.5%;
+ *   - one libuv pool thread (`UV_THREADPOOL_SIZE=1`): ESLint reads the files concurrently (up to 100 reads
+ *     in flight) and lints each as its read completes; with one pool thread the reads complete in the
+ *     order they were queued, so the files are linted in the same order every run.
+ * With all three, identical runs counted within 0.3% of each other, four at once on two cores. The count
+ * covers everything the process does, the optimizing compiler's and the garbage collector's work
+ * included, which a normal run spreads over a second core.
  * A count is not proportional to one's own work either: any change in what a run allocates moves when the
- * collector runs, so a rule that does nothing already counts a few per cent (the no-op column).
+ * collector runs, so a rule that does nothing already counts a little more than none (the no-op column).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -20,11 +21,11 @@ const VALGRIND = '/usr/bin/valgrind';
 
 export const canCountInstructions = fs.existsSync(VALGRIND);
 
-/** Runs `node --predictable <args>` under cachegrind and resolves to the instructions it executed. */
+/** Runs `node --predictable --predictable-gc-schedule <args>` under cachegrind; resolves to the instructions executed. */
 export function countInstructions(args: readonly string[], cwd: string): Promise<number> {
   const child = spawn(
     VALGRIND,
-    ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, '--predictable', ...args],
+    ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, '--predictable', '--predictable-gc-schedule', ...args],
     // One libuv pool thread: file reads complete in the order they were queued (see above).
     { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, UV_THREADPOOL_SIZE: '1' } },
   );

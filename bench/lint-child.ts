@@ -3,11 +3,12 @@
  * and project service, no rules), `blockcheck` (plus configs.recommended), `noop` (plus one rule that does
  * nothing: the floor any rule pays), `no-floating-promises` (typescript-eslint's own type-aware rule: what
  * a rule that asks the checker about every call costs), or `n-no-sync` (eslint-plugin-n's name-based rule;
- * it asks for the project service's parser services too). Prints `{ messages, ruleMs }` as JSON: `ruleMs` is the time
- * ESLint's own stats (`--stats`) give the configured rules' listeners, summed over every file, so that
- * a rule's own share of the run can be told from the rest of what its presence changes (the garbage
- * collector's heap sizing, above all). Stats are on in the modes the rule overhead compares, so that each
- * of its runs pays their (small) cost, and off for `n-no-sync`, which is timed against `blockcheck audit`.
+ * it asks for the project service's parser services too). Prints `{ messages, ruleMs }` as JSON: `ruleMs`
+ * is the time ESLint's own stats (`--stats`) give the configured rules' listeners, summed over every file,
+ * so that a rule's own share of the run can be told from the rest of what its presence changes (the
+ * garbage collector's heap sizing, above all). Stats are on in the modes the rule overhead compares, so
+ * that each of its runs pays their (small) cost, and off for `n-no-sync`, which is timed against
+ * `blockcheck audit`.
  */
 import * as path from 'node:path';
 import { ESLint } from 'eslint';

@@ -152,7 +152,8 @@ if (canCountInstructions) {
   }
   section('1b. Rule overhead in instructions executed (target ≤ 1.05)',
     ['project', 'no rules', 'with blockcheck', 'ratio', 'one no-op rule: ratio', 'typescript-eslint\'s no-floating-promises: ratio'], rows,
-    `The same runs as above, counted by valgrind's cachegrind with V8 made deterministic (\`node --predictable\`), ` +
+    `The same runs as above, counted by valgrind's cachegrind with V8 made deterministic (\`node --predictable ` +
+    `--predictable-gc-schedule\`: compilation and collection on the main thread, the heap grown by fixed steps), ` +
     `${instructionRuns} rounds per project, with one libuv pool thread so that ESLint's concurrent file reads complete, and its ` +
     'files are linted, in the same order every time: neither the machine\'s load nor the file order moves a count (the min–max ' +
     'shows how closely it repeats). The count is work, not time: it includes the optimizing compiler and ' +
