@@ -8,9 +8,9 @@
  *   - one libuv pool thread (`UV_THREADPOOL_SIZE=1`): ESLint reads the files concurrently (up to 100 reads
  *     in flight) and lints each as its read completes; with one pool thread the reads complete in the
  *     order they were queued, so the files are linted in the same order every run.
- * With all three, identical runs counted within 0.3% of each other, four at once on two cores. The count
- * covers everything the process does, the optimizing compiler's and the garbage collector's work
- * included, which a normal run spreads over a second core.
+ * With all three, the bench's identical rounds agree within about 1% (four processes at once on two
+ * cores). The count covers everything the process does, the optimizing compiler's and the garbage
+ * collector's work included, which a normal run spreads over a second core.
  * A count is not proportional to one's own work either: any change in what a run allocates moves when the
  * collector runs, so a rule that does nothing already counts a little more than none (the no-op column).
  */
