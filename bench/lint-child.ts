@@ -25,18 +25,16 @@ process.env['TSESTREE_SINGLE_RUN'] = 'true';
 
 const files = ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'];
 const noopRule = { meta: { type: 'problem', schema: [] }, create: () => ({ Program(): void {} }) };
+/** typescript-eslint's parser with the project service: every mode's base. */
+const typed = { files, languageOptions: { parser: tsParser, parserOptions: { projectService: true } } };
 const configs: Record<string, ESLint.Options['overrideConfig']> = {
-  none: [{ files, languageOptions: { parser: tsParser, parserOptions: { projectService: true } } }],
+  none: [typed],
   blockcheck: [{ ...blockcheck.configs.recommended, files } as never],
-  noop: [{
-    files, languageOptions: { parser: tsParser, parserOptions: { projectService: true } },
-    plugins: { bench: { rules: { noop: noopRule } } as never }, rules: { 'bench/noop': 'error' },
-  }],
+  noop: [{ ...typed, plugins: { bench: { rules: { noop: noopRule } } as never }, rules: { 'bench/noop': 'error' } }],
   'no-floating-promises': [{
-    files, languageOptions: { parser: tsParser, parserOptions: { projectService: true } },
-    plugins: { '@typescript-eslint': tseslint.plugin as never }, rules: { '@typescript-eslint/no-floating-promises': 'error' },
+    ...typed, plugins: { '@typescript-eslint': tseslint.plugin as never }, rules: { '@typescript-eslint/no-floating-promises': 'error' },
   }],
-  'n-no-sync': [{ files, languageOptions: { parser: tsParser, parserOptions: { projectService: true } }, plugins: { n: nodePlugin as never }, rules: { 'n/no-sync': 'error' } }],
+  'n-no-sync': [{ ...typed, plugins: { n: nodePlugin as never }, rules: { 'n/no-sync': 'error' } }],
 };
 
 const eslint = new ESLint({ cwd: path.resolve(projectDir), overrideConfigFile: true, overrideConfig: configs[mode] ?? [], stats: mode !== 'n-no-sync' });
