@@ -43,6 +43,11 @@ export interface FunctionSummary {
   skippedRoots: ts.Node[];
   /** Program files (not declaration files) the summary's calls resolved into. */
   referencedFiles: ts.SourceFile[];
+  /**
+   * Method calls the candidate filter left unresolved. Whether a name is a candidate depends on every
+   * followed file, not only on those the summary depends on, so each is asked again when the summary is reused.
+   */
+  unresolvedCalls: CallLike[];
   /** The catalog packages reachable when it was computed (`CallCandidates.reachableCatalogKey`). */
   reachableCatalogKey: string;
 }
@@ -83,9 +88,10 @@ export class SummaryBuilder {
     const entry = this.cacheOf(fn.getSourceFile());
     let summary = entry.summaries.get(fn);
     // A nested callback that became a handler of its own (or stopped being one) changes what the summary
-    // covers; a catalog package the program gained or lost changes which calls it resolved.
+    // covers; a catalog package the program gained or lost, or a function of a skipped call's name added
+    // anywhere, changes which calls it resolved.
     if (!summary || summary.inlinedFunctions.some(this.isRoot) || !summary.skippedRoots.every(this.isRoot) ||
-      summary.reachableCatalogKey !== this.candidates.reachableCatalogKey) {
+      summary.reachableCatalogKey !== this.candidates.reachableCatalogKey || summary.unresolvedCalls.some((call) => this.worthResolving(call))) {
       summary = this.build(fn);
       entry.summaries.set(fn, summary);
       addDependencies(entry, summary.referencedFiles);
@@ -95,7 +101,8 @@ export class SummaryBuilder {
 
   private build(fn: ts.FunctionLikeDeclaration): FunctionSummary {
     const summary: FunctionSummary = {
-      edges: [], blocking: [], cpu: [], inlinedFunctions: [], skippedRoots: [], referencedFiles: [], reachableCatalogKey: this.candidates.reachableCatalogKey,
+      edges: [], blocking: [], cpu: [], inlinedFunctions: [], skippedRoots: [], referencedFiles: [], unresolvedCalls: [],
+      reachableCatalogKey: this.candidates.reachableCatalogKey,
     };
     const dependencies = new Map<string, ParameterMask>();
     fn.parameters.forEach((parameter, index) => {
@@ -163,7 +170,10 @@ export class SummaryBuilder {
   }
 
   private visitCall(call: CallLike, summary: FunctionSummary, dependencies: Map<string, ParameterMask>, dependencyOf: DependencyOf): void {
-    if (!this.worthResolving(call)) return;
+    if (!this.worthResolving(call)) {
+      summary.unresolvedCalls.push(call);
+      return;
+    }
     const resolved = resolveCallee(call, this.checker, this.program);
     const match = this.matcher.match(call, resolved);
     const site = calleeNameNode(resolved.callee);

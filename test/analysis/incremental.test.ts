@@ -79,4 +79,30 @@ describe('incremental analysis across programs', () => {
     program = virtualProgram(files, program);
     assert.deepEqual(describeFindings(analyzeProgram(program).allFindings()), []);
   });
+
+  it('resolves a method call it once skipped when a file the caller never imports gives the method a body', () => {
+    // `save` has no body anywhere at first, so `getStore().save()` is not worth resolving. Then store.ts
+    // implements it; routes.ts and get-store.ts, all the handler's summary depends on, stay the same objects.
+    const routes = `import express from 'express';
+import fs from 'node:fs';
+import { getStore } from './get-store.js';
+export const app = express();
+app.get('/health', async (req, res) => { res.send(await fs.promises.readFile('/health', 'utf8')); });
+app.post('/save', (req, res) => { getStore().save(); res.end(); });
+`;
+    const getStore = `import { store } from './store.js';\nexport function getStore() { return store; }\n`;
+    const declaredStore = `export declare const store: { save(): void };\n`;
+    const blockingStore = `import fs from 'node:fs';\nexport const store = { save(): void { fs.writeFileSync('/data', 'x'); } };\n`;
+    let files: Record<string, string> = { 'routes.ts': routes, 'get-store.ts': getStore, 'store.ts': declaredStore };
+    let program = virtualProgram(files);
+    assert.deepEqual(describeFindings(analyzeProgram(program).allFindings()), []);
+
+    files = { ...files, 'store.ts': blockingStore };
+    const next = virtualProgram(files, program);
+    assert.equal(next.getSourceFile(virtualPath('get-store.ts')), program.getSourceFile(virtualPath('get-store.ts')), 'the unchanged files are reused');
+    program = next;
+    const after = describeFindings(analyzeProgram(program).allFindings());
+    assert.deepEqual(after, freshFindings(files));
+    assert.match(after[0]!, /^store\.ts:2:\d+ no-sync-io POST \/save\[getStore\(\.\.\.\)\.save@6>fs\.writeFileSync@2\]$/);
+  });
 });

@@ -7,6 +7,7 @@ import { REPO_ROOT } from '../fixture-expectations.js';
 export const VIRTUAL_ROOT = path.join(REPO_ROOT, 'test', 'projects', 'virtual');
 
 const parsed = new Map<string, ts.SourceFile>();
+const parsedFromDisk = new Map<string, ts.SourceFile>();
 
 /** `oldProgram` lets unchanged files keep their SourceFile objects, as an editor's next program does. */
 export function virtualProgram(files: Record<string, string>, oldProgram?: ts.Program): ts.Program {
@@ -18,7 +19,16 @@ export function virtualProgram(files: Record<string, string>, oldProgram?: ts.Pr
   host.readFile = (name) => byPath.get(name) ?? readFile.call(host, name);
   host.getSourceFile = (name, version, onError, shouldCreate) => {
     const text = byPath.get(name);
-    if (text === undefined) return getSourceFile.call(host, name, version, onError, shouldCreate);
+    if (text === undefined) {
+      // Files on disk (libs, node_modules) do not change while the tests run: one object each, as an
+      // editor's document registry keeps them.
+      let fromDisk = parsedFromDisk.get(name);
+      if (!fromDisk) {
+        fromDisk = getSourceFile.call(host, name, version, onError, shouldCreate);
+        if (fromDisk) parsedFromDisk.set(name, fromDisk);
+      }
+      return fromDisk;
+    }
     // Like an editor's document registry: the same text gives back the same SourceFile object.
     const cached = parsed.get(name);
     if (cached?.text === text) return cached;
