@@ -44,10 +44,11 @@ export interface FunctionSummary {
   /** Program files (not declaration files) the summary's calls resolved into. */
   referencedFiles: ts.SourceFile[];
   /**
-   * Method calls the candidate filter left unresolved. Whether a name is a candidate depends on every
-   * followed file, not only on those the summary depends on, so each is asked again when the summary is reused.
+   * Names the candidate filter turned down: methods left unresolved, and functions passed by a name no
+   * function has. Whether a name is a candidate depends on every followed file, not only on those the
+   * summary depends on, so each is asked again when the summary is reused.
    */
-  unresolvedCalls: CallLike[];
+  skippedNames: string[];
   /** The catalog packages reachable when it was computed (`CallCandidates.reachableCatalogKey`). */
   reachableCatalogKey: string;
 }
@@ -91,7 +92,7 @@ export class SummaryBuilder {
     // covers; a catalog package the program gained or lost, or a function of a skipped call's name added
     // anywhere, changes which calls it resolved.
     if (!summary || summary.inlinedFunctions.some(this.isRoot) || !summary.skippedRoots.every(this.isRoot) ||
-      summary.reachableCatalogKey !== this.candidates.reachableCatalogKey || summary.unresolvedCalls.some((call) => this.worthResolving(call))) {
+      summary.reachableCatalogKey !== this.candidates.reachableCatalogKey || summary.skippedNames.some((name) => this.candidates.isCandidateName(name))) {
       summary = this.build(fn);
       entry.summaries.set(fn, summary);
       addDependencies(entry, summary.referencedFiles);
@@ -101,7 +102,7 @@ export class SummaryBuilder {
 
   private build(fn: ts.FunctionLikeDeclaration): FunctionSummary {
     const summary: FunctionSummary = {
-      edges: [], blocking: [], cpu: [], inlinedFunctions: [], skippedRoots: [], referencedFiles: [], unresolvedCalls: [],
+      edges: [], blocking: [], cpu: [], inlinedFunctions: [], skippedRoots: [], referencedFiles: [], skippedNames: [],
       reachableCatalogKey: this.candidates.reachableCatalogKey,
     };
     const dependencies = new Map<string, ParameterMask>();
@@ -141,22 +142,24 @@ export class SummaryBuilder {
   }
 
   /**
-   * Whether a call is worth resolving: calls of plain names always are (a scope lookup is cheap); method
-   * calls only when the name could be a catalog API or a followed function, or the receiver is a module
-   * whose every export blocks (`shell.ls()`).
+   * The method name of a call not worth resolving, else undefined. Calls of plain names always are (a
+   * scope lookup is cheap); method calls only when the name could be a catalog API or a followed function,
+   * or the receiver is a module whose every export blocks (`shell.ls()`).
    */
-  private worthResolving(call: CallLike): boolean {
+  private unresolvedMethodName(call: CallLike): string | undefined {
     let callee = skipOuterExpressions(call.expression);
     if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply')) {
       callee = skipOuterExpressions(callee.expression);
     }
-    if (!ts.isPropertyAccessExpression(callee)) return true;
-    if (this.candidates.isCandidateName(callee.name.text)) return true;
-    if (this.candidates.wildcardModules.size === 0) return false;
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    const name = callee.name.text;
+    if (this.candidates.isCandidateName(name) || this.candidates.wildcardModules.size === 0) {
+      return this.candidates.isCandidateName(name) ? undefined : name;
+    }
     const receiver = skipOuterExpressions(callee.expression);
-    if (!ts.isIdentifier(receiver) || !this.importsWildcardModule(call.getSourceFile())) return false;
+    if (!ts.isIdentifier(receiver) || !this.importsWildcardModule(call.getSourceFile())) return name;
     const origin = originFromSyntax(receiver, this.checker, 0);
-    return origin !== undefined && this.candidates.wildcardModules.has(origin.module);
+    return origin !== undefined && this.candidates.wildcardModules.has(origin.module) ? undefined : name;
   }
 
   /** Whether a file imports a module whose every export blocks: only then can a receiver name one. */
@@ -170,8 +173,14 @@ export class SummaryBuilder {
   }
 
   private visitCall(call: CallLike, summary: FunctionSummary, dependencies: Map<string, ParameterMask>, dependencyOf: DependencyOf): void {
-    if (!this.worthResolving(call)) {
-      summary.unresolvedCalls.push(call);
+    const unresolvedName = this.unresolvedMethodName(call);
+    if (unresolvedName !== undefined) {
+      // The method stays unresolved, but what it is given still runs: callbacks see the receiver's
+      // elements (`items.map((item) => ...)`), and functions passed by name are called (`items.forEach(touch)`).
+      summary.skippedNames.push(unresolvedName);
+      const args = call.arguments ?? [];
+      bindIterationParameters(call, args, dependencies, dependencyOf);
+      this.followPassedFunctions(args, summary, true);
       return;
     }
     const resolved = resolveCallee(call, this.checker, this.program);
@@ -184,27 +193,29 @@ export class SummaryBuilder {
       return;
     }
     const args = resolved.args ?? [];
-    // Callbacks given to array iteration methods see the elements of the receiver.
-    const callee = skipOuterExpressions(call.expression);
-    if (ts.isPropertyAccessExpression(callee) && ITERATION_METHODS.has(callee.name.text)) {
-      const receiverDependencies = dependencyOf(callee.expression);
-      for (const argument of args) {
-        const inner = skipOuterExpressions(argument);
-        if (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner)) {
-          for (const parameter of inner.parameters) bindNames(parameter.name, receiverDependencies, dependencies);
-        }
-      }
-    }
+    bindIterationParameters(call, args, dependencies, dependencyOf);
     const target = this.followedFunction(resolved.declaration, summary);
     if (target) {
       summary.edges.push({ target, site, name: calleeText(resolved.callee), argumentDependencies: args.map((argument) => dependencyOf(argument)) });
     }
-    // Functions passed by reference are called by the callee: `items.map(render)`, `emitter.once(x, done)`.
+    this.followPassedFunctions(args, summary, false);
+  }
+
+  /**
+   * Functions passed by reference are called by the callee: `items.map(render)`, `emitter.once(x, done)`.
+   * A plain name is cheap to look up; a member (or any name given to a method left unresolved, which is
+   * most often data: `res.send(body)`) only when a function of that name exists.
+   */
+  private followPassedFunctions(args: readonly ts.Expression[], summary: FunctionSummary, onlyFunctionNames: boolean): void {
     for (const argument of args) {
       const inner = skipOuterExpressions(argument);
-      const isReference = ts.isIdentifier(inner) || (ts.isPropertyAccessExpression(inner) && this.candidates.isCandidateName(inner.name.text));
-      if (!isReference) continue;
-      const symbol = resolvedSymbol(this.checker, ts.isPropertyAccessExpression(inner) ? inner.name : inner);
+      const name = ts.isIdentifier(inner) ? inner : ts.isPropertyAccessExpression(inner) ? inner.name : undefined;
+      if (!name) continue;
+      if ((onlyFunctionNames || name !== inner) && !this.candidates.isCandidateName(name.text)) {
+        summary.skippedNames.push(name.text);
+        continue;
+      }
+      const symbol = resolvedSymbol(this.checker, name);
       const passed = this.followedFunction(symbol?.valueDeclaration ?? symbol?.declarations?.[0], summary);
       if (passed && !this.isRoot(passed)) {
         summary.edges.push({ target: passed, site: inner, name: calleeText(inner), argumentDependencies: [] });
@@ -220,6 +231,19 @@ export class SummaryBuilder {
     if (sourceFile.isDeclarationFile) return undefined;
     if (!summary.referencedFiles.includes(sourceFile)) summary.referencedFiles.push(sourceFile);
     return fn;
+  }
+}
+
+/** Callbacks given to array iteration methods see the elements of the receiver. */
+function bindIterationParameters(call: CallLike, args: readonly ts.Expression[], dependencies: Map<string, ParameterMask>, dependencyOf: DependencyOf): void {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !ITERATION_METHODS.has(callee.name.text)) return;
+  const receiverDependencies = dependencyOf(callee.expression);
+  for (const argument of args) {
+    const inner = skipOuterExpressions(argument);
+    if (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner)) {
+      for (const parameter of inner.parameters) bindNames(parameter.name, receiverDependencies, dependencies);
+    }
   }
 }
 

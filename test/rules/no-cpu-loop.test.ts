@@ -29,6 +29,11 @@ const flagged: FlaggedInRoute[] = [
   { name: 'JSON.parse of request data', body: 'JSON.parse(req.body);', at: 'parse' },
   { name: 'JSON.stringify of request data', body: 'res.send(JSON.stringify(req.query));', at: 'stringify' },
   {
+    name: 'JSON.parse of each element of request data, in an array method\'s callback',
+    body: 'const items: string[] = req.body.items;\n  res.json(items.map((item) => JSON.parse(item)));',
+    at: 'parse',
+  },
+  {
     name: 'request data passed into a helper',
     imports: 'function parseAll(list: unknown) { return JSON.parse(String(list)); }',
     body: 'parseAll(req.query.list);',

@@ -51,6 +51,13 @@ const flagged: FlaggedInRoute[] = [
   { name: '.apply', imports: "import fs from 'node:fs';", body: "fs.readFileSync.apply(fs, ['/a']);", at: 'readFileSync' },
   { name: 'a function stored in a variable and called later', imports: "import fs from 'node:fs';\nconst read = fs.readFileSync;", body: "read('/a');", at: 'read(' },
   { name: 'a bound function', imports: "import fs from 'node:fs';", body: "fs.readFileSync.bind(fs)('/a');", at: 'readFileSync' },
+  {
+    name: 'a helper passed by reference to an array method',
+    imports: "import fs from 'node:fs';\nfunction touch(name: string): void { fs.writeFileSync('/data/' + name, 'x'); }",
+    body: "['a', 'b'].forEach(touch);",
+    at: 'writeFileSync',
+    occurrence: 1,
+  },
 ];
 
 const invalid: Invalid[] = flaggedInRoute(flagged);
