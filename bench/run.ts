@@ -37,7 +37,7 @@ const mainSize = quick ? 250 : 1000;
  * shared machine (±15%), so its median takes more pairs than the other figures.
  */
 const overheadRuns = quick ? runs : Math.max(runs, 11);
-/** Two rounds: neither the machine's load nor ESLint's file order moves a count by more than about 1% (the min–max shows it). */
+/** Two rounds: neither the machine's load nor ESLint's file order moves a count by more than a few per cent (the min–max shows it). */
 const instructionRuns = quick ? 1 : 2;
 const scalingSizes = quick ? [100, 250] : [250, 500, 1000, 2000];
 
@@ -155,8 +155,8 @@ if (canCountInstructions) {
     `The same runs as above, counted by valgrind's cachegrind with V8 made deterministic (\`node --predictable ` +
     `--predictable-gc-schedule\`: compilation and collection on the main thread, the heap grown by fixed steps), ` +
     `${instructionRuns} rounds per project, with one libuv pool thread so that ESLint's concurrent file reads complete, and its ` +
-    'files are linted, in the same order every time: neither the machine\'s load nor the file order moves a count by more than about ' +
-    '1% (the min–max shows how closely it repeats). The count is work, not time: it includes the optimizing compiler and ' +
+    'files are linted, in the same order every time: neither the machine\'s load nor the file order moves a count by more than a few ' +
+    'per cent (the min–max shows how closely it repeats). The count is work, not time: it includes the optimizing compiler and ' +
     'the garbage collector, which a normal run spreads over a second core. It is not proportional to a rule\'s own work: ' +
     'whatever a rule allocates moves when the collector runs, which is why a rule that does nothing already counts more than none. ' +
     'The last column is one type-aware rule from typescript-eslint itself, run the same way: what asking the checker costs any rule.');

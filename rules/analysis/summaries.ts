@@ -89,8 +89,8 @@ export class SummaryBuilder {
     const entry = this.cacheOf(fn.getSourceFile());
     let summary = entry.summaries.get(fn);
     // A nested callback that became a handler of its own (or stopped being one) changes what the summary
-    // covers; a catalog package the program gained or lost, or a function of a skipped call's name added
-    // anywhere, changes which calls it resolved.
+    // covers; a catalog package the program gained or lost, or a function added anywhere under a name the
+    // filter turned down, changes which calls it resolved.
     if (!summary || summary.inlinedFunctions.some(this.isRoot) || !summary.skippedRoots.every(this.isRoot) ||
       summary.reachableCatalogKey !== this.candidates.reachableCatalogKey || summary.skippedNames.some((name) => this.candidates.isCandidateName(name))) {
       summary = this.build(fn);
@@ -153,9 +153,8 @@ export class SummaryBuilder {
     }
     if (!ts.isPropertyAccessExpression(callee)) return undefined;
     const name = callee.name.text;
-    if (this.candidates.isCandidateName(name) || this.candidates.wildcardModules.size === 0) {
-      return this.candidates.isCandidateName(name) ? undefined : name;
-    }
+    if (this.candidates.isCandidateName(name)) return undefined;
+    if (this.candidates.wildcardModules.size === 0) return name;
     const receiver = skipOuterExpressions(callee.expression);
     if (!ts.isIdentifier(receiver) || !this.importsWildcardModule(call.getSourceFile())) return name;
     const origin = originFromSyntax(receiver, this.checker, 0);
