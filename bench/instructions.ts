@@ -8,8 +8,8 @@
  *   - one libuv pool thread (`UV_THREADPOOL_SIZE=1`): ESLint reads the files concurrently (up to 100 reads
  *     in flight) and lints each as its read completes; with one pool thread the reads complete in the
  *     order they were queued, so the files are linted in the same order every run.
- * With all three, the bench's identical rounds agree within about 1% (four processes at once on two
- * cores). The count covers everything the process does, the optimizing compiler's and the garbage
+ * With all three, the bench's identical rounds agree within a few per cent (four processes at once on two
+ * cores; 2.5% at most in the committed results). The count covers everything the process does, the optimizing compiler's and the garbage
  * collector's work included, which a normal run spreads over a second core.
  * A count is not proportional to one's own work either: any change in what a run allocates moves when the
  * collector runs, so a rule that does nothing already counts a little more than none (the no-op column).

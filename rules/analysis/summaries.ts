@@ -176,7 +176,7 @@ export class SummaryBuilder {
     if (unresolvedName !== undefined) {
       // The method stays unresolved, but what it is given still runs: callbacks see the receiver's
       // elements (`items.map((item) => ...)`), and functions passed by name are called (`items.forEach(touch)`).
-      summary.skippedNames.push(unresolvedName);
+      skipName(summary, unresolvedName);
       const args = call.arguments ?? [];
       bindIterationParameters(call, args, dependencies, dependencyOf);
       this.followPassedFunctions(args, summary, true);
@@ -211,7 +211,7 @@ export class SummaryBuilder {
       const name = ts.isIdentifier(inner) ? inner : ts.isPropertyAccessExpression(inner) ? inner.name : undefined;
       if (!name) continue;
       if ((onlyFunctionNames || name !== inner) && !this.candidates.isCandidateName(name.text)) {
-        summary.skippedNames.push(name.text);
+        skipName(summary, name.text);
         continue;
       }
       const symbol = resolvedSymbol(this.checker, name);
@@ -231,6 +231,11 @@ export class SummaryBuilder {
     if (!summary.referencedFiles.includes(sourceFile)) summary.referencedFiles.push(sourceFile);
     return fn;
   }
+}
+
+/** Each name once: every reuse of the summary asks about each again (`res.send`, `res.json` ... repeat). */
+function skipName(summary: FunctionSummary, name: string): void {
+  if (!summary.skippedNames.includes(name)) summary.skippedNames.push(name);
 }
 
 /** Callbacks given to array iteration methods see the elements of the receiver. */
