@@ -30,7 +30,7 @@ import { SourceStore } from './sources.js';
 import { warmUp } from './warmup.js';
 import { Workspace } from './workspace.js';
 
-const WATCHED = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', '**/{tsconfig,jsconfig}*.json', '**/eslint.config.*'];
+const WATCHED = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', '**/{tsconfig,jsconfig}*.json', '**/package.json', '**/eslint.config.*'];
 
 export function startLanguageServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -186,9 +186,15 @@ export function startLanguageServer(connection: Connection): void {
         projects.configChanged(fileName);
       } else if (/^eslint\.config\.[cm]?[jt]s$/.test(base)) {
         workspace.rules.invalidate();
+      } else if (base === 'package.json') {
+        // Its `type`, `exports` and `types` decide module formats and where imports resolve.
+        sources.layoutChanged();
       } else if (isAnalysedSource(fileName) || /\.d\.[cm]?ts$/.test(fileName)) {
         sources.diskChanged(fileName);
-        if (change.type !== FileChangeType.Changed) fileSetChanged = true;
+        if (change.type !== FileChangeType.Changed) {
+          sources.layoutChanged();
+          fileSetChanged = true;
+        }
       }
     }
     if (fileSetChanged) projects.fileSetChanged();

@@ -9,12 +9,24 @@ import { TextSnapshot } from './text-snapshot.js';
 export class SourceStore {
   /** Bumped on every change to any file; projects use it as their project version. */
   private generation = 0;
+  /** Bumped when files may have appeared or vanished, or a package.json changed: what module resolution depends on. */
+  private layout = 0;
   private readonly versions = new Map<string, number>();
   private readonly buffers = new Map<string, TextSnapshot>();
   private readonly disk = new Map<string, TextSnapshot | null>();
 
   get projectGeneration(): number {
     return this.generation;
+  }
+
+  /** Resolutions (and package.json lookups) cached under one layout generation stay true until it changes. */
+  get layoutGeneration(): number {
+    return this.layout;
+  }
+
+  /** A file was created or deleted on disk, or a package.json changed. */
+  layoutChanged(): void {
+    this.layout++;
   }
 
   version(fileName: string): string {
@@ -47,7 +59,10 @@ export class SourceStore {
 
   /** The analysed text of an open buffer changed (every edit on type, or each save in on-save mode). */
   setBuffer(fileName: string, text: string): void {
-    if (this.buffers.get(fileName)?.text === text) return;
+    const previous = this.buffers.get(fileName);
+    if (previous?.text === text) return;
+    // A buffer opened for a file not yet on disk makes imports of it resolve; typing in it changes nothing.
+    if (!previous) this.layout++;
     this.buffers.set(fileName, new TextSnapshot(text));
     this.bump(fileName);
   }
@@ -55,6 +70,7 @@ export class SourceStore {
   /** The buffer closed: the file on disk is the truth again. */
   closeBuffer(fileName: string): void {
     if (!this.buffers.delete(fileName)) return;
+    this.layout++;
     this.disk.delete(fileName);
     this.bump(fileName);
   }

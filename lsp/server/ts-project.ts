@@ -1,7 +1,10 @@
 /**
  * One TypeScript project (a tsconfig/jsconfig, or an inferred project for files outside any config) served by
  * its own incremental LanguageService. Parsed files live in a DocumentRegistry shared by all projects, keyed by
- * the SourceStore's per-file versions, so an edit re-parses only the edited file.
+ * the SourceStore's per-file versions, so an edit re-parses only the edited file. Module resolutions and
+ * package.json lookups are cached across programs, as tsserver does: without a cache of its own, each new
+ * program asks every file's package.json scope again (its module format), which costs an edit more than
+ * re-parsing the edited file.
  */
 import ts from 'typescript';
 import * as path from 'node:path';
@@ -21,6 +24,7 @@ export class TsProject {
   private configGeneration = 0;
   private readonly rootFiles: Set<string>;
   private readonly service: ts.LanguageService;
+  private resolutionCache: { key: string; cache: ts.ModuleResolutionCache } | undefined;
 
   constructor(
     /** The config file, or the folder of an inferred project. */
@@ -87,10 +91,22 @@ export class TsProject {
     this.service.dispose();
   }
 
+  /** The cache of the current layout and config: a file created or deleted, or a new config, starts a new one. */
+  private moduleResolutionCache(): ts.ModuleResolutionCache {
+    const key = `${this.sources.layoutGeneration}:${this.configGeneration}`;
+    if (this.resolutionCache?.key !== key) {
+      const getCanonicalFileName = ts.sys.useCaseSensitiveFileNames ? (name: string) => name : (name: string) => name.toLowerCase();
+      this.resolutionCache = { key, cache: ts.createModuleResolutionCache(this.directory, getCanonicalFileName, this.config.options) };
+    }
+    return this.resolutionCache.cache;
+  }
+
   private createHost(): ts.LanguageServiceHost {
     const sources = this.sources;
-    return {
-      getProjectVersion: () => `${sources.projectGeneration}:${this.configGeneration}`,
+    // The LanguageService hands `getModuleResolutionCache` on to the compiler host it builds (the member
+    // is CompilerHost's): createProgram then reads package.json scopes through the same cache.
+    const host: ts.LanguageServiceHost & Pick<ts.CompilerHost, 'getModuleResolutionCache'> = {
+      getProjectVersion: () => `${sources.projectGeneration}:${sources.layoutGeneration}:${this.configGeneration}`,
       getCompilationSettings: () => this.config.options,
       getProjectReferences: () => this.config.projectReferences,
       getScriptFileNames: () => [...this.rootFiles],
@@ -105,7 +121,15 @@ export class TsProject {
       directoryExists: (dir) => ts.sys.directoryExists(dir),
       getDirectories: (dir) => ts.sys.getDirectories(dir),
       realpath: ts.sys.realpath,
+      getModuleResolutionCache: () => this.moduleResolutionCache(),
+      resolveModuleNameLiterals: (literals, containingFile, redirectedReference, options, containingSourceFile) => {
+        const cache = this.moduleResolutionCache();
+        return literals.map((literal) => ts.resolveModuleName(
+          literal.text, containingFile, options, host, cache, redirectedReference, ts.getModeForUsageLocation(containingSourceFile, literal, options),
+        ));
+      },
     };
+    return host;
   }
 }
 

@@ -28,6 +28,8 @@ const SHEBANG = /^(?:#!|\/\/\/(?!\s*<))/;
  */
 interface RolesSnapshot {
   files: ReadonlyMap<string, ts.SourceFile>;
+  /** Each file's resolved imports (the same array while they resolve the same). */
+  imports: ReadonlyMap<string, readonly string[]>;
   roles: ReadonlyMap<string, FileRole>;
   workerTargets: ReadonlySet<string>;
   binTargetsByPackageDir: ReadonlyMap<string, Set<string> | undefined>;
@@ -87,6 +89,7 @@ export class FileRoles {
     this.computeRoles(files);
     lastRoles.set(this.snapshotKey, {
       files: new Map(files.map((sourceFile) => [sourceFile.fileName, sourceFile])),
+      imports: this.importsOf(files),
       roles: new Map(this.roles),
       allServer: [...this.roles.values()].every((role) => role === 'server'),
       workerTargets: this.workerTargets,
@@ -102,18 +105,22 @@ export class FileRoles {
     for (const [dir, targets] of last.binTargetsByPackageDir) if (targets !== undefined && readBinTargets(dir) !== targets) return false;
     for (const sourceFile of files) {
       const before = last.files.get(sourceFile.fileName);
-      if (before === sourceFile) continue;
-      if (!before || this.roleFromFileAlone(before) !== this.roleFromFileAlone(sourceFile)) return false;
+      if (before !== sourceFile && (!before || this.roleFromFileAlone(before) !== this.roleFromFileAlone(sourceFile))) return false;
       if (last.allServer) continue; // Nothing to propagate from, whatever the file imports.
-      const importsBefore = resolvedImportNames(before);
-      if (!importsBefore) return false;
+      // An unchanged file's imports change too when a file it names is created.
+      const importsBefore = last.imports.get(sourceFile.fileName);
       const importsNow = resolvedImportNames(sourceFile, this.program);
-      if (importsNow.length !== importsBefore.length || importsNow.some((name, index) => name !== importsBefore[index])) return false;
+      if (importsNow === importsBefore) continue;
+      if (!importsBefore || importsNow.length !== importsBefore.length || importsNow.some((name, index) => name !== importsBefore[index])) return false;
     }
     for (const [fileName, role] of last.roles) this.roles.set(fileName, role);
     for (const [dir, targets] of last.binTargetsByPackageDir) this.binTargetsByPackageDir.set(dir, targets);
-    lastRoles.set(this.snapshotKey, { ...last, files: new Map(files.map((sourceFile) => [sourceFile.fileName, sourceFile])) });
+    lastRoles.set(this.snapshotKey, { ...last, files: new Map(files.map((sourceFile) => [sourceFile.fileName, sourceFile])), imports: this.importsOf(files) });
     return true;
+  }
+
+  private importsOf(files: readonly ts.SourceFile[]): Map<string, readonly string[]> {
+    return new Map(files.map((sourceFile) => [sourceFile.fileName, resolvedImportNames(sourceFile, this.program)]));
   }
 
   private computeRoles(files: readonly ts.SourceFile[]): void {

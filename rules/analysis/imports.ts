@@ -38,33 +38,71 @@ function collectModuleSpecifiers(sourceFile: ts.SourceFile): ts.Expression[] {
 }
 
 /**
- * Resolved import targets by file name, per SourceFile object: an unchanged file imports the same modules,
- * so an editor's next program need not resolve them again.
+ * What a file's imports resolved to, per SourceFile object: an unchanged file imports the same modules, so
+ * an editor's next program need not resolve them again. Only the specifiers that named no program file are
+ * asked again in each new program: a file created since can make them resolve.
  */
-const resolvedImports = new WeakMap<ts.SourceFile, readonly string[]>();
+interface ResolvedImports {
+  names: readonly string[];
+  unresolved: readonly ts.Expression[];
+  /** The program last asked about them, by number: holding the program would keep every old one alive. */
+  programId: number;
+}
+
+const resolvedImports = new WeakMap<ts.SourceFile, ResolvedImports>();
+const programIds = new WeakMap<ts.Program, number>();
+let lastProgramId = 0;
+
+function idOf(program: ts.Program): number {
+  let id = programIds.get(program);
+  if (id === undefined) {
+    id = ++lastProgramId;
+    programIds.set(program, id);
+  }
+  return id;
+}
 
 export function importedFiles(sourceFile: ts.SourceFile, program: ts.Program): ts.SourceFile[] {
   return resolvedImportNames(sourceFile, program).flatMap((fileName) => program.getSourceFile(fileName) ?? []);
 }
 
 /**
- * The file names a file's imports resolve to; without a program, only what an earlier program resolved
- * (undefined if none did).
+ * The file names a file's imports resolve to; without a program, only what the last program resolved
+ * (undefined if none did). A new list (a new array) means the imports changed.
  */
 export function resolvedImportNames(sourceFile: ts.SourceFile): readonly string[] | undefined;
 export function resolvedImportNames(sourceFile: ts.SourceFile, program: ts.Program): readonly string[];
 export function resolvedImportNames(sourceFile: ts.SourceFile, program?: ts.Program): readonly string[] | undefined {
-  let targets = resolvedImports.get(sourceFile);
-  if (!targets && program) {
-    let resolve = resolvers.get(program);
-    if (!resolve) {
-      resolve = moduleResolver(program);
-      resolvers.set(program, resolve);
-    }
-    targets = moduleSpecifiers(sourceFile).flatMap((specifier) => resolve(specifier, sourceFile) ?? []);
-    resolvedImports.set(sourceFile, targets);
+  let cached = resolvedImports.get(sourceFile);
+  if (!program) return cached?.names;
+  const programId = idOf(program);
+  if (cached && cached.programId !== programId) {
+    const resolve = resolverOf(program);
+    if (cached.unresolved.some((specifier) => resolve(specifier, sourceFile) !== undefined)) cached = undefined;
+    else cached.programId = programId;
   }
-  return targets;
+  if (!cached) {
+    const resolve = resolverOf(program);
+    const names: string[] = [];
+    const unresolved: ts.Expression[] = [];
+    for (const specifier of moduleSpecifiers(sourceFile)) {
+      const target = resolve(specifier, sourceFile);
+      if (target === undefined) unresolved.push(specifier);
+      else names.push(target);
+    }
+    cached = { names, unresolved, programId };
+    resolvedImports.set(sourceFile, cached);
+  }
+  return cached.names;
+}
+
+function resolverOf(program: ts.Program): ModuleResolver {
+  let resolve = resolvers.get(program);
+  if (!resolve) {
+    resolve = moduleResolver(program);
+    resolvers.set(program, resolve);
+  }
+  return resolve;
 }
 
 type ModuleResolver = (specifier: ts.Expression, sourceFile: ts.SourceFile) => string | undefined;

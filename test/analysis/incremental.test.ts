@@ -62,6 +62,20 @@ describe('incremental analysis across programs', () => {
     assert.match(after[0]!, /GET \/report\/:id\[.*\],POST \/report\/:id\/refresh\[/);
   });
 
+  it('follows an import of a missing file, in an unchanged caller, once the file is added', () => {
+    let files: Record<string, string> = { 'routes.ts': ROUTES };
+    let program = virtualProgram(files);
+    assert.deepEqual(describeFindings(analyzeProgram(program).allFindings()), [], './render.js does not exist yet');
+
+    files = { ...files, 'render.ts': BLOCKING_HELPER };
+    const next = virtualProgram(files, program);
+    assert.equal(next.getSourceFile(virtualPath('routes.ts')), program.getSourceFile(virtualPath('routes.ts')), 'the caller is reused');
+    program = next;
+    const after = describeFindings(analyzeProgram(program).allFindings());
+    assert.deepEqual(after, freshFindings(files));
+    assert.match(after[0] ?? '', /^render\.ts:2:\d+ no-sync-io GET \/report\/:id\[render@4>fs\.readFileSync@2\]$/);
+  });
+
   it('follows a helper into and out of script-only code as the files importing it change', () => {
     const seed = `import { render } from '../render.js';\nexport async function seed(): Promise<void> { render('all'); }\n`;
     const quietRoutes = `import express from 'express';\nexport const app = express();\napp.get('/health', (req, res) => { res.send('ok'); });\n`;

@@ -79,4 +79,29 @@ describe('cross-file freshness', () => {
     const related = report.kind === DocumentDiagnosticReportKind.Full ? report.items[0]!.relatedInformation ?? [] : [];
     assert.equal(related[0]?.location.uri, project.uri('src/jobs.ts'));
   });
+
+  it('resolves an import that named a missing file once that file is created', async () => {
+    const reports = project.uri('src/reports.ts');
+    const reportsText = `import express from 'express';
+import { readStored } from './store.js';
+
+export const reportsRouter = express.Router();
+
+reportsRouter.get('/stored/:id', (req, res) => {
+  res.send(readStored(\`stored/\${req.params.id}.json\`, 'utf8'));
+});
+`;
+    // On disk first, so that the tsconfig's project (not an inferred one) owns it.
+    project.write('src/reports.ts', reportsText);
+    await client.fileChanged(reports, FileChangeType.Created);
+    await client.open(reports, reportsText);
+    // Pulled while './store.js' does not exist: the import resolves to nothing, and the call to nothing known.
+    assert.deepEqual(codes(await client.pull(reports)), []);
+
+    const refreshes = client.refreshes;
+    project.write('src/store.ts', `import * as fs from 'node:fs';\n\nexport const readStored = fs.readFileSync;\n`);
+    await client.fileChanged(project.uri('src/store.ts'), FileChangeType.Created);
+    await client.waitFor('workspace/diagnostic/refresh', () => client.refreshes > refreshes);
+    assert.deepEqual(codes(await client.pull(reports)), ['blockcheck/no-sync-io@6']);
+  });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import ts from 'typescript';
 import { ProjectRegistry } from '../../lsp/server/project-registry.js';
 import { SourceStore } from '../../lsp/server/sources.js';
 import { toTsPath } from '../../lsp/server/paths.js';
@@ -10,10 +11,16 @@ describe('the LanguageService host', () => {
   const project = new TempProject(expressProject());
   after(() => project.remove());
 
-  it('re-parses only the edited buffer: every other file keeps its parsed SourceFile', () => {
+  /** A store and a registry over the project, as the language server starts them. */
+  function serve(): { sources: SourceStore; registry: ProjectRegistry } {
     const sources = new SourceStore();
     const registry = new ProjectRegistry(sources);
     registry.setWorkspaceFolders([project.root]);
+    return { sources, registry };
+  }
+
+  it('re-parses only the edited buffer: every other file keeps its parsed SourceFile', () => {
+    const { sources, registry } = serve();
     const app = toTsPath(project.path('src/app.ts'));
     const helper = toTsPath(project.path('src/helper.ts'));
     sources.setBuffer(app, project.read('src/app.ts'));
@@ -35,9 +42,7 @@ describe('the LanguageService host', () => {
   });
 
   it('sees a file changed on disk once told, and an open buffer over the disk', () => {
-    const sources = new SourceStore();
-    const registry = new ProjectRegistry(sources);
-    registry.setWorkspaceFolders([project.root]);
+    const { sources, registry } = serve();
     const helper = toTsPath(project.path('src/helper.ts'));
     const tsProject = registry.projectFor(helper);
     assert.doesNotMatch(tsProject.program().getSourceFile(helper)!.text, /changed on disk/);
@@ -49,5 +54,26 @@ describe('the LanguageService host', () => {
     sources.closeBuffer(helper);
     assert.match(tsProject.program().getSourceFile(helper)!.text, /changed on disk/);
     registry.dispose();
+  });
+
+  it('reads a changed package.json once told: the module format of unchanged files follows its "type"', () => {
+    const { sources, registry } = serve();
+    const app = toTsPath(project.path('src/app.ts'));
+    const helper = toTsPath(project.path('src/helper.ts'));
+    sources.setBuffer(app, project.read('src/app.ts'));
+    const tsProject = registry.projectFor(helper);
+    const formatOf = (fileName: string): ts.ResolutionMode => tsProject.program().getSourceFile(fileName)!.impliedNodeFormat;
+    assert.equal(formatOf(helper), ts.ModuleKind.ESNext);
+
+    const packageJson = project.read('package.json');
+    try {
+      project.write('package.json', JSON.stringify({ ...JSON.parse(packageJson), type: 'commonjs' }));
+      sources.setBuffer(app, `${project.read('src/app.ts')}\n// edited\n`);
+      sources.layoutChanged();
+      assert.equal(formatOf(helper), ts.ModuleKind.CommonJS);
+    } finally {
+      project.write('package.json', packageJson);
+      registry.dispose();
+    }
   });
 });
