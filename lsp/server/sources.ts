@@ -61,8 +61,8 @@ export class SourceStore {
   setBuffer(fileName: string, text: string): void {
     const previous = this.buffers.get(fileName);
     if (previous?.text === text) return;
-    // A buffer opened for a file not yet on disk makes imports of it resolve; typing in it changes nothing.
-    if (!previous) this.layout++;
+    // A buffer opened for a file not on disk makes imports of it resolve; typing in it changes nothing.
+    if (!previous && !ts.sys.fileExists(fileName)) this.layout++;
     this.buffers.set(fileName, new TextSnapshot(text));
     this.bump(fileName);
   }
@@ -70,7 +70,7 @@ export class SourceStore {
   /** The buffer closed: the file on disk is the truth again. */
   closeBuffer(fileName: string): void {
     if (!this.buffers.delete(fileName)) return;
-    this.layout++;
+    if (!ts.sys.fileExists(fileName)) this.layout++;
     this.disk.delete(fileName);
     this.bump(fileName);
   }

@@ -4,7 +4,8 @@
  * the SourceStore's per-file versions, so an edit re-parses only the edited file. Module resolutions and
  * package.json lookups are cached across programs, as tsserver does: without a cache of its own, each new
  * program asks every file's package.json scope again (its module format), which costs an edit more than
- * re-parsing the edited file.
+ * re-parsing the edited file. The cache lives as long as the layout (files created or deleted, package.json
+ * changes); a new layout makes every file resolve its imports again.
  */
 import ts from 'typescript';
 import * as path from 'node:path';
@@ -25,6 +26,8 @@ export class TsProject {
   private readonly rootFiles: Set<string>;
   private readonly service: ts.LanguageService;
   private resolutionCache: { key: string; cache: ts.ModuleResolutionCache } | undefined;
+  /** The layout key the current program resolved its imports under. */
+  private programLayoutKey: string | undefined;
 
   constructor(
     /** The config file, or the folder of an inferred project. */
@@ -82,8 +85,10 @@ export class TsProject {
 
   /** The program for the current text of every file; the same object as last time when nothing changed. */
   program(): ts.Program {
+    const layoutKey = this.layoutKey();
     const program = this.service.getProgram();
     if (!program) throw new Error(`TypeScript could not build a program for ${this.id}`);
+    this.programLayoutKey = layoutKey;
     return program;
   }
 
@@ -91,9 +96,13 @@ export class TsProject {
     this.service.dispose();
   }
 
+  private layoutKey(): string {
+    return `${this.sources.layoutGeneration}:${this.configGeneration}`;
+  }
+
   /** The cache of the current layout and config: a file created or deleted, or a new config, starts a new one. */
   private moduleResolutionCache(): ts.ModuleResolutionCache {
-    const key = `${this.sources.layoutGeneration}:${this.configGeneration}`;
+    const key = this.layoutKey();
     if (this.resolutionCache?.key !== key) {
       const getCanonicalFileName = ts.sys.useCaseSensitiveFileNames ? (name: string) => name : (name: string) => name.toLowerCase();
       this.resolutionCache = { key, cache: ts.createModuleResolutionCache(this.directory, getCanonicalFileName, this.config.options) };
@@ -103,9 +112,9 @@ export class TsProject {
 
   private createHost(): ts.LanguageServiceHost {
     const sources = this.sources;
-    // The LanguageService hands `getModuleResolutionCache` on to the compiler host it builds (the member
-    // is CompilerHost's): createProgram then reads package.json scopes through the same cache.
-    const host: ts.LanguageServiceHost & Pick<ts.CompilerHost, 'getModuleResolutionCache'> = {
+    // The LanguageService also reads two members that only CompilerHost declares: `getModuleResolutionCache`
+    // (handed on to createProgram, which reads package.json scopes through it) and `hasInvalidatedResolutions`.
+    const host: ts.LanguageServiceHost & Pick<ts.CompilerHost, 'getModuleResolutionCache' | 'hasInvalidatedResolutions'> = {
       getProjectVersion: () => `${sources.projectGeneration}:${sources.layoutGeneration}:${this.configGeneration}`,
       getCompilationSettings: () => this.config.options,
       getProjectReferences: () => this.config.projectReferences,
@@ -124,10 +133,18 @@ export class TsProject {
       getModuleResolutionCache: () => this.moduleResolutionCache(),
       resolveModuleNameLiterals: (literals, containingFile, redirectedReference, options, containingSourceFile) => {
         const cache = this.moduleResolutionCache();
-        return literals.map((literal) => ts.resolveModuleName(
-          literal.text, containingFile, options, host, cache, redirectedReference, ts.getModeForUsageLocation(containingSourceFile, literal, options),
-        ));
+        const modeOptions = redirectedReference?.commandLine.options ?? options;
+        return literals.map((literal) => {
+          const mode = ts.getModeForUsageLocation(containingSourceFile, literal, modeOptions);
+          const cached = ts.resolveModuleName(literal.text, containingFile, options, host, cache, redirectedReference, mode);
+          // A failure is asked again each time, as before the cache: what fixes it (an install into
+          // node_modules, a file no watcher reports) need not bump the layout. Failures are rare.
+          return cached.resolvedModule ? cached : ts.resolveModuleName(literal.text, containingFile, options, host, undefined, redirectedReference, mode);
+        });
       },
+      // After a layout change, unchanged files resolve their imports again (through the new cache): the
+      // program is otherwise kept, or rebuilt with their old resolutions.
+      hasInvalidatedResolutions: () => this.programLayoutKey !== undefined && this.programLayoutKey !== this.layoutKey(),
     };
     return host;
   }

@@ -38,15 +38,18 @@ function collectModuleSpecifiers(sourceFile: ts.SourceFile): ts.Expression[] {
 }
 
 /**
- * What a file's imports resolved to, per SourceFile object: an unchanged file imports the same modules, so
- * an editor's next program need not resolve them again. Only the specifiers that named no program file are
- * asked again in each new program: a file created since can make them resolve.
+ * What a file's imports resolved to, per SourceFile object, checked again in each new program: an unchanged
+ * file's imports can resolve elsewhere once a file is created, deleted or renamed. A program that reused
+ * every resolution of the last one (an edit that changed no import) keeps each file's table of them, the
+ * same object: only a new table is read again. The list stays the same array while its names are the
+ * same, so that what was computed from it can be kept.
  */
 interface ResolvedImports {
   names: readonly string[];
-  unresolved: readonly ts.Expression[];
-  /** The program last asked about them, by number: holding the program would keep every old one alive. */
+  /** The program last asked, by number: holding the program would keep every old one alive. */
   programId: number;
+  /** The program's table of the file's resolutions the names were read from. */
+  table: unknown;
 }
 
 const resolvedImports = new WeakMap<ts.SourceFile, ResolvedImports>();
@@ -66,34 +69,25 @@ export function importedFiles(sourceFile: ts.SourceFile, program: ts.Program): t
   return resolvedImportNames(sourceFile, program).flatMap((fileName) => program.getSourceFile(fileName) ?? []);
 }
 
-/**
- * The file names a file's imports resolve to; without a program, only what the last program resolved
- * (undefined if none did). A new list (a new array) means the imports changed.
- */
-export function resolvedImportNames(sourceFile: ts.SourceFile): readonly string[] | undefined;
-export function resolvedImportNames(sourceFile: ts.SourceFile, program: ts.Program): readonly string[];
-export function resolvedImportNames(sourceFile: ts.SourceFile, program?: ts.Program): readonly string[] | undefined {
-  let cached = resolvedImports.get(sourceFile);
-  if (!program) return cached?.names;
+/** The file names a file's imports resolve to in the program: a new array only when they changed. */
+export function resolvedImportNames(sourceFile: ts.SourceFile, program: ts.Program): readonly string[] {
+  const cached = resolvedImports.get(sourceFile);
   const programId = idOf(program);
-  if (cached && cached.programId !== programId) {
-    const resolve = resolverOf(program);
-    if (cached.unresolved.some((specifier) => resolve(specifier, sourceFile) !== undefined)) cached = undefined;
-    else cached.programId = programId;
+  if (cached?.programId === programId) return cached.names;
+  const table = resolutionTableOf(program, sourceFile);
+  if (cached && table !== undefined && cached.table === table) {
+    cached.programId = programId;
+    return cached.names;
   }
-  if (!cached) {
-    const resolve = resolverOf(program);
-    const names: string[] = [];
-    const unresolved: ts.Expression[] = [];
-    for (const specifier of moduleSpecifiers(sourceFile)) {
-      const target = resolve(specifier, sourceFile);
-      if (target === undefined) unresolved.push(specifier);
-      else names.push(target);
-    }
-    cached = { names, unresolved, programId };
-    resolvedImports.set(sourceFile, cached);
+  const resolve = resolverOf(program);
+  const names = moduleSpecifiers(sourceFile).flatMap((specifier) => resolve(specifier, sourceFile) ?? []);
+  if (cached && names.length === cached.names.length && names.every((name, index) => name === cached.names[index])) {
+    cached.programId = programId;
+    cached.table = table;
+    return cached.names;
   }
-  return cached.names;
+  resolvedImports.set(sourceFile, { names, programId, table });
+  return names;
 }
 
 function resolverOf(program: ts.Program): ModuleResolver {
@@ -112,6 +106,14 @@ const resolvers = new WeakMap<ts.Program, ModuleResolver>();
 /** TypeScript's own table of what the program resolved each module specifier to (not in its public typings). */
 interface ProgramWithResolutions {
   getResolvedModuleFromModuleSpecifier?(specifier: ts.StringLiteralLike, sourceFile: ts.SourceFile): ts.ResolvedModuleWithFailedLookupLocations | undefined;
+  /** By file path, the table of the file's resolutions: a program that reused them all has the same tables. */
+  resolvedModules?: ReadonlyMap<string, unknown>;
+}
+
+/** The program's table of a file's resolutions, if this TypeScript version has one where we look. */
+function resolutionTableOf(program: ts.Program, sourceFile: ts.SourceFile): unknown {
+  const path = (sourceFile as { path?: string }).path;
+  return path === undefined ? undefined : (program as ProgramWithResolutions).resolvedModules?.get(path);
 }
 
 /**

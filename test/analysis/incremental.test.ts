@@ -62,18 +62,45 @@ describe('incremental analysis across programs', () => {
     assert.match(after[0]!, /GET \/report\/:id\[.*\],POST \/report\/:id\/refresh\[/);
   });
 
+  // Each of these callers has a path no other test uses, so that it starts as a new SourceFile object.
   it('follows an import of a missing file, in an unchanged caller, once the file is added', () => {
-    let files: Record<string, string> = { 'routes.ts': ROUTES };
+    let files: Record<string, string> = { 'added/routes.ts': ROUTES };
     let program = virtualProgram(files);
     assert.deepEqual(describeFindings(analyzeProgram(program).allFindings()), [], './render.js does not exist yet');
 
-    files = { ...files, 'render.ts': BLOCKING_HELPER };
+    files = { ...files, 'added/render.ts': BLOCKING_HELPER };
     const next = virtualProgram(files, program);
-    assert.equal(next.getSourceFile(virtualPath('routes.ts')), program.getSourceFile(virtualPath('routes.ts')), 'the caller is reused');
+    assert.equal(next.getSourceFile(virtualPath('added/routes.ts')), program.getSourceFile(virtualPath('added/routes.ts')), 'the caller is reused');
     program = next;
     const after = describeFindings(analyzeProgram(program).allFindings());
     assert.deepEqual(after, freshFindings(files));
-    assert.match(after[0] ?? '', /^render\.ts:2:\d+ no-sync-io GET \/report\/:id\[render@4>fs\.readFileSync@2\]$/);
+    assert.match(after[0] ?? '', /^added\/render\.ts:2:\d+ no-sync-io GET \/report\/:id\[render@4>fs\.readFileSync@2\]$/);
+  });
+
+  it('follows a helper deleted and created again, through an unchanged caller', () => {
+    const withHelper = { 'recreated/routes.ts': ROUTES, 'recreated/render.ts': BLOCKING_HELPER };
+    let program = virtualProgram(withHelper);
+    const first = describeFindings(analyzeProgram(program).allFindings());
+    assert.equal(first.length, 1);
+
+    program = virtualProgram({ 'recreated/routes.ts': ROUTES }, program);
+    assert.deepEqual(describeFindings(analyzeProgram(program).allFindings()), []);
+    program = virtualProgram(withHelper, program);
+    assert.deepEqual(describeFindings(analyzeProgram(program).allFindings()), first);
+  });
+
+  it('follows an unchanged import to the file it resolves to now', () => {
+    // './render.js' names render.js until render.ts appears beside it: TypeScript then resolves it to the .ts file.
+    const asyncJs = `import fs from 'node:fs';\nexport function render(id) { return fs.promises.readFile('/reports/' + id, 'utf8'); }\n`;
+    let files: Record<string, string> = { 'retargeted/routes.ts': ROUTES, 'retargeted/render.js': asyncJs };
+    let program = virtualProgram(files);
+    assert.deepEqual(describeFindings(analyzeProgram(program).allFindings()), []);
+
+    files = { ...files, 'retargeted/render.ts': BLOCKING_HELPER };
+    program = virtualProgram(files, program);
+    const after = describeFindings(analyzeProgram(program).allFindings());
+    assert.deepEqual(after, freshFindings(files));
+    assert.match(after[0] ?? '', /^retargeted\/render\.ts:2:\d+ no-sync-io GET/);
   });
 
   it('follows a helper into and out of script-only code as the files importing it change', () => {

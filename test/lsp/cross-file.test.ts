@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DocumentDiagnosticReportKind, FileChangeType, type DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
 import { LspClient } from './lsp-client.js';
-import { APP_TS, HELPER_TS, expressProject } from './projects.js';
+import { APP_TS, HELPER_TS, PACKAGE_JSON, expressProject } from './projects.js';
 import { TempProject } from './temp-project.js';
 
 function codes(report: DocumentDiagnosticReport): string[] {
@@ -80,28 +80,45 @@ describe('cross-file freshness', () => {
     assert.equal(related[0]?.location.uri, project.uri('src/jobs.ts'));
   });
 
-  it('resolves an import that named a missing file once that file is created', async () => {
-    const reports = project.uri('src/reports.ts');
-    const reportsText = `import express from 'express';
-import { readStored } from './store.js';
+  /** A route file on disk (so that the tsconfig's project, not an inferred one, owns it), opened and pulled. */
+  async function openRoute(name: string, importFrom: string): Promise<string> {
+    const uri = project.uri(`src/${name}`);
+    const text = `import express from 'express';
+import { readStored } from '${importFrom}';
 
-export const reportsRouter = express.Router();
+export const storedRouter = express.Router();
 
-reportsRouter.get('/stored/:id', (req, res) => {
+storedRouter.get('/stored/:id', (req, res) => {
   res.send(readStored(\`stored/\${req.params.id}.json\`, 'utf8'));
 });
 `;
-    // On disk first, so that the tsconfig's project (not an inferred one) owns it.
-    project.write('src/reports.ts', reportsText);
-    await client.fileChanged(reports, FileChangeType.Created);
-    await client.open(reports, reportsText);
-    // Pulled while './store.js' does not exist: the import resolves to nothing, and the call to nothing known.
-    assert.deepEqual(codes(await client.pull(reports)), []);
+    project.write(`src/${name}`, text);
+    await client.fileChanged(uri, FileChangeType.Created);
+    await client.open(uri, text);
+    // While the import names nothing, the call is to nothing known.
+    assert.deepEqual(codes(await client.pull(uri)), []);
+    return uri;
+  }
 
+  const STORE_TS = `import * as fs from 'node:fs';\n\nexport const readStored = fs.readFileSync;\n`;
+
+  it('resolves an import that named a missing file once that file is created, outside the tsconfig\'s include', async () => {
+    const route = await openRoute('stored.ts', '../lib/store.js');
     const refreshes = client.refreshes;
-    project.write('src/store.ts', `import * as fs from 'node:fs';\n\nexport const readStored = fs.readFileSync;\n`);
-    await client.fileChanged(project.uri('src/store.ts'), FileChangeType.Created);
+    project.write('lib/store.ts', STORE_TS);
+    await client.fileChanged(project.uri('lib/store.ts'), FileChangeType.Created);
     await client.waitFor('workspace/diagnostic/refresh', () => client.refreshes > refreshes);
-    assert.deepEqual(codes(await client.pull(reports)), ['blockcheck/no-sync-io@6']);
+    assert.deepEqual(codes(await client.pull(route)), ['blockcheck/no-sync-io@6']);
+  });
+
+  it('resolves an import through package.json "imports" once package.json gains the entry', async () => {
+    project.write('src/store.ts', STORE_TS);
+    await client.fileChanged(project.uri('src/store.ts'), FileChangeType.Created);
+    const route = await openRoute('mapped.ts', '#store');
+    const refreshes = client.refreshes;
+    project.write('package.json', JSON.stringify({ ...JSON.parse(PACKAGE_JSON), imports: { '#store': './src/store.js' } }));
+    await client.fileChanged(project.uri('package.json'), FileChangeType.Changed);
+    await client.waitFor('workspace/diagnostic/refresh', () => client.refreshes > refreshes);
+    assert.deepEqual(codes(await client.pull(route)), ['blockcheck/no-sync-io@6']);
   });
 });
