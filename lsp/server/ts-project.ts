@@ -8,6 +8,7 @@
  * changes); a new layout makes every file resolve its imports again.
  */
 import ts from 'typescript';
+import { isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import type { SourceStore } from './sources.js';
 import { toTsPath } from './paths.js';
@@ -137,9 +138,12 @@ export class TsProject {
         return literals.map((literal) => {
           const mode = ts.getModeForUsageLocation(containingSourceFile, literal, modeOptions);
           const cached = ts.resolveModuleName(literal.text, containingFile, options, host, cache, redirectedReference, mode);
-          // A failure is asked again each time, as before the cache: what fixes it (an install into
-          // node_modules, a file no watcher reports) need not bump the layout. Failures are rare.
-          return cached.resolvedModule ? cached : ts.resolveModuleName(literal.text, containingFile, options, host, undefined, redirectedReference, mode);
+          // An edited file asks again, without the cache, about what it failed to resolve, as each program
+          // did before there was a cache: an install into node_modules reaches no watcher. Not about Node's
+          // core modules: they never resolve to a file (@types/node declares them), and every file imports some.
+          return cached.resolvedModule || isBuiltin(literal.text)
+            ? cached
+            : ts.resolveModuleName(literal.text, containingFile, options, host, undefined, redirectedReference, mode);
         });
       },
       // After a layout change, unchanged files resolve their imports again (through the new cache): the

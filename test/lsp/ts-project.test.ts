@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { after, describe, it } from 'node:test';
 import ts from 'typescript';
 import { ProjectRegistry } from '../../lsp/server/project-registry.js';
@@ -54,6 +55,28 @@ describe('the LanguageService host', () => {
     sources.closeBuffer(helper);
     assert.match(tsProject.program().getSourceFile(helper)!.text, /changed on disk/);
     registry.dispose();
+  });
+
+  it('finds a package installed without a watcher event once the file importing it is edited', () => {
+    const { sources, registry } = serve();
+    const app = toTsPath(project.path('src/app.ts'));
+    const importer = `import { pad } from 'late-package';\nexport const padded = pad('x');\n`;
+    sources.setBuffer(app, importer);
+    const tsProject = registry.projectFor(app);
+    const declarations = toTsPath(project.path('src/node_modules/late-package/index.d.ts'));
+    // The import resolves when the program takes in the package's declarations.
+    const resolved = (): boolean => tsProject.program().getSourceFile(declarations) !== undefined;
+    try {
+      assert.equal(resolved(), false);
+      // An install: nothing tells the server (editors do not watch node_modules).
+      project.write('src/node_modules/late-package/package.json', JSON.stringify({ name: 'late-package', type: 'module', types: 'index.d.ts' }));
+      project.write('src/node_modules/late-package/index.d.ts', 'export declare function pad(text: string): string;\n');
+      sources.setBuffer(app, `${importer}// edited\n`);
+      assert.equal(resolved(), true);
+    } finally {
+      fs.rmSync(project.path('src/node_modules'), { recursive: true, force: true });
+      registry.dispose();
+    }
   });
 
   it('reads a changed package.json once told: the module format of unchanged files follows its "type"', () => {
