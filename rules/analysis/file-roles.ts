@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { Minimatch } from 'minimatch';
 import * as ts from 'typescript';
-import { importedFiles, resolvedImportNames } from './imports.js';
+import { importedFiles, resolvedImportNames, sameFileNames } from './imports.js';
 import { skipOuterExpressions } from './resolve.js';
 
 // Loaded as CommonJS: ESLint has already loaded that copy, and the ESM build would be a second one to load.
@@ -109,9 +109,7 @@ export class FileRoles {
       if (last.allServer) continue; // Nothing to propagate from, whatever the file imports.
       // An unchanged file's imports change too when a file it names is created.
       const importsBefore = last.imports.get(sourceFile.fileName);
-      const importsNow = resolvedImportNames(sourceFile, this.program);
-      if (importsNow === importsBefore) continue;
-      if (!importsBefore || importsNow.length !== importsBefore.length || importsNow.some((name, index) => name !== importsBefore[index])) return false;
+      if (!importsBefore || !sameFileNames(resolvedImportNames(sourceFile, this.program), importsBefore)) return false;
     }
     for (const [fileName, role] of last.roles) this.roles.set(fileName, role);
     for (const [dir, targets] of last.binTargetsByPackageDir) this.binTargetsByPackageDir.set(dir, targets);

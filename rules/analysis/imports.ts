@@ -81,13 +81,17 @@ export function resolvedImportNames(sourceFile: ts.SourceFile, program: ts.Progr
   }
   const resolve = resolverOf(program);
   const names = moduleSpecifiers(sourceFile).flatMap((specifier) => resolve(specifier, sourceFile) ?? []);
-  if (cached && names.length === cached.names.length && names.every((name, index) => name === cached.names[index])) {
+  if (cached && sameFileNames(names, cached.names)) {
     cached.programId = programId;
     cached.table = table;
     return cached.names;
   }
   resolvedImports.set(sourceFile, { names, programId, table });
   return names;
+}
+
+export function sameFileNames(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((name, index) => name === b[index]));
 }
 
 function resolverOf(program: ts.Program): ModuleResolver {

@@ -28,6 +28,13 @@ function describeFindings(findings: readonly Finding[]): string[] {
       `${reach.handler.label}[${reach.chain.map((step) => `${step.name}@${step.line}`).join('>')}]`).join(',')}`).sort();
 }
 
+/** The editor's next program, checked to keep `unchanged`'s SourceFile object. */
+function nextProgram(files: Record<string, string>, previous: ts.Program, unchanged: string): ts.Program {
+  const next = virtualProgram(files, previous);
+  assert.equal(next.getSourceFile(virtualPath(unchanged)), previous.getSourceFile(virtualPath(unchanged)), `${unchanged} is reused`);
+  return next;
+}
+
 function freshFindings(files: Record<string, string>): string[] {
   return describeFindings(analyzeProgram(virtualProgram(files)).allFindings());
 }
@@ -41,9 +48,7 @@ describe('incremental analysis across programs', () => {
     assert.match(first[0]!, /^render\.ts:2:\d+ no-sync-io GET \/report\/:id\[render@4>fs\.readFileSync@2\]$/);
 
     files = { ...files, 'render.ts': ASYNC_HELPER };
-    const reused = virtualProgram(files, program);
-    assert.equal(reused.getSourceFile(virtualPath('routes.ts')), program.getSourceFile(virtualPath('routes.ts')), 'the unchanged file is reused');
-    program = reused;
+    program = nextProgram(files, program, 'routes.ts');
     assert.deepEqual(describeFindings(analyzeProgram(program).allFindings()), []);
 
     files = { ...files, 'render.ts': BLOCKING_HELPER };
@@ -69,9 +74,7 @@ describe('incremental analysis across programs', () => {
     assert.deepEqual(describeFindings(analyzeProgram(program).allFindings()), [], './render.js does not exist yet');
 
     files = { ...files, 'added/render.ts': BLOCKING_HELPER };
-    const next = virtualProgram(files, program);
-    assert.equal(next.getSourceFile(virtualPath('added/routes.ts')), program.getSourceFile(virtualPath('added/routes.ts')), 'the caller is reused');
-    program = next;
+    program = nextProgram(files, program, 'added/routes.ts');
     const after = describeFindings(analyzeProgram(program).allFindings());
     assert.deepEqual(after, freshFindings(files));
     assert.match(after[0] ?? '', /^added\/render\.ts:2:\d+ no-sync-io GET \/report\/:id\[render@4>fs\.readFileSync@2\]$/);
@@ -139,9 +142,7 @@ app.post('/save', (req, res) => { getStore().save(); res.end(); });
     assert.deepEqual(describeFindings(analyzeProgram(program).allFindings()), []);
 
     files = { ...files, 'store.ts': blockingStore };
-    const next = virtualProgram(files, program);
-    assert.equal(next.getSourceFile(virtualPath('get-store.ts')), program.getSourceFile(virtualPath('get-store.ts')), 'the unchanged files are reused');
-    program = next;
+    program = nextProgram(files, program, 'get-store.ts');
     const after = describeFindings(analyzeProgram(program).allFindings());
     assert.deepEqual(after, freshFindings(files));
     assert.match(after[0]!, /^store\.ts:2:\d+ no-sync-io POST \/save\[getStore\(\.\.\.\)\.save@6>fs\.writeFileSync@2\]$/);
