@@ -11,8 +11,10 @@ import {
   FileChangeType,
   TextDocumentSyncKind,
   TextDocuments,
+  WatchKind,
   type ClientCapabilities,
   type Connection,
+  type FileSystemWatcher,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -30,7 +32,11 @@ import { SourceStore } from './sources.js';
 import { warmUp } from './warmup.js';
 import { Workspace } from './workspace.js';
 
-const WATCHED = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', '**/{tsconfig,jsconfig}*.json', '**/package.json', '**/eslint.config.*'];
+const WATCHED: FileSystemWatcher[] = [
+  ...['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', '**/{tsconfig,jsconfig}*.json', '**/package.json', '**/eslint.config.*'].map((globPattern) => ({ globPattern })),
+  // A deleted folder may be reported as that one path, which no pattern above matches.
+  { globPattern: '**/*', kind: WatchKind.Delete },
+];
 
 export function startLanguageServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -88,7 +94,7 @@ export function startLanguageServer(connection: Connection): void {
   connection.onInitialized(() => {
     const { workspace } = ready();
     if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED.map((globPattern) => ({ globPattern })) });
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED });
     }
     if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'blockcheck' });
@@ -178,6 +184,7 @@ export function startLanguageServer(connection: Connection): void {
   connection.onDidChangeWatchedFiles((params) => {
     const { workspace, diagnostics } = ready();
     let fileSetChanged = false;
+    const deletedPaths = new Set<string>();
     for (const change of params.changes) {
       const fileName = uriToFileName(change.uri);
       if (!fileName) continue;
@@ -195,8 +202,12 @@ export function startLanguageServer(connection: Connection): void {
           sources.layoutChanged();
           fileSetChanged = true;
         }
+      } else if (change.type === FileChangeType.Deleted) {
+        deletedPaths.add(fileName);
       }
     }
+    // Any other deleted path may be a folder of sources, declaration files or an installed package.
+    if (deletedPaths.size > 0 && sources.foldersDeleted(deletedPaths)) fileSetChanged = true;
     if (fileSetChanged) projects.fileSetChanged();
     diagnostics.changed();
   });

@@ -3,6 +3,7 @@
  * otherwise the file on disk (read once per change). Each file carries a version that changes only when its
  * text may have changed, which is what lets the LanguageService keep every other parsed file.
  */
+import * as path from 'node:path';
 import ts from 'typescript';
 import { TextSnapshot } from './text-snapshot.js';
 
@@ -81,8 +82,31 @@ export class SourceStore {
     if (!this.buffers.has(fileName)) this.bump(fileName);
   }
 
+  /**
+   * Folders deleted on disk. An editor may report one event for a folder and none for the files in it
+   * (VS Code folds them), so every file read from inside one is forgotten here. True when there was one.
+   */
+  foldersDeleted(folders: ReadonlySet<string>): boolean {
+    let found = false;
+    for (const fileName of new Set([...this.disk.keys(), ...this.versions.keys()])) {
+      if (!isInsideAny(fileName, folders)) continue;
+      this.diskChanged(fileName);
+      found = true;
+    }
+    if (found) this.layout++;
+    return found;
+  }
+
   private bump(fileName: string): void {
     this.versions.set(fileName, (this.versions.get(fileName) ?? 0) + 1);
     this.generation++;
+  }
+}
+
+/** Whether a file lies under one of the folders (all named as TypeScript names files). */
+function isInsideAny(fileName: string, folders: ReadonlySet<string>): boolean {
+  for (let dir = path.posix.dirname(fileName); ; dir = path.posix.dirname(dir)) {
+    if (folders.has(dir)) return true;
+    if (path.posix.dirname(dir) === dir) return false;
   }
 }

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { DocumentDiagnosticReportKind, FileChangeType, type DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
+import {
+  DidChangeWatchedFilesNotification, DocumentDiagnosticReportKind, FileChangeType, WatchKind,
+  type DidChangeWatchedFilesRegistrationOptions, type DocumentDiagnosticReport,
+} from 'vscode-languageserver-protocol';
 import { LspClient } from './lsp-client.js';
 import { APP_TS, HELPER_TS, PACKAGE_JSON, expressProject } from './projects.js';
 import { TempProject } from './temp-project.js';
@@ -100,14 +104,19 @@ storedRouter.get('/stored/:id', (req, res) => {
     return uri;
   }
 
+  /** Changes the disk, reports `name` to the server as changed in that way, and waits for its diagnostics refresh. */
+  async function reportDiskChange(name: string, type: FileChangeType, change: () => void): Promise<void> {
+    const refreshes = client.refreshes;
+    change();
+    await client.fileChanged(project.uri(name), type);
+    await client.waitFor('workspace/diagnostic/refresh', () => client.refreshes > refreshes);
+  }
+
   const STORE_TS = `import * as fs from 'node:fs';\n\nexport const readStored = fs.readFileSync;\n`;
 
   it('resolves an import that named a missing file once that file is created, outside the tsconfig\'s include', async () => {
     const route = await openRoute('stored.ts', '../lib/store.js');
-    const refreshes = client.refreshes;
-    project.write('lib/store.ts', STORE_TS);
-    await client.fileChanged(project.uri('lib/store.ts'), FileChangeType.Created);
-    await client.waitFor('workspace/diagnostic/refresh', () => client.refreshes > refreshes);
+    await reportDiskChange('lib/store.ts', FileChangeType.Created, () => project.write('lib/store.ts', STORE_TS));
     assert.deepEqual(codes(await client.pull(route)), ['blockcheck/no-sync-io@6']);
   });
 
@@ -115,10 +124,23 @@ storedRouter.get('/stored/:id', (req, res) => {
     project.write('src/store.ts', STORE_TS);
     await client.fileChanged(project.uri('src/store.ts'), FileChangeType.Created);
     const route = await openRoute('mapped.ts', '#store');
-    const refreshes = client.refreshes;
-    project.write('package.json', JSON.stringify({ ...JSON.parse(PACKAGE_JSON), imports: { '#store': './src/store.js' } }));
-    await client.fileChanged(project.uri('package.json'), FileChangeType.Changed);
-    await client.waitFor('workspace/diagnostic/refresh', () => client.refreshes > refreshes);
+    await reportDiskChange('package.json', FileChangeType.Changed,
+      () => project.write('package.json', JSON.stringify({ ...JSON.parse(PACKAGE_JSON), imports: { '#store': './src/store.js' } })));
     assert.deepEqual(codes(await client.pull(route)), ['blockcheck/no-sync-io@6']);
+  });
+
+  it('forgets the files of a folder deleted on disk when the editor reports the folder alone', async () => {
+    // VS Code reports a deleted folder only to a watcher whose pattern matches the folder itself.
+    await client.waitFor('the watched files registration', () => client.registrations.some((r) => r.method === DidChangeWatchedFilesNotification.method));
+    const watchers = client.registrations.flatMap((r) => (r.registerOptions as DidChangeWatchedFilesRegistrationOptions | undefined)?.watchers ?? []);
+    assert.ok(watchers.some((watcher) => watcher.globPattern === '**/*' && watcher.kind === WatchKind.Delete));
+
+    const route = await openRoute('legacy.ts', './legacy/store.js');
+    await reportDiskChange('src/legacy/store.ts', FileChangeType.Created, () => project.write('src/legacy/store.ts', STORE_TS));
+    assert.deepEqual(codes(await client.pull(route)), ['blockcheck/no-sync-io@6']);
+
+    // VS Code folds the deletion of a folder's files into one event for the folder.
+    await reportDiskChange('src/legacy', FileChangeType.Deleted, () => fs.rmSync(project.path('src/legacy'), { recursive: true }));
+    assert.deepEqual(codes(await client.pull(route)), []);
   });
 });

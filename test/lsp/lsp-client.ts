@@ -22,6 +22,7 @@ import {
   LogMessageNotification,
   PublishDiagnosticsNotification,
   RegistrationRequest,
+  type Registration,
   ShowDocumentRequest,
   ShutdownRequest,
   WorkDoneProgress,
@@ -58,6 +59,8 @@ export class LspClient {
   readonly logs: string[] = [];
   readonly pushed = new Map<string, PublishDiagnosticsParams>();
   readonly shownDocuments: ShowDocumentParams[] = [];
+  /** What the server registered dynamically (`client/registerCapability`). */
+  readonly registrations: Registration[] = [];
   /** `$/progress` values (begin/report/end) in arrival order. */
   readonly progress: Array<{ kind: string; title?: string; message?: string }> = [];
   /** `blockcheck/status` notifications. */
@@ -75,7 +78,10 @@ export class LspClient {
     process.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(process.stdout), new StreamMessageWriter(process.stdin));
     this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'blockcheck' ? this.settings : null)));
-    this.connection.onRequest(RegistrationRequest.type, () => undefined);
+    this.connection.onRequest(RegistrationRequest.type, (params) => {
+      this.registrations.push(...params.registrations);
+      this.notifyWaiters();
+    });
     this.connection.onRequest(WorkDoneProgressCreateRequest.type, (params) => {
       this.connection.onProgress(WorkDoneProgress.type, params.token, (value) => {
         this.progress.push(value);
