@@ -3,6 +3,7 @@
  * commands, watched files, settings and warm-up. Every handler turns failures into one log line and an empty
  * answer; nothing a user's files or config do may stop the server.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeActionKind,
@@ -34,8 +35,8 @@ import { Workspace } from './workspace.js';
 
 const WATCHED: FileSystemWatcher[] = [
   ...['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', '**/{tsconfig,jsconfig}*.json', '**/package.json', '**/eslint.config.*'].map((globPattern) => ({ globPattern })),
-  // A deleted folder may be reported as that one path, which no pattern above matches.
-  { globPattern: '**/*', kind: WatchKind.Delete },
+  // A folder created, deleted or renamed may be reported as that one path, which no pattern above matches.
+  { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
 ];
 
 export function startLanguageServer(connection: Connection): void {
@@ -204,6 +205,10 @@ export function startLanguageServer(connection: Connection): void {
         }
       } else if (change.type === FileChangeType.Deleted) {
         deletedPaths.add(fileName);
+      } else if (change.type === FileChangeType.Created && isDirectory(fileName)) {
+        // Its sources may be included by a tsconfig or named by imports that did not resolve.
+        sources.layoutChanged();
+        fileSetChanged = true;
       }
     }
     // Any other deleted path may be a folder of sources, declaration files or an installed package.
@@ -229,4 +234,12 @@ export function startLanguageServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+function isDirectory(fileName: string): boolean {
+  try {
+    return fs.statSync(fileName).isDirectory();
+  } catch {
+    return false;
+  }
 }

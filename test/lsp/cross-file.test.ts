@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   DidChangeWatchedFilesNotification, DocumentDiagnosticReportKind, FileChangeType, WatchKind,
@@ -129,14 +131,17 @@ storedRouter.get('/stored/:id', (req, res) => {
     assert.deepEqual(codes(await client.pull(route)), ['blockcheck/no-sync-io@6']);
   });
 
-  it('forgets the files of a folder deleted on disk when the editor reports the folder alone', async () => {
-    // VS Code reports a deleted folder only to a watcher whose pattern matches the folder itself.
+  it('follows a folder moved in and then deleted on disk when the editor reports the folder alone', async () => {
+    // VS Code reports a folder moved in or deleted only to a watcher whose pattern matches the folder itself.
     await client.waitFor('the watched files registration', () => client.registrations.some((r) => r.method === DidChangeWatchedFilesNotification.method));
     const watchers = client.registrations.flatMap((r) => (r.registerOptions as DidChangeWatchedFilesRegistrationOptions | undefined)?.watchers ?? []);
-    assert.ok(watchers.some((watcher) => watcher.globPattern === '**/*' && watcher.kind === WatchKind.Delete));
+    assert.ok(watchers.some((watcher) => watcher.globPattern === '**/*' && watcher.kind === (WatchKind.Create | WatchKind.Delete)));
 
     const route = await openRoute('legacy.ts', './legacy/store.js');
-    await reportDiskChange('src/legacy/store.ts', FileChangeType.Created, () => project.write('src/legacy/store.ts', STORE_TS));
+    // A folder moved into the project: one event for the folder, none for the files in it.
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'blockcheck-legacy-'));
+    fs.writeFileSync(path.join(outside, 'store.ts'), STORE_TS);
+    await reportDiskChange('src/legacy', FileChangeType.Created, () => fs.renameSync(outside, project.path('src/legacy')));
     assert.deepEqual(codes(await client.pull(route)), ['blockcheck/no-sync-io@6']);
 
     // VS Code folds the deletion of a folder's files into one event for the folder.
