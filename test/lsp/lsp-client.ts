@@ -76,7 +76,12 @@ export class LspClient {
   ) {
     this.settings = options.settings ?? {};
     process.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.connection = createProtocolConnection(new StreamMessageReader(process.stdout), new StreamMessageWriter(process.stdin));
+    const reader = new StreamMessageReader(process.stdout);
+    // vscode-jsonrpc re-arms a 10 s timer for a message cut short, for ever and even after dispose(): a server
+    // killed while writing one kept the test process, and with it the whole run, alive. Nothing here listens
+    // for partial messages.
+    reader.partialMessageTimeout = 0;
+    this.connection = createProtocolConnection(reader, new StreamMessageWriter(process.stdin));
     this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'blockcheck' ? this.settings : null)));
     this.connection.onRequest(RegistrationRequest.type, (params) => {
       this.registrations.push(...params.registrations);
