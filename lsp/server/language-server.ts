@@ -3,7 +3,6 @@
  * commands, watched files, settings and warm-up. Every handler turns failures into one log line and an empty
  * answer; nothing a user's files or config do may stop the server.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeActionKind,
@@ -27,6 +26,7 @@ import { DiagnosticsService, oneLine } from './diagnostics-service.js';
 import { ProcessExitAttempt } from './exit-guard.js';
 import { hoverFor } from './hover.js';
 import { uriToFileName, isAnalysedSource } from './paths.js';
+import { holdsWatchedFiles } from './watched-folders.js';
 import { ProjectRegistry } from './project-registry.js';
 import { Commands } from './protocol.js';
 import { SourceStore } from './sources.js';
@@ -185,6 +185,7 @@ export function startLanguageServer(connection: Connection): void {
   connection.onDidChangeWatchedFiles((params) => {
     const { workspace, diagnostics } = ready();
     let fileSetChanged = false;
+    let relevant = false;
     const deletedPaths = new Set<string>();
     for (const change of params.changes) {
       const fileName = uriToFileName(change.uri);
@@ -204,17 +205,25 @@ export function startLanguageServer(connection: Connection): void {
           fileSetChanged = true;
         }
       } else if (change.type === FileChangeType.Deleted) {
+        // Any other deleted path may be a folder of sources, declaration files or an installed package.
         deletedPaths.add(fileName);
-      } else if (change.type === FileChangeType.Created && isDirectory(fileName)) {
-        // Its sources may be included by a tsconfig or named by imports that did not resolve.
+        continue;
+      } else if (change.type === FileChangeType.Created && holdsWatchedFiles(fileName)) {
+        // A folder moved or copied in: its sources may be included by a tsconfig or named by imports that did not resolve.
         sources.layoutChanged();
         fileSetChanged = true;
+      } else {
+        // Seen only by the watcher of any path, and nothing here depends on it.
+        continue;
       }
+      relevant = true;
     }
-    // Any other deleted path may be a folder of sources, declaration files or an installed package.
-    if (deletedPaths.size > 0 && sources.foldersDeleted(deletedPaths)) fileSetChanged = true;
+    if (deletedPaths.size > 0 && sources.foldersDeleted(deletedPaths)) {
+      fileSetChanged = true;
+      relevant = true;
+    }
     if (fileSetChanged) projects.fileSetChanged();
-    diagnostics.changed();
+    if (relevant) diagnostics.changed();
   });
 
   connection.onDidChangeConfiguration(() => {
@@ -234,12 +243,4 @@ export function startLanguageServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
-}
-
-function isDirectory(fileName: string): boolean {
-  try {
-    return fs.statSync(fileName).isDirectory();
-  } catch {
-    return false;
-  }
 }
