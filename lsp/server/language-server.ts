@@ -25,12 +25,12 @@ import { executeCommand } from './commands.js';
 import { DiagnosticsService, oneLine } from './diagnostics-service.js';
 import { ProcessExitAttempt } from './exit-guard.js';
 import { hoverFor } from './hover.js';
-import { uriToFileName, isAnalysedSource } from './paths.js';
-import { holdsWatchedFiles } from './watched-folders.js';
+import { isAnalysedSource, isDeclarationFile, isProjectConfig, uriToFileName } from './paths.js';
 import { ProjectRegistry } from './project-registry.js';
 import { Commands } from './protocol.js';
 import { SourceStore } from './sources.js';
 import { warmUp } from './warmup.js';
+import { holdsWatchedFiles } from './watched-folders.js';
 import { Workspace } from './workspace.js';
 
 const WATCHED: FileSystemWatcher[] = [
@@ -186,39 +186,43 @@ export function startLanguageServer(connection: Connection): void {
     const { workspace, diagnostics } = ready();
     let fileSetChanged = false;
     let relevant = false;
-    const deletedPaths = new Set<string>();
+    // Paths created or deleted. Any of them may be a folder reported alone (its name may even look like a
+    // source file's: `chart.js/`), whose files' cached text must go.
+    const replacedPaths = new Set<string>();
+    let folderReplaced = false;
     for (const change of params.changes) {
       const fileName = uriToFileName(change.uri);
       if (!fileName) continue;
+      if (change.type !== FileChangeType.Changed) replacedPaths.add(fileName);
       const base = path.basename(fileName);
-      if (/^(tsconfig|jsconfig).*\.json$/.test(base)) {
+      if (isProjectConfig(base)) {
         projects.configChanged(fileName);
       } else if (/^eslint\.config\.[cm]?[jt]s$/.test(base)) {
         workspace.rules.invalidate();
       } else if (base === 'package.json') {
         // Its `type`, `exports` and `types` decide module formats and where imports resolve.
         sources.layoutChanged();
-      } else if (isAnalysedSource(fileName) || /\.d\.[cm]?ts$/.test(fileName)) {
+      } else if (isAnalysedSource(fileName) || isDeclarationFile(fileName)) {
         sources.diskChanged(fileName);
         if (change.type !== FileChangeType.Changed) {
           sources.layoutChanged();
           fileSetChanged = true;
         }
-      } else if (change.type === FileChangeType.Deleted) {
-        // Any other deleted path may be a folder of sources, declaration files or an installed package.
-        deletedPaths.add(fileName);
-        continue;
-      } else if (change.type === FileChangeType.Created && holdsWatchedFiles(fileName)) {
-        // A folder moved or copied in: its sources may be included by a tsconfig or named by imports that did not resolve.
-        sources.layoutChanged();
-        fileSetChanged = true;
+      } else if (change.type === FileChangeType.Created && !folderReplaced && holdsWatchedFiles(fileName)) {
+        // A folder moved or copied in.
+        folderReplaced = true;
       } else {
-        // Seen only by the watcher of any path, and nothing here depends on it.
+        // Seen only by the watcher of any path: it matters only if files read before lay under it (below).
         continue;
       }
       relevant = true;
     }
-    if (deletedPaths.size > 0 && sources.foldersDeleted(deletedPaths)) {
+    if (replacedPaths.size > 0 && sources.forgetUnder(replacedPaths)) folderReplaced = true;
+    if (folderReplaced) {
+      // Sources a tsconfig includes, imports that did not resolve, package.json files and an ESLint config
+      // may have come or gone with it, and no event names them.
+      sources.layoutChanged();
+      workspace.rules.invalidate();
       fileSetChanged = true;
       relevant = true;
     }

@@ -33,6 +33,15 @@ const ANALYSED_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs
 
 /** JS/TS sources, excluding declaration files (they contain no code that runs). */
 export function isAnalysedSource(fileName: string): boolean {
-  if (/\.d\.[cm]?ts$/.test(fileName)) return false;
+  if (isDeclarationFile(fileName)) return false;
   return ANALYSED_EXTENSIONS.includes(path.extname(fileName).toLowerCase());
+}
+
+export function isDeclarationFile(fileName: string): boolean {
+  return /\.d\.[cm]?ts$/.test(fileName);
+}
+
+/** `tsconfig.json`, `tsconfig.build.json`, `jsconfig.json` ...: files that define projects. */
+export function isProjectConfig(fileName: string): boolean {
+  return /^(?:tsconfig|jsconfig).*\.json$/.test(path.basename(fileName));
 }

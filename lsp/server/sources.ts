@@ -15,6 +15,8 @@ export class SourceStore {
   private readonly versions = new Map<string, number>();
   private readonly buffers = new Map<string, TextSnapshot>();
   private readonly disk = new Map<string, TextSnapshot | null>();
+  /** Every folder holding a file in `versions` or `disk`, up to the root. */
+  private readonly knownFolders = new Set<string>();
 
   get projectGeneration(): number {
     return this.generation;
@@ -39,6 +41,7 @@ export class SourceStore {
     if (buffer) return buffer;
     let cached = this.disk.get(fileName);
     if (cached === undefined) {
+      this.noteKnown(fileName);
       const text = ts.sys.readFile(fileName);
       cached = text === undefined ? null : new TextSnapshot(text);
       this.disk.set(fileName, cached);
@@ -83,28 +86,37 @@ export class SourceStore {
   }
 
   /**
-   * Folders deleted on disk. An editor may report one event for a folder and none for the files in it
-   * (VS Code folds them), so every file read from inside one is forgotten here. True when there was one.
+   * Paths created or deleted on disk, any of which may be a folder: an editor may report a folder moved in
+   * or deleted as that one path, with no event for the files inside. Forgets the disk text of every file
+   * read from under them; true when there was one. Most such paths (logs, temporary files) hold no file
+   * read, which the folders of the files read tell at once.
    */
-  foldersDeleted(folders: ReadonlySet<string>): boolean {
-    let found = false;
-    for (const fileName of new Set([...this.disk.keys(), ...this.versions.keys()])) {
-      if (!isInsideAny(fileName, folders)) continue;
-      this.diskChanged(fileName);
-      found = true;
+  forgetUnder(paths: ReadonlySet<string>): boolean {
+    const folders = new Set([...paths].filter((name) => this.knownFolders.has(name)));
+    if (folders.size === 0) return false;
+    const forget = [...new Set([...this.disk.keys(), ...this.versions.keys()])].filter((fileName) => isUnder(fileName, folders));
+    for (const fileName of forget) this.diskChanged(fileName);
+    return forget.length > 0;
+  }
+
+  /** Records the folders of a file seen for the first time. */
+  private noteKnown(fileName: string): void {
+    if (this.disk.has(fileName) || this.versions.has(fileName)) return;
+    for (let dir = path.posix.dirname(fileName); !this.knownFolders.has(dir); dir = path.posix.dirname(dir)) {
+      this.knownFolders.add(dir);
+      if (path.posix.dirname(dir) === dir) break;
     }
-    if (found) this.layout++;
-    return found;
   }
 
   private bump(fileName: string): void {
+    this.noteKnown(fileName);
     this.versions.set(fileName, (this.versions.get(fileName) ?? 0) + 1);
     this.generation++;
   }
 }
 
-/** Whether a file lies under one of the folders (all named as TypeScript names files). */
-function isInsideAny(fileName: string, folders: ReadonlySet<string>): boolean {
+/** Whether a file lies under one of the folders (TypeScript-style paths: absolute, forward slashes). */
+function isUnder(fileName: string, folders: ReadonlySet<string>): boolean {
   for (let dir = path.posix.dirname(fileName); ; dir = path.posix.dirname(dir)) {
     if (folders.has(dir)) return true;
     if (path.posix.dirname(dir) === dir) return false;

@@ -4,13 +4,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isAnalysedSource } from './paths.js';
+import { isAnalysedSource, isDeclarationFile, isProjectConfig } from './paths.js';
 
 /** Entries of a folder looked at before it is taken to hold something watched (a big tree most likely does). */
 const FOLDER_SEARCH_LIMIT = 2_000;
-
-/** Declaration files, package.json and tsconfig/jsconfig files: what decides types, module formats and projects. */
-const LAYOUT_FILE = /\.d\.[cm]?ts$|^(?:package|(?:ts|js)config.*)\.json$/;
 
 /**
  * Whether a path is a folder holding sources or layout files. Other folders (logs, caches, a repository's
@@ -31,7 +28,8 @@ export function holdsWatchedFiles(folder: string, limit = FOLDER_SEARCH_LIMIT): 
     for (const entry of entries) {
       if (++seen > limit) return true;
       if (entry.isDirectory()) pending.push(path.join(dir, entry.name));
-      else if (isAnalysedSource(entry.name) || LAYOUT_FILE.test(entry.name)) return true;
+      // Declaration files, package.json and project configs decide types, module formats and projects.
+      else if (isAnalysedSource(entry.name) || isDeclarationFile(entry.name) || entry.name === 'package.json' || isProjectConfig(entry.name)) return true;
     }
   }
   return false;
