@@ -5,7 +5,7 @@
  *
  *   node dist/bench/probe.js [--delay 500] [--rounds 2]
  */
-import { recommend } from '../cli/recommend.js';
+import { recommend } from '../engine/recommend.js';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';

@@ -6,13 +6,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
-import { analyzeProgram, formatFindingMessage, type AnalysisOptions, type Handler } from '../rules/analysis/index.js';
-import { RULE_NAMES, type RuleSettingsSource } from './eslint-config.js';
+import { analyzeProgram, formatFindingMessage, type AnalysisOptions, type Handler } from '../core/index.js';
+import type { RuleSettingsSource } from '../engine/eslint-config.js';
 import type { Progress } from './progress.js';
 import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, normalize } from './project.js';
-import { recommend } from './recommend.js';
-import { buildReport, type AuditedFinding, type Report, type ReportError } from './report.js';
-import { readSuppressions, type Suppressions } from './suppressions.js';
+import { recommend } from '../engine/recommend.js';
+import { buildReport, type AuditedFinding, type Report, type ReportError } from '../engine/report.js';
+import { reportedFindings } from '../engine/reported-findings.js';
 
 export interface AuditOptions {
   cwd: string;
@@ -92,21 +92,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         continue;
       }
       const settings = await options.settings.settingsFor(fileName);
-      let suppressions: Suppressions | undefined;
-      for (const rule of RULE_NAMES) {
-        const setting = settings[rule];
-        if (!setting) continue;
-        const analysis = analysisFor(setting.options);
-        for (const finding of analysis.findingsInFile(fileName)) {
-          if (finding.rule !== rule) continue;
-          const severity = finding.severity === 'warning' ? 'warning' : setting.severity;
-          suppressions ??= readSuppressions(sourceFile);
-          if (suppressions.isSuppressed(`blockcheck/${rule}`, finding.line, finding.column)) continue;
-          const key = `${finding.fileName}:${finding.start}:${finding.rule}`;
-          if (!findings.has(key)) {
-            findings.set(key, { finding, severity, message: formatFindingMessage(finding, options.cwd) });
-          }
-        }
+      for (const { finding, severity } of reportedFindings(sourceFile, settings, analysisFor)) {
+        const key = `${finding.fileName}:${finding.start}:${finding.rule}`;
+        if (!findings.has(key)) findings.set(key, { finding, severity, message: formatFindingMessage(finding, options.cwd) });
       }
     }
     // Handlers are listed even where every rule is off: the runtime probe drives load at them.

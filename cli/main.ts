@@ -12,14 +12,14 @@ import { formatGithub } from './formats/github.js';
 import { formatJson } from './formats/json.js';
 import { formatText } from './formats/text.js';
 import { runInit } from './init.js';
-import { TOOL_VERSION } from './package-info.js';
+import { TOOL_VERSION } from '../engine/package-info.js';
 import { createProgress } from './progress.js';
-import { countBySeverity, type Report } from './report.js';
+import { countBySeverity, type Report } from '../engine/report.js';
 
 // TypeScript, ESLint, the analysis core and the runtime are loaded only by the commands that need them,
 // so `--version`, `--help` and usage errors answer at once.
 const loadAudit = () => import('./audit.js');
-const loadEslintConfig = () => import('./eslint-config.js');
+const loadEslintConfig = () => import('../engine/eslint-config.js');
 const loadRuntime = () => import('../runtime/index.js');
 
 const USAGES = { main: MAIN_USAGE, audit: AUDIT_USAGE, init: INIT_USAGE, serve: SERVE_USAGE };

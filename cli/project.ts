@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { createGuardedCompilerHost, defaultCompilerOptions, projectRootOf, SOURCE_EXTENSIONS } from '../rules/analysis/index.js';
+import { createGuardedCompilerHost, defaultCompilerOptions, projectRootOf, SOURCE_EXTENSIONS } from '../core/index.js';
 
 export interface ProjectSpec {
   /** The tsconfig, or undefined for the default program. */

@@ -4,7 +4,7 @@
  * a socket (`--socket=<port>`) or a named pipe (`--pipe=<name>`).
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { TOOL_VERSION } from '../cli/package-info.js';
+import { TOOL_VERSION } from '../engine/package-info.js';
 import { installExitGuard } from './server/exit-guard.js';
 import { startLanguageServer } from './server/language-server.js';
 

@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type { TSESLint } from '@typescript-eslint/utils';
+import { RULES, type RuleName } from '../core/index.js';
 import noBlockingClient from './no-blocking-client.js';
 import noCpuLoop from './no-cpu-loop.js';
 import noSyncIo from './no-sync-io.js';
@@ -12,7 +13,7 @@ import * as parser from './utils/parser.js';
 const require = createRequire(import.meta.url);
 const { name, version } = require('../../package.json') as { name: string; version: string };
 
-const rules = {
+const rules: Record<RuleName, TSESLint.RuleModule<string, unknown[]>> = {
   'no-sync-io': noSyncIo,
   'no-blocking-client': noBlockingClient,
   'no-cpu-loop': noCpuLoop,
@@ -26,11 +27,9 @@ const plugin: Plugin = {
   configs: {} as Plugin['configs'],
 };
 
-const recommendedRules: TSESLint.FlatConfig.Rules = {
-  'blockcheck/no-sync-io': 'error',
-  'blockcheck/no-blocking-client': 'error',
-  'blockcheck/no-cpu-loop': 'error',
-};
+const recommendedRules: TSESLint.FlatConfig.Rules = Object.fromEntries(
+  RULES.map((rule) => [`blockcheck/${rule.name}`, rule.recommended === 'error' ? 'error' : 'warn']),
+);
 
 /**
  * Files a tsconfig includes get its program through typescript-eslint's project service; files no tsconfig

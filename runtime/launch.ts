@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CatalogEntry } from '../rules/analysis/types.js';
+import type { CatalogEntry } from '../core/types.js';
 import { ProbeError } from './errors.js';
 import { startControlServer, type ControlServer } from './control-server.js';
 import { CONFIG_ENV, type ChildConfig } from './protocol.js';

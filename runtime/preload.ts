@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
-import type { CatalogEntry } from '../rules/analysis/types.js';
+import type { CatalogEntry } from '../core/types.js';
 import { CONFIG_ENV, type ChildConfig, type ChildMeasurements, type ParentMessage } from './protocol.js';
 import { wrapTargets } from './child/catalog-targets.js';
 import { installTimers, type TimingSink } from './child/timing.js';

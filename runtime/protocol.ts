@@ -2,7 +2,7 @@
  * What the preloaded instrumentation (in the app's process) and the probe (our process) say to each
  * other over the control socket: newline-delimited JSON on 127.0.0.1.
  */
-import type { CatalogEntry } from '../rules/analysis/types.js';
+import type { CatalogEntry } from '../core/types.js';
 
 /** Written by the probe to a temp file whose path is in BLOCKCHECK_PROBE_CONFIG. */
 export interface ChildConfig {

@@ -5,8 +5,8 @@
  * only turns per-route measurements into its inputs (S and CPU share of the route that needs the most
  * capacity, λ) and adds the per-route ceilings and predictions --verify checks.
  */
-import { recommend } from '../cli/recommend.js';
-import type { BlockKind, Category } from '../rules/analysis/types.js';
+import { recommend } from '../engine/recommend.js';
+import type { BlockKind, Category } from '../core/types.js';
 import type { Recommendation } from './report.js';
 
 export interface RouteBlocking {

@@ -4,9 +4,9 @@
  */
 
 // The report's shapes are the CLI's (one definition, cli/report.ts); the probe fills `runtime`.
-export type { ReportChainStep, ReportFinding, ReportFindingHandler, ReportHandler } from '../cli/report.js';
-import type { Recommendation } from '../cli/recommend.js';
-import type { Report, ReportFinding } from '../cli/report.js';
+export type { ReportChainStep, ReportFinding, ReportFindingHandler, ReportHandler } from '../engine/report.js';
+import type { Recommendation } from '../engine/recommend.js';
+import type { Report, ReportFinding } from '../engine/report.js';
 
 /** A finding after the probe: its runtime section filled. */
 export interface ProbedFinding extends ReportFinding {
@@ -16,7 +16,7 @@ export interface ProbedFinding extends ReportFinding {
 }
 
 // One recommendation shape for the static and the measured recommendation: the CLI's.
-export type { Recommendation, WorkerClass } from '../cli/recommend.js';
+export type { Recommendation, WorkerClass } from '../engine/recommend.js';
 
 /** The static report the probe starts from: `blockcheck audit --format json`. */
 export type StaticReport = Report;

@@ -2,10 +2,10 @@
  * Turns what the app measured into a verdict per static finding (confirmed / not-reproduced /
  * unreached, with numbers), and into findings of their own for blocks the static pass missed.
  */
-import type { BlockKind, Category } from '../rules/analysis/types.js';
 import { createHash } from 'node:crypto';
 import { relative, resolve } from 'node:path';
-import type { CatalogEntry } from '../rules/analysis/types.js';
+import { ruleForCategory } from '../core/rule-table.js';
+import type { BlockKind, CatalogEntry, Category } from '../core/types.js';
 import type { ChildMeasurements, RawFrame, RequestRecord, SlowCall } from './protocol.js';
 import type { BlockedStats, ProbedFinding, ReportFinding, RuntimeSection, StaticReport } from './report.js';
 import { LineCoverage } from './coverage.js';
@@ -108,16 +108,6 @@ function findingId(parts: string[]): string {
   return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
 }
 
-const RULE_OF_CATEGORY: Record<string, string> = {
-  fs: 'blockcheck/no-sync-io',
-  'child-process': 'blockcheck/no-sync-io',
-  zlib: 'blockcheck/no-sync-io',
-  crypto: 'blockcheck/no-sync-io',
-  sqlite: 'blockcheck/no-sync-io',
-  'blocking-client': 'blockcheck/no-blocking-client',
-  wait: 'blockcheck/no-blocking-client',
-};
-
 export function judge(input: JudgeInput): ProbedFinding[] {
   const { report, measurements, thresholdMs, matcher, ownDir } = input;
   const sourceMaps = new SourceMaps();
@@ -194,7 +184,7 @@ export function judge(input: JudgeInput): ProbedFinding[] {
     const runtime = section('confirmed', calls.length, blocks, 'timing-wrapper');
     added.push(runtimeFinding({
       cwd: input.cwd, site, call,
-      rule: RULE_OF_CATEGORY[entry?.category ?? ''] ?? 'blockcheck/no-blocking-client',
+      rule: `blockcheck/${ruleForCategory(entry?.category ?? 'blocking-client')}`,
       category: entry?.category ?? 'blocking-client', kind: entry?.kind ?? 'wait', severity: entry?.severity ?? 'error',
       alternative: entry?.alternative.replaceAll('{name}', first.name).replaceAll('{base}', first.name.replace(/Sync$/, '')) ?? '',
       message: `${call} blocked the event loop for up to ${runtime.blockedMsPerRequest?.max ?? 0} ms per request at runtime; the static pass did not report this call`,
@@ -226,7 +216,7 @@ export function judge(input: JudgeInput): ProbedFinding[] {
     const runtime = section('confirmed', Math.max(coverage.executions(hot.file, hot.line) ?? 0, blocks.length), blocks, 'cpu-profile');
     added.push(runtimeFinding({
       cwd: input.cwd, site: hot, call: `${hot.functionName}()`,
-      rule: 'blockcheck/no-cpu-loop', category: 'cpu-loop', kind: 'cpu', severity: 'error',
+      rule: `blockcheck/${ruleForCategory('cpu-loop')}`, category: 'cpu-loop', kind: 'cpu', severity: 'error',
       alternative: 'move the computation to a worker pool (piscina), or split it into chunks that yield (await setImmediate)',
       message: `${hot.functionName}() ran on the event loop for up to ${runtime.blockedMsPerRequest?.max ?? 0} ms at a time (CPU profile, hottest line); the static pass did not report it`,
       runtime,

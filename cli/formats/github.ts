@@ -2,7 +2,7 @@
  * GitHub Actions workflow commands (`::error file=…,line=…::message`), which annotate the pull request's
  * diff without uploading SARIF. Values are escaped as the runner's toolkit does (actions/toolkit command.ts).
  */
-import type { Report } from '../report.js';
+import type { Report } from '../../engine/report.js';
 
 export function formatGithub(report: Report): string {
   const lines = report.findings.map((finding) => {

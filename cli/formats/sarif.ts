@@ -5,11 +5,11 @@
  * alert, and the handler-to-call chain is a code flow so the alert shows how the handler reaches the call.
  */
 import { pathToFileURL } from 'node:url';
-import type { RuleName } from '../../rules/analysis/index.js';
-import { RULE_NAMES } from '../eslint-config.js';
-import { TOOL_NAME, TOOL_URL, TOOL_VERSION } from '../package-info.js';
-import type { Report, ReportFinding } from '../report.js';
-import { ruleDoc } from '../rule-docs.js';
+import type { RuleName } from '../../core/index.js';
+import { RULE_NAMES } from '../../core/index.js';
+import { TOOL_NAME, TOOL_URL, TOOL_VERSION } from '../../engine/package-info.js';
+import type { Report, ReportFinding } from '../../engine/report.js';
+import { ruleDoc } from '../../engine/rule-docs.js';
 
 const SRCROOT = '%SRCROOT%';
 

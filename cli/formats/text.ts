@@ -3,8 +3,8 @@
  * location), each with the call, its category, the call chain and the fix; then parse errors, a summary
  * line and the deployment recommendation. Colors only when asked (main decides from the TTY).
  */
-import type { Report, ReportFinding } from '../report.js';
-import { countBySeverity } from '../report.js';
+import type { Report, ReportFinding } from '../../engine/report.js';
+import { countBySeverity } from '../../engine/report.js';
 
 const STYLES = { bold: [1, 22], dim: [2, 22], red: [31, 39], yellow: [33, 39], cyan: [36, 39], green: [32, 39] } as const;
 type Style = keyof typeof STYLES;

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Finding } from '../../rules/analysis/types.js';
+import type { Finding } from '../../core/types.js';
 import { toTsPath } from './paths.js';
 
 export interface MeasuredCost {

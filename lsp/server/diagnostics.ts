@@ -8,9 +8,9 @@ import {
   type Diagnostic,
   type DiagnosticRelatedInformation,
 } from 'vscode-languageserver';
-import type { Finding, HandlerReach } from '../../rules/analysis/types.js';
-import { formatFindingMessage } from '../../rules/analysis/message.js';
-import type { ReportedFinding } from './analysis.js';
+import type { Finding, HandlerReach } from '../../core/types.js';
+import { formatFindingMessage } from '../../core/message.js';
+import type { ReportedFinding } from '../../engine/reported-findings.js';
 import { nameRangeAt, offsetRange } from './locations.js';
 import { fileNameToUri } from './paths.js';
 import { ruleDocUrl, ruleId } from './rule-docs.js';
@@ -21,7 +21,7 @@ const MAX_CHAINS = 3;
 const DIAGNOSTIC_SOURCE = 'blockcheck';
 
 export function toDiagnostic(reported: ReportedFinding, program: ts.Program, cwd: string | undefined): Diagnostic {
-  const { finding, level } = reported;
+  const { finding, severity } = reported;
   const sourceFile = program.getSourceFile(finding.fileName);
   const range = sourceFile
     ? offsetRange(sourceFile, finding.start, finding.end)
@@ -29,7 +29,7 @@ export function toDiagnostic(reported: ReportedFinding, program: ts.Program, cwd
   const href = ruleDocUrl(finding.rule);
   return {
     range,
-    severity: level === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    severity: severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
     source: DIAGNOSTIC_SOURCE,
     code: ruleId(finding.rule),
     ...(href ? { codeDescription: { href } } : {}),

@@ -5,7 +5,7 @@
 import type ts from 'typescript';
 import type { TextDocuments, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { TextChange } from '../../rules/analysis/types.js';
+import type { TextChange } from '../../core/types.js';
 import { offsetRange } from './locations.js';
 import { fileNameToUri, uriToFileName } from './paths.js';
 

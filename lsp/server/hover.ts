@@ -5,9 +5,9 @@
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import type { BlockKind, Finding } from '../../rules/analysis/types.js';
-import { formatFindingMessage } from '../../rules/analysis/message.js';
-import { recommend } from '../../cli/recommend.js';
+import type { BlockKind, Finding } from '../../core/types.js';
+import { formatFindingMessage } from '../../core/message.js';
+import { recommend } from '../../engine/recommend.js';
 import { measuredCostFor, type AuditReport } from './audit-report.js';
 import { chainSteps } from './diagnostics.js';
 import { offsetRange } from './locations.js';

@@ -18,7 +18,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { TOOL_VERSION } from '../../cli/package-info.js';
+import { TOOL_VERSION } from '../../engine/package-info.js';
 import { AuditReports } from './audit-report.js';
 import { codeActionsFor } from './code-actions.js';
 import { executeCommand } from './commands.js';

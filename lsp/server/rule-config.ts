@@ -3,23 +3,11 @@
  * when it configures the blockcheck rules (read by the CLI's reader), otherwise the recommended config; then the
  * workspace folder's `blockcheck.rules` severities and extra catalog entries / handler registrars on top.
  */
-import { RECOMMENDED, RULE_NAMES, loadRuleSettings, type RuleSettings, type RuleSettingsSource } from '../../cli/eslint-config.js';
-import type { AnalysisOptions, RuleName } from '../../rules/analysis/types.js';
+import { RULE_NAMES } from '../../core/index.js';
+import { RECOMMENDED, loadRuleSettings, type RuleSetting, type RuleSettings, type RuleSettingsSource } from '../../engine/eslint-config.js';
+import type { AnalysisOptions, RuleName } from '../../core/types.js';
 import { guarded } from './exit-guard.js';
 import type { Settings } from './settings.js';
-
-export type DiagnosticLevel = 'error' | 'warning';
-
-/** Rules with equal options share one analysis (the core memoizes per program and options). */
-export interface AnalysisGroup {
-  options: AnalysisOptions;
-  rules: ReadonlySet<RuleName>;
-}
-
-export interface EffectiveRules {
-  level(rule: RuleName): DiagnosticLevel | undefined;
-  readonly groups: readonly AnalysisGroup[];
-}
 
 export class RuleConfigs {
   private readonly sources = new Map<string, Promise<RuleSettingsSource>>();
@@ -30,29 +18,22 @@ export class RuleConfigs {
   constructor(private readonly warn: (message: string) => void) {}
 
   /** `cwd` is the workspace folder (where ESLint looks for the config). */
-  async forFile(fileName: string, cwd: string, settings: Settings): Promise<EffectiveRules> {
+  async forFile(fileName: string, cwd: string, settings: Settings): Promise<RuleSettings> {
     let eslintSettings = this.perFile.get(fileName);
     if (!eslintSettings) {
       eslintSettings = this.eslintSettings(fileName, cwd);
       this.perFile.set(fileName, eslintSettings);
     }
     const fromEslint = await eslintSettings;
-    const levels = new Map<RuleName, DiagnosticLevel>();
-    const byOptions = new Map<string, AnalysisGroup & { rules: Set<RuleName> }>();
+    const effective = {} as Record<RuleName, RuleSetting | undefined>;
     for (const rule of RULE_NAMES) {
       const configured = fromEslint[rule];
       const override = settings.rules[rule];
-      const level: DiagnosticLevel | undefined =
+      const severity: RuleSetting['severity'] | undefined =
         override === undefined ? configured?.severity : override === 'off' ? undefined : override === 'warn' ? 'warning' : 'error';
-      if (!level) continue;
-      levels.set(rule, level);
-      const options = withSettings(configured?.options ?? {}, settings);
-      const key = JSON.stringify(options);
-      const group = byOptions.get(key) ?? { options, rules: new Set<RuleName>() };
-      group.rules.add(rule);
-      byOptions.set(key, group);
+      effective[rule] = severity ? { severity, options: withSettings(configured?.options ?? {}, settings) } : undefined;
     }
-    return { level: (rule) => levels.get(rule), groups: [...byOptions.values()] };
+    return effective;
   }
 
   /** The ESLint config or the settings changed: read everything again on next use. */

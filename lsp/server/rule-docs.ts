@@ -1,6 +1,6 @@
 /** Where each rule is documented, as the CLI's reports say it (the plugin's `meta.docs`), read once per rule. */
-import { ruleDoc, type RuleDoc } from '../../cli/rule-docs.js';
-import type { RuleName } from '../../rules/analysis/types.js';
+import { ruleDoc, type RuleDoc } from '../../engine/rule-docs.js';
+import type { RuleName } from '../../core/types.js';
 
 const docs = new Map<RuleName, RuleDoc>();
 

@@ -2,8 +2,8 @@
  * The `blockcheck.*` settings, read per workspace folder (never a global default for every folder), checked
  * field by field: a bad value is reported in one line and replaced by its default, the rest still applies.
  */
-import { RULE_NAMES } from '../../cli/eslint-config.js';
-import type { AnalysisOptions, HandlerRegistrar, RuleName } from '../../rules/analysis/types.js';
+import { RULE_NAMES } from '../../core/index.js';
+import type { AnalysisOptions, HandlerRegistrar, RuleName } from '../../core/types.js';
 
 export type RuleSeverity = 'off' | 'warn' | 'error';
 

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
-import { analyzeProgram } from '../../rules/analysis/index.js';
+import { analyzeProgram } from '../../core/index.js';
 import { oneLine } from './diagnostics-service.js';
 import { guarded } from './exit-guard.js';
 import { isAnalysedSource } from './paths.js';
@@ -30,7 +30,9 @@ export async function warmUp(workspace: Workspace, progress: WorkDoneProgressSer
       if (!settings.enable) continue;
       const rules = await workspace.rules.forFile(representative, workspace.projects.workspaceFolderOf(representative) ?? project.directory, settings);
       await new Promise((resolve) => setImmediate(resolve));
-      for (const group of rules.groups) guarded(`analysing ${project.id}`, () => analyzeProgram(project.program(), group.options));
+      for (const setting of Object.values(rules)) {
+        if (setting) guarded(`analysing ${project.id}`, () => analyzeProgram(project.program(), setting.options));
+      }
     } catch (error) {
       workspace.log.error(`blockcheck: could not load ${project.id}: ${oneLine(error)}`);
     }

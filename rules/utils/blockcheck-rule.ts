@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/utils';
-import { analyzeProgram, messageParts, MESSAGE_TEMPLATE, type AnalysisOptions, type Finding, type RuleName } from '../analysis/index.js';
+import { analyzeProgram, messageParts, MESSAGE_TEMPLATE, ruleDefinition, type AnalysisOptions, type Finding, type RuleName } from '../../core/index.js';
 import { analysisOptionsSchema } from './options-schema.js';
 import { createRule } from './create-rule.js';
 import { programForFile } from './program-for-file.js';
@@ -20,8 +20,9 @@ function toLoc(finding: Finding): TSESTree.SourceLocation {
   };
 }
 
-/** `suggestsFixes`: the rule's findings can carry a rewrite to the async alternative (node:fs calls). */
-export function createBlockcheckRule(name: RuleName, description: string, suggestsFixes: boolean) {
+/** The rule named in the rule table: its description and suggestions come from there. */
+export function createBlockcheckRule(name: RuleName) {
+  const { description, suggestsFixes } = ruleDefinition(name);
   return createRule<Options, MessageIds>({
     name,
     meta: {

@@ -1,6 +1,5 @@
 import { ESLintUtils } from '@typescript-eslint/utils';
-
-export const DOCS_BASE_URL = 'https://github.com/blockcheck/blockcheck/blob/main/rules/docs/';
+import { ruleDocsUrl, type RuleName } from '../../core/index.js';
 
 export interface BlockcheckPluginDocs {
   description: string;
@@ -8,4 +7,4 @@ export interface BlockcheckPluginDocs {
   requiresTypeChecking: boolean;
 }
 
-export const createRule = ESLintUtils.RuleCreator<BlockcheckPluginDocs>((name) => `${DOCS_BASE_URL}${name}.md`);
+export const createRule = ESLintUtils.RuleCreator<BlockcheckPluginDocs>((name) => ruleDocsUrl(name as RuleName));

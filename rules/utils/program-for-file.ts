@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { createDefaultProgram, projectRootOf } from '../analysis/index.js';
+import { createDefaultProgram, projectRootOf } from '../../core/index.js';
 
 interface ParserServicesWithProgram {
   program?: ts.Program | null;

@@ -3,13 +3,17 @@
  * patterns expand over the module's exports, `Class.method` paths go to the prototype (or the static),
  * and a module whose export is itself the function (`module.exports = fn`) is a target of `*`.
  */
-import type { CatalogEntry } from '../../rules/analysis/types.js';
+import type { CatalogEntry } from '../../core/types.js';
+
+/** Any function the app's modules export: wrapped without knowing its signature. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a wrapper passes arguments through unchanged
+export type AnyFunction = (...args: any[]) => any;
 
 export interface WrapTarget {
   /** The object holding the function; `null` when the module export itself is the function. */
   holder: Record<string, unknown> | null;
   key: string;
-  fn: Function;
+  fn: AnyFunction;
   entry: CatalogEntry;
   /** The name the user calls, e.g. `readFileSync`, `Dir.readSync`. */
   name: string;
@@ -57,7 +61,7 @@ export function wrapTargets(moduleExports: unknown, entries: readonly CatalogEnt
     const id = `${name}`;
     if (typeof fn !== 'function' || seen.has(id)) return;
     seen.add(id);
-    targets.push({ holder, key, fn, entry, name });
+    targets.push({ holder, key, fn: fn as AnyFunction, entry, name });
   };
   for (const entry of entries) {
     for (const name of namesOf(entry)) {

@@ -2,9 +2,9 @@
  * Timing wrappers around catalog functions. Every call is timed (wall and thread CPU); only calls
  * at or over the threshold pay for a stack, which gives the exact call site.
  */
-import type { CatalogEntry } from '../../rules/analysis/types.js';
+import type { CatalogEntry } from '../../core/types.js';
 import type { CallTotal, RawFrame, SlowCall } from '../protocol.js';
-import type { WrapTarget } from './catalog-targets.js';
+import type { AnyFunction, WrapTarget } from './catalog-targets.js';
 import { threadTime } from './thread-time.js';
 
 export interface TimingSink {
@@ -20,7 +20,7 @@ const MAX_SLOW_CALLS = 20_000;
 const STACK_FRAMES = 40;
 
 /** The raw V8 frames above `below` (excluded), via the structured CallSite API: no string formatting, no source maps. */
-function captureFrames(below: Function): RawFrame[] {
+function captureFrames(below: AnyFunction): RawFrame[] {
   const previousPrepare = Error.prepareStackTrace;
   const previousLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = STACK_FRAMES;
@@ -47,9 +47,9 @@ function blocksWith(entry: CatalogEntry, args: unknown[]): boolean {
 /** Nested catalog calls (readFileSync → openSync) are part of the outermost one. */
 let depth = 0;
 
-export function timed(target: WrapTarget, sink: TimingSink): Function {
+export function timed(target: WrapTarget, sink: TimingSink): AnyFunction {
   const { entry, name } = target;
-  const measure = <T>(args: unknown[], run: () => T, trap: Function): T => {
+  const measure = <T>(args: unknown[], run: () => T, trap: AnyFunction): T => {
     if (depth > 0 || !blocksWith(entry, args)) return run();
     depth++;
     const before = threadTime();
@@ -76,7 +76,7 @@ export function timed(target: WrapTarget, sink: TimingSink): Function {
       }
     }
   };
-  const handler: ProxyHandler<Function> = {
+  const handler: ProxyHandler<AnyFunction> = {
     apply(fn, thisArg, args: unknown[]) {
       return measure(args, () => Reflect.apply(fn, thisArg, args), handler.apply!);
     },
@@ -90,8 +90,8 @@ export function timed(target: WrapTarget, sink: TimingSink): Function {
 }
 
 /** Replaces each target with its timed proxy; returns the proxy of a module-level function target, if any. */
-export function installTimers(targets: WrapTarget[], sink: TimingSink): Function | null {
-  let moduleReplacement: Function | null = null;
+export function installTimers(targets: WrapTarget[], sink: TimingSink): AnyFunction | null {
+  let moduleReplacement: AnyFunction | null = null;
   for (const target of targets) {
     const wrapped = timed(target, sink);
     if (target.holder) target.holder[target.key] = wrapped;

@@ -1,5 +1,5 @@
 /** Runs the built CLI as a user would, on throwaway projects written for one test. */
-import type { Report } from '../../cli/report.js';
+import type { Report } from '../../engine/report.js';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { recommend, TARGET_UTILISATION } from '../../cli/recommend.js';
+import { recommend, TARGET_UTILISATION } from '../../engine/recommend.js';
 
 const io = { kind: 'io', category: 'fs' } as const;
 const cpuLoop = { kind: 'cpu', category: 'cpu-loop' } as const;

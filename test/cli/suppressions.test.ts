@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
-import { readSuppressions } from '../../cli/suppressions.js';
+import { readSuppressions } from '../../engine/suppressions.js';
 
 const RULE = 'blockcheck/no-sync-io';
 

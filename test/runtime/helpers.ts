@@ -1,5 +1,5 @@
 /** Shared by the runtime tests: fixture paths, marker lines, hand-made static reports, leak checks. */
-import { recommend } from '../../cli/recommend.js';
+import { recommend } from '../../engine/recommend.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -2,13 +2,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { CATALOG } from '../../rules/analysis/catalog.js';
+import { CATALOG } from '../../core/catalog.js';
 import { SourceMaps } from '../../runtime/source-map.js';
 import { RouteMatcher, fillPath, routesOf } from '../../runtime/routes.js';
 import { wrapTargets } from '../../runtime/child/catalog-targets.js';
 import { ProbeError, parseServeArgs, probeOptionsFromFlags, recommendFromMeasurements } from '../../runtime/index.js';
-import { TARGET_UTILISATION } from '../../cli/recommend.js';
-import type { Report } from '../../cli/report.js';
+import { TARGET_UTILISATION } from '../../engine/recommend.js';
+import type { Report } from '../../engine/report.js';
 import type { StaticReport } from '../../runtime/index.js';
 
 // Compile-time: the report the CLI builds is what probe() takes (this file stops compiling otherwise).

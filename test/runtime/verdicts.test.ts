@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
-import { CATALOG } from '../../rules/analysis/catalog.js';
+import { CATALOG } from '../../core/catalog.js';
 import type { ChildMeasurements, CpuProfile, RequestRecord } from '../../runtime/protocol.js';
 import { RouteMatcher, routesOf } from '../../runtime/routes.js';
 import type { ProbedFinding } from '../../runtime/report.js';

@@ -4,3 +4,4 @@ export { analyzeProgram } from './analyze.js';
 export { CATALOG } from './catalog.js';
 export { formatFindingMessage, messageParts, relativePath, MESSAGE_TEMPLATE, type MessageParts } from './message.js';
 export { createDefaultProgram, createGuardedCompilerHost, defaultCompilerOptions, projectRootOf, SOURCE_EXTENSIONS } from './default-program.js';
+export { RULES, RULE_NAMES, ruleDefinition, ruleDocsUrl, ruleForCategory, type RuleDefinition } from './rule-table.js';

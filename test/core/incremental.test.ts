@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type * as ts from 'typescript';
-import { analyzeProgram, type Finding } from '../../rules/analysis/index.js';
+import { analyzeProgram, type Finding } from '../../core/index.js';
 import { VIRTUAL_ROOT, virtualPath, virtualProgram } from './virtual-program.js';
 
 const ROUTES = `import express from 'express';

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as ts from 'typescript';
-import { createDefaultProgram } from '../../rules/analysis/index.js';
-import { resolvedSymbol } from '../../rules/analysis/resolve.js';
+import { createDefaultProgram } from '../../core/index.js';
+import { resolvedSymbol } from '../../core/resolve.js';
 import { REPO_ROOT } from '../fixture-expectations.js';
 import { virtualProgram } from './virtual-program.js';
 

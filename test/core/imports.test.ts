@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as ts from 'typescript';
-import { resolvedImportNames } from '../../rules/analysis/imports.js';
+import { resolvedImportNames } from '../../core/imports.js';
 import { virtualPath, virtualProgram } from './virtual-program.js';
 
 const files = (marker: string): Record<string, string> => ({

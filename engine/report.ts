@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { BlockKind, Category, Finding, Handler, HandlerKind, Severity } from '../rules/analysis/index.js';
+import type { BlockKind, Category, Finding, Handler, HandlerKind, Severity } from '../core/index.js';
 import { TOOL_NAME, TOOL_VERSION } from './package-info.js';
 import type { Recommendation } from './recommend.js';
 

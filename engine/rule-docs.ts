@@ -1,11 +1,10 @@
 /**
- * What the report formats say about each rule: the plugin's own meta (description, docs URL) and its
+ * What the report formats say about each rule: the rule table's description and docs URL and its
  * markdown doc (rules/docs/<rule>.md, shipped in the package), so SARIF help matches the ESLint docs.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import plugin from '../rules/index.js';
-import type { RuleName } from '../rules/analysis/index.js';
+import { ruleDefinition, ruleDocsUrl, type RuleName } from '../core/index.js';
 import { PACKAGE_ROOT } from './package-info.js';
 
 export interface RuleDoc {
@@ -18,14 +17,9 @@ export interface RuleDoc {
   markdown: string;
 }
 
-interface RuleMeta {
-  meta?: { docs?: { description?: string; url?: string } };
-}
-
 export function ruleDoc(name: RuleName): RuleDoc {
-  const meta = (plugin.rules as Record<string, RuleMeta | undefined>)[name]?.meta;
-  const description = meta?.docs?.description ?? name;
-  const url = meta?.docs?.url ?? '';
+  const { description } = ruleDefinition(name);
+  const url = ruleDocsUrl(name);
   let markdown: string;
   try {
     markdown = readFileSync(path.join(PACKAGE_ROOT, 'rules', 'docs', `${name}.md`), 'utf8');

@@ -1,7 +1,7 @@
 /** A TypeScript program over in-memory files (libs and node_modules still come from disk). */
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { defaultCompilerOptions } from '../../rules/analysis/index.js';
+import { defaultCompilerOptions } from '../../core/index.js';
 import { REPO_ROOT } from '../fixture-expectations.js';
 
 export const VIRTUAL_ROOT = path.join(REPO_ROOT, 'test', 'projects', 'virtual');

@@ -3,10 +3,7 @@
  * own API (`calculateConfigForFile`) so every config form ESLint accepts works. When the config does not
  * mention blockcheck, or there is none, or ESLint cannot load it, the recommended settings apply.
  */
-import plugin from '../rules/index.js';
-import type { AnalysisOptions, RuleName } from '../rules/analysis/index.js';
-
-export const RULE_NAMES: readonly RuleName[] = ['no-sync-io', 'no-blocking-client', 'no-cpu-loop'];
+import { RULE_NAMES, RULES, type AnalysisOptions, type RuleName } from '../core/index.js';
 
 export interface RuleSetting {
   severity: 'error' | 'warning';
@@ -16,14 +13,11 @@ export interface RuleSetting {
 /** Per rule: its setting, or undefined when the rule is off for the file. */
 export type RuleSettings = Readonly<Record<RuleName, RuleSetting | undefined>>;
 
-function recommendedRules(): Record<string, unknown> {
-  const recommended = plugin.configs.recommended as { rules?: Record<string, unknown> } | Array<{ rules?: Record<string, unknown> }>;
-  const configs = Array.isArray(recommended) ? recommended : [recommended];
-  return Object.assign({}, ...configs.map((config) => config.rules ?? {}));
-}
-
 /** The plugin's `recommended` config, the settings of a project that configures nothing. */
-export const RECOMMENDED: RuleSettings = toSettings(recommendedRules(), null);
+export const RECOMMENDED: RuleSettings = toSettings(
+  Object.fromEntries(RULES.map((rule) => [`blockcheck/${rule.name}`, rule.recommended === 'error' ? 'error' : 'warn'])),
+  null,
+);
 
 export interface RuleSettingsSource {
   settingsFor(fileName: string): Promise<RuleSettings>;
@@ -101,7 +95,7 @@ function toSettings(rules: Record<string, unknown>, fallback: RuleSettings | nul
     if (!severity) return undefined;
     return { severity, options: isObject(options) ? (options as AnalysisOptions) : {} };
   };
-  return { 'no-sync-io': entry('no-sync-io'), 'no-blocking-client': entry('no-blocking-client'), 'no-cpu-loop': entry('no-cpu-loop') };
+  return Object.fromEntries(RULE_NAMES.map((rule) => [rule, entry(rule)])) as Record<RuleName, RuleSetting | undefined>;
 }
 
 function normalizeLevel(level: unknown): RuleSetting['severity'] | undefined {

@@ -8,10 +8,10 @@ import { CallCandidates, reachableModules } from './call-candidates.js';
 import { CatalogMatcher, effectiveCatalog } from './catalog-match.js';
 import { FileRoles, DEFAULT_SCRIPT_PATTERNS } from './file-roles.js';
 import { asyncRewriteFix } from './fixes.js';
-import { handlerKindRank } from './handler-tables.js';
+import { handlerKindRank } from './handler-rank.js';
 import { combineHandlerScans, HandlerScanner, type HandlerRoot } from './handlers.js';
 import { addDependencies, fileCacheEntry, type FileCacheEntry } from './file-cache.js';
-import { ruleForCategory } from './rule-of.js';
+import { ruleForCategory } from './rule-table.js';
 import { SummaryBuilder, type FunctionSummary, type ParameterMask } from './summaries.js';
 import type { AnalysisOptions, Finding, Fix, Handler, HandlerReach, ProgramAnalysis } from './types.js';
 

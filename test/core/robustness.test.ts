@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeProgram } from '../../rules/analysis/index.js';
+import { analyzeProgram } from '../../core/index.js';
 import { virtualPath, virtualProgram } from './virtual-program.js';
 
 const ODD_CODE: Record<string, string> = {

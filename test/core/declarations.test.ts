@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normalizeModuleName, packageOfFile } from '../../rules/analysis/declarations.js';
-import { nameMatchesPath } from '../../rules/analysis/specifiers.js';
+import { normalizeModuleName, packageOfFile } from '../../core/declarations.js';
+import { nameMatchesPath } from '../../core/specifiers.js';
 
 describe('declaration origins', () => {
   it('names packages from their node_modules path, @types included', () => {

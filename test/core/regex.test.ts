@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hasNestedQuantifier } from '../../rules/analysis/regex.js';
+import { hasNestedQuantifier } from '../../core/regex.js';
 
 describe('super-linear regex detection', () => {
   for (const source of ['^(a+)+$', '(\\w+\\s?)*$', '([a-z]*)+x', '^(\\d+|x){2,}$', '((ab)+c*)*']) {

@@ -4,8 +4,9 @@
  */
 import type * as ts from 'typescript';
 
-/** Which rule reports a catalog entry or a CPU pattern. */
-export type RuleName = 'no-sync-io' | 'no-blocking-client' | 'no-cpu-loop';
+import type { RuleName } from './rule-table.js';
+
+export type { RuleName };
 
 export type Category =
   | 'fs'

@@ -6,7 +6,7 @@
  * second, and λ requests per second need λ·S loops busy on average; at a target utilisation ρ = 0.75
  * (queueing delay grows quickly above it) that is ⌈λ·S/ρ⌉ processes or threads.
  */
-import type { BlockKind, Category } from '../rules/analysis/index.js';
+import type { BlockKind, Category } from '../core/index.js';
 
 export type WorkerClass = 'event-loop' | 'thread-pool' | 'cluster' | 'fix-first';
 
@@ -149,7 +149,7 @@ function clusterSnippet(processes: number | null): string {
     '  for (let i = 0; i < processes; i++) cluster.fork();',
     "  cluster.on('exit', () => cluster.fork());",
     '} else {',
-    "  await import('./server.js');",
+    "  await import('../cli/server.js');",
     '}',
   ].join('\n');
 }

@@ -1,0 +1,48 @@
+/**
+ * Middleware a library exports for its users to register: `(req, res, next)` functions exported or returned
+ * from factories, and methods installed on request/response objects (`res.render = function`). Nobody
+ * registers them in the library's own code, yet they run on its users' event loops.
+ */
+import * as ts from 'typescript';
+import type { FunctionNode } from '../syntax-index.js';
+import { expressRequestParameter, type FrameworkModel } from './model.js';
+import { exportName, returningFunction } from './syntax.js';
+
+const REQUEST_OBJECT_NAMES = /^(?:req|res|request|response)$/;
+const REQUEST_PARAMETER = /^(?:req|request)$/;
+const RESPONSE_PARAMETER = /^(?:res|response|reply)$/;
+
+/** `(req, res)`, `(req, res, next)` or `(err, req, res, next)`. */
+function hasMiddlewareParameters(fn: FunctionNode): boolean {
+  const names = fn.parameters.map((parameter) => (ts.isIdentifier(parameter.name) ? parameter.name.text : ''));
+  const offset = names.length === 4 ? 1 : 0;
+  return names.length >= 2 && REQUEST_PARAMETER.test(names[offset] ?? '') && RESPONSE_PARAMETER.test(names[offset + 1] ?? '');
+}
+
+function middlewareName(fn: FunctionNode): string | undefined {
+  const holder = fn.parent;
+  // `res.render = function render() {}`: a method every request's response carries.
+  if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && holder.right === fn &&
+    ts.isPropertyAccessExpression(holder.left) && ts.isIdentifier(holder.left.expression) &&
+    REQUEST_OBJECT_NAMES.test(holder.left.expression.text)) {
+    return `${holder.left.expression.text}.${holder.left.name.text}()`;
+  }
+  if (!hasMiddlewareParameters(fn)) return undefined;
+  const exportedAs = exportName(fn);
+  if (exportedAs !== undefined) return `middleware ${exportedAs}`;
+  const factory = returningFunction(fn);
+  if (!factory) return undefined;
+  const factoryName = ts.isFunctionDeclaration(factory) || ts.isFunctionExpression(factory) ? factory.name?.text : undefined;
+  const holderName = ts.isVariableDeclaration(factory.parent) && ts.isIdentifier(factory.parent.name) ? factory.parent.name.text : undefined;
+  return `middleware ${factoryName ?? holderName ?? exportName(factory) ?? '(factory)'}()`;
+}
+
+export const libraryMiddlewareModel: FrameworkModel = {
+  name: 'library-middleware',
+  matchFunction(fn, context) {
+    const name = middlewareName(fn);
+    if (name === undefined) return;
+    const site = (fn as { name?: ts.Node }).name ?? fn;
+    context.addCandidate(fn, { kind: 'library-middleware', label: name, site, requestParameters: expressRequestParameter });
+  },
+};
