@@ -9,7 +9,8 @@ import { CatalogMatcher, effectiveCatalog } from './catalog-match.js';
 import { FileRoles, DEFAULT_SCRIPT_PATTERNS } from './file-roles.js';
 import { asyncRewriteFix } from './fixes.js';
 import { handlerKindRank } from './handler-rank.js';
-import { combineHandlerScans, HandlerScanner, type HandlerRoot } from './handlers.js';
+import { combineHandlerScans, HandlerScanner, servedFromScript, startupSeeds, type FileHandlerScan, type HandlerRoot, type StartupCode } from './handlers.js';
+import { isFunctionNode } from './syntax-index.js';
 import { addDependencies, fileCacheEntry, type FileCacheEntry } from './file-cache.js';
 import { ruleForCategory } from './rule-table.js';
 import { SummaryBuilder, type FunctionSummary, type ParameterMask } from './summaries.js';
@@ -88,6 +89,7 @@ class Analysis implements ProgramAnalysis {
   private readonly roles: FileRoles;
   private readonly cacheEntries = new Map<ts.SourceFile, FileCacheEntry>();
   private computedHandlers: HandlerRoot[] | undefined;
+  private parts: { matcher: CatalogMatcher; candidates: CallCandidates } | undefined;
   /** What the walks reached, by the file each finding is reported in; turned into findings file by file. */
   private pendingByFile: Map<string, PendingFinding[]> | undefined;
   private readonly findingsByFile = new Map<string, Finding[]>();
@@ -130,19 +132,66 @@ class Analysis implements ProgramAnalysis {
   private handlerRoots(): HandlerRoot[] {
     if (!this.computedHandlers) {
       const scanner = new HandlerScanner(this.program, this.options.handlerRegistrars ?? []);
-      const serverFiles = this.program.getSourceFiles()
-        .filter((sourceFile) => isOwnSourceFile(this.program, sourceFile) && this.roles.roleOf(sourceFile) === 'server');
-      const scans = serverFiles.map((sourceFile) => {
+      const scans: FileHandlerScan[] = [];
+      for (const sourceFile of this.program.getSourceFiles()) {
+        if (!isOwnSourceFile(this.program, sourceFile)) continue;
+        const role = this.roles.roleOf(sourceFile);
+        if (role === 'worker') continue;
         const entry = this.cacheEntry(sourceFile);
         if (!entry.handlerScan) {
           entry.handlerScan = scanner.scan(sourceFile);
           addDependencies(entry, entry.handlerScan.referencedFiles);
         }
-        return entry.handlerScan;
-      });
-      this.computedHandlers = combineHandlerScans(scans, this.options.asyncFunctionsAreHandlers ?? true, (callee) => scanner.startupMethodTarget(callee));
+        scans.push(role === 'server' ? entry.handlerScan : servedFromScript(entry.handlerScan));
+      }
+      // Every possible root stays out of the startup walk's summaries, as out of the handler walks', so that
+      // both share them (a function's summary depends on which nested functions are roots).
+      const possibleRoots = new Set<ts.Node>(scans.flatMap((scan) => [...scan.registrations, ...scan.candidates].map((root) => root.handler.node)));
+      const startup = this.startupCode(startupSeeds(scans, (callee) => scanner.startupMethodTarget(callee)), possibleRoots);
+      this.computedHandlers = combineHandlerScans(scans, this.options.asyncFunctionsAreHandlers ?? true, startup);
     }
     return this.computedHandlers;
+  }
+
+  /**
+   * Everything startup code runs: the seeds and the functions they call, through the same summaries the
+   * handler walks use.
+   */
+  private startupCode(seeds: readonly ts.Node[], possibleRoots: ReadonlySet<ts.Node>): StartupCode {
+    const called = new Set<ts.Node>();
+    const inlined = new Set<ts.Node>();
+    if (seeds.length === 0) return { called, inlined };
+    const summaries = this.summaryBuilder((fn) => possibleRoots.has(fn));
+    const queue = seeds.filter((seed): seed is ts.FunctionLikeDeclaration => isFunctionNode(seed) && !!(seed as ts.FunctionLikeDeclaration).body);
+    for (let index = 0; index < queue.length && index < MAX_STATES_PER_HANDLER; index++) {
+      const fn = queue[index]!;
+      if (called.has(fn)) continue;
+      called.add(fn);
+      const summary = summaries.summaryOf(fn);
+      for (const callback of summary.inlinedFunctions) inlined.add(callback);
+      for (const edge of summary.edges) {
+        if (!called.has(edge.target) && this.isFollowedFile(edge.target.getSourceFile())) queue.push(edge.target);
+      }
+    }
+    return { called, inlined };
+  }
+
+  /** The pieces every summary needs, built once per analysis: the catalog matcher and the call filter. */
+  private summaryParts(): { matcher: CatalogMatcher; candidates: CallCandidates } {
+    if (!this.parts) {
+      const catalog = effectiveCatalog(this.options);
+      const followedFiles = this.program.getSourceFiles().filter((sourceFile) => this.isFollowedFile(sourceFile));
+      this.parts = {
+        matcher: new CatalogMatcher(catalog, this.program, this.options.ignoredApis),
+        candidates: new CallCandidates(catalog, followedFiles, reachableModules(this.program)),
+      };
+    }
+    return this.parts;
+  }
+
+  private summaryBuilder(isRoot: (fn: ts.Node) => boolean): SummaryBuilder {
+    const { matcher, candidates } = this.summaryParts();
+    return new SummaryBuilder(this.program.getTypeChecker(), this.program, matcher, candidates, isRoot, (sourceFile) => this.cacheEntry(sourceFile));
   }
 
   private pending(): Map<string, PendingFinding[]> {
@@ -150,21 +199,17 @@ class Analysis implements ProgramAnalysis {
     return this.pendingByFile;
   }
 
+  /** Code a handler calls runs on the loop wherever it is written; only worker-thread files run elsewhere. */
   private isFollowedFile(sourceFile: ts.SourceFile): boolean {
     if (sourceFile.isDeclarationFile) return false;
-    if (isOwnSourceFile(this.program, sourceFile)) return this.roles.roleOf(sourceFile) === 'server';
+    if (isOwnSourceFile(this.program, sourceFile)) return this.roles.roleOf(sourceFile) !== 'worker';
     return this.options.followDependencies === true;
   }
 
   private computeFindings(): Map<string, PendingFinding[]> {
     const roots = this.handlerRoots();
     const rootNodes = new Set<ts.Node>(roots.map((root) => root.handler.node));
-    const checker = this.program.getTypeChecker();
-    const catalog = effectiveCatalog(this.options);
-    const matcher = new CatalogMatcher(catalog, this.program, this.options.ignoredApis);
-    const followedFiles = this.program.getSourceFiles().filter((sourceFile) => this.isFollowedFile(sourceFile));
-    const candidates = new CallCandidates(catalog, followedFiles, reachableModules(this.program));
-    const summaries = new SummaryBuilder(checker, this.program, matcher, candidates, (fn) => rootNodes.has(fn), (sourceFile) => this.cacheEntry(sourceFile));
+    const summaries = this.summaryBuilder((fn) => rootNodes.has(fn));
     const pending = new Map<ts.Node, PendingFinding>();
 
     const record = (root: HandlerRoot, chain: StepNode[], site: ts.Node, make: () => Omit<PendingFinding, 'reaches'>): void => {

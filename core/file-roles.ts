@@ -1,8 +1,9 @@
 /**
- * Which files never run on a server's event loop: CLI and build scripts (package.json `bin` targets,
- * `#!` files, `scripts/` and `bin/` folders, `*.config.*` files) and worker-thread code (files that use
- * `parentPort`/`workerData`, piscina task files and `new Worker(file)` targets). Blocking there is fine:
- * nothing else waits on that thread.
+ * Which files are not server code: CLI and build scripts (package.json `bin` targets, `#!` files,
+ * `scripts/` and `bin/` folders, `*.config.*` files, and modules only they import) and worker-thread code
+ * (files that use `parentPort`/`workerData`, piscina task files and `new Worker(file)` targets). A script's
+ * own code is not an entry point, but a server it starts still has handlers (see `analyze.ts`), and a
+ * package's library entry points (`main`, `exports`) stay server code whoever else imports them.
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,7 +33,7 @@ interface RolesSnapshot {
   imports: ReadonlyMap<string, readonly string[]>;
   roles: ReadonlyMap<string, FileRole>;
   workerTargets: ReadonlySet<string>;
-  binTargetsByPackageDir: ReadonlyMap<string, Set<string> | undefined>;
+  binTargetsByPackageDir: ReadonlyMap<string, PackageEntryPoints | undefined>;
   /** Every file ran on the server's loop: no script or worker for a role to propagate from. */
   allServer: boolean;
 }
@@ -43,7 +44,7 @@ const lastRoles = new Map<string, RolesSnapshot>();
 export class FileRoles {
   private readonly roles = new Map<string, FileRole>();
   private readonly workerTargets = new Set<string>();
-  private readonly binTargetsByPackageDir = new Map<string, Set<string> | undefined>();
+  private readonly binTargetsByPackageDir = new Map<string, PackageEntryPoints | undefined>();
   /** By folder, the nearest folder at or above it with a package.json (null: none below node_modules or the root). */
   private readonly binPackageDirs = new Map<string, string | null>();
   private readonly scriptMatchers: readonly Minimatch[];
@@ -79,7 +80,8 @@ export class FileRoles {
 
   /**
    * A module that only scripts (or worker files) import is their code too (`bin/cli.js` → `lib/cli/run.js`):
-   * it runs in that process or thread, not on the server's loop. Entry points nobody imports keep their role.
+   * it runs in that process or thread, not on the server's loop. Entry points nobody imports keep their role,
+   * and so do the package's library entry points: its users import them into their servers.
    */
   private propagateScriptRoles(): void {
     if (this.propagated) return;
@@ -102,7 +104,7 @@ export class FileRoles {
     const last = lastRoles.get(this.snapshotKey);
     if (!last || last.files.size !== files.length || last.workerTargets.size !== this.workerTargets.size) return false;
     for (const target of this.workerTargets) if (!last.workerTargets.has(target)) return false;
-    for (const [dir, targets] of last.binTargetsByPackageDir) if (targets !== undefined && readBinTargets(dir) !== targets) return false;
+    for (const [dir, targets] of last.binTargetsByPackageDir) if (targets !== undefined && readPackageEntryPoints(dir) !== targets) return false;
     for (const sourceFile of files) {
       const before = last.files.get(sourceFile.fileName);
       if (before !== sourceFile && (!before || this.roleFromFileAlone(before) !== this.roleFromFileAlone(sourceFile))) return false;
@@ -135,7 +137,7 @@ export class FileRoles {
       changed = false;
       for (const sourceFile of files) {
         const by = importers.get(sourceFile);
-        if (this.ownRole(sourceFile) !== 'server' || !by || by.length === 0) continue;
+        if (this.ownRole(sourceFile) !== 'server' || !by || by.length === 0 || this.isLibraryEntry(sourceFile)) continue;
         if (by.every((importer) => this.ownRole(importer) !== 'server')) {
           this.roles.set(sourceFile.fileName, 'script');
           changed = true;
@@ -174,7 +176,16 @@ export class FileRoles {
   private isPackageBinTarget(fileName: string): boolean {
     const packageDir = this.binPackageDirOf(path.dirname(fileName));
     if (packageDir === null) return false;
-    const targets = this.binTargetsOf(packageDir)!;
+    const targets = this.binTargetsOf(packageDir)!.bin;
+    return targets.has(withoutExtension(fileName)) || sourceTwinOf(targets, fileName, packageDir);
+  }
+
+  /** A file the package's `main` or `exports` names (or the source it is built from). */
+  private isLibraryEntry(sourceFile: ts.SourceFile): boolean {
+    const fileName = nativePath(sourceFile.fileName);
+    const packageDir = this.binPackageDirOf(path.dirname(fileName));
+    if (packageDir === null) return false;
+    const targets = this.binTargetsOf(packageDir)!.library;
     return targets.has(withoutExtension(fileName)) || sourceTwinOf(targets, fileName, packageDir);
   }
 
@@ -191,9 +202,9 @@ export class FileRoles {
     return packageDir;
   }
 
-  /** The `bin` targets of the package.json in `dir` (without extensions), or undefined if there is none. */
-  private binTargetsOf(dir: string): Set<string> | undefined {
-    if (!this.binTargetsByPackageDir.has(dir)) this.binTargetsByPackageDir.set(dir, readBinTargets(dir));
+  /** The entry points of the package.json in `dir` (without extensions), or undefined if there is none. */
+  private binTargetsOf(dir: string): PackageEntryPoints | undefined {
+    if (!this.binTargetsByPackageDir.has(dir)) this.binTargetsByPackageDir.set(dir, readPackageEntryPoints(dir));
     return this.binTargetsByPackageDir.get(dir);
   }
 
@@ -237,10 +248,18 @@ function collectWorkerTargets(sourceFile: ts.SourceFile): string[] {
 
 const rolesFromFileAlone = new WeakMap<ts.SourceFile, Map<string, FileRole>>();
 
-/** package.json `bin` targets by folder, re-read only when the file's modification time changes. */
-const binTargetsOnDisk = new Map<string, { mtimeMs: number; targets: Set<string> | undefined }>();
+/** A package's entry points, as absolute paths without extensions. */
+interface PackageEntryPoints {
+  /** `bin`: command-line programs. */
+  bin: Set<string>;
+  /** `main`, `module` and every file `exports` names: what the package's users import. */
+  library: Set<string>;
+}
 
-function readBinTargets(dir: string): Set<string> | undefined {
+/** package.json entry points by folder, re-read only when the file's modification time changes. */
+const entryPointsOnDisk = new Map<string, { mtimeMs: number; targets: PackageEntryPoints | undefined }>();
+
+function readPackageEntryPoints(dir: string): PackageEntryPoints | undefined {
   const manifestPath = path.join(dir, 'package.json');
   let mtimeMs: number | undefined;
   try {
@@ -250,19 +269,31 @@ function readBinTargets(dir: string): Set<string> | undefined {
     return undefined;
   }
   if (mtimeMs === undefined) return undefined;
-  const cached = binTargetsOnDisk.get(dir);
+  const cached = entryPointsOnDisk.get(dir);
   if (cached?.mtimeMs === mtimeMs) return cached.targets;
-  let targets: Set<string> | undefined;
+  const targets: PackageEntryPoints = { bin: new Set(), library: new Set() };
   try {
-    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { bin?: unknown };
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { bin?: unknown; main?: unknown; module?: unknown; exports?: unknown };
+    const resolveAll = (entries: unknown[]): string[] =>
+      entries.filter((entry): entry is string => typeof entry === 'string').map((entry) => withoutExtension(path.resolve(dir, entry)));
     const bin = manifest.bin;
-    const entries = typeof bin === 'string' ? [bin] : bin && typeof bin === 'object' ? Object.values(bin) : [];
-    targets = new Set(entries.filter((entry): entry is string => typeof entry === 'string').map((entry) => withoutExtension(path.resolve(dir, entry))));
+    for (const target of resolveAll(typeof bin === 'string' ? [bin] : bin && typeof bin === 'object' ? Object.values(bin) : [])) targets.bin.add(target);
+    // A package with neither `main` nor `exports` is imported through its index.js.
+    const main = manifest.main ?? (manifest.exports === undefined ? 'index.js' : undefined);
+    for (const target of resolveAll([main, manifest.module, ...stringsIn(manifest.exports)])) targets.library.add(target);
   } catch {
-    targets = new Set();
+    // An unreadable package.json names no entry point.
   }
-  binTargetsOnDisk.set(dir, { mtimeMs, targets });
+  entryPointsOnDisk.set(dir, { mtimeMs, targets });
   return targets;
+}
+
+/** Every string in a package.json `exports` value (paths, nested conditions, subpath maps). */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
+  return [];
 }
 
 /** A file name as node:path spells it (TypeScript's are absolute with `/`, which is already that off Windows). */

@@ -7,12 +7,12 @@
  * syntactic fallback when the receiver is untyped.
  */
 import * as ts from 'typescript';
-import { declarationOrigin, propertyNameText } from './declarations.js';
+import { declarationOrigin } from './declarations.js';
 import { FALLBACK_CALL_MODEL, FRAMEWORK_MODELS, type FrameworkModel } from './frameworks/registry.js';
 import type { Callee, DeclaringModule, Registration, RouterFramework, ScanContext } from './frameworks/model.js';
 import { calleeNameNode, functionWithBody, originFromSyntax, resolvedSymbol, skipOuterExpressions } from './resolve.js';
 import { isFunctionExpressionLike, isFunctionNode, syntaxIndex, type FunctionNode } from './syntax-index.js';
-import type { Handler, HandlerRegistrar } from './types.js';
+import type { Handler, HandlerKind, HandlerRegistrar } from './types.js';
 
 export interface HandlerRoot {
   handler: Handler;
@@ -40,50 +40,67 @@ export interface FileHandlerScan {
   referencedFiles: ts.SourceFile[];
 }
 
+/** What runs while the program starts, from `startupCode`: entry points found there run once, not per request. */
+export interface StartupCode {
+  /** Functions called while modules load, and every function they call (through the call graph). */
+  readonly called: ReadonlySet<ts.Node>;
+  /** Callbacks written inside those functions, run as part of them. */
+  readonly inlined: ReadonlySet<ts.Node>;
+}
+
 /**
- * The program's entry points from every server file's scan. `methodTarget` resolves a method called while
- * loading to the function it runs.
+ * The program's entry points from every file's scan. Named async functions that startup code calls are
+ * startup code; so are promise callbacks written in it (`start()` → `load().then(...)` before `listen`).
  */
-export function combineHandlerScans(
-  scans: readonly FileHandlerScan[],
-  asyncFunctionsAreHandlers: boolean,
-  methodTarget: (callee: ts.PropertyAccessExpression) => ts.Node | undefined,
-): HandlerRoot[] {
-  const roots = scans.flatMap((scan) => scan.registrations);
+export function combineHandlerScans(scans: readonly FileHandlerScan[], asyncFunctionsAreHandlers: boolean, startup: StartupCode): HandlerRoot[] {
+  const inStartup = (node: ts.Node): boolean => startup.called.has(node) || startup.inlined.has(node);
+  const roots = scans.flatMap((scan) => scan.registrations)
+    .filter((root) => root.handler.kind !== 'promise-callback' || !inStartup(enclosingFunction(root.handler.node) ?? root.handler.node));
   const taken = new Set<ts.Node>(roots.map((root) => root.handler.node));
-  const candidates = scans.flatMap((scan) => scan.candidates);
-  const calledAtStartup = new Set(scans.flatMap((scan) => scan.startupCalls));
-  if (asyncFunctionsAreHandlers) {
-    const asyncNames = new Set(candidates.flatMap((candidate) => (candidate.handler.kind === 'async-function' ? namesOf(candidate.handler.node) : [])));
-    for (const callee of scans.flatMap((scan) => scan.startupMethodCalls)) {
-      const fn = asyncNames.has(callee.name.text) ? methodTarget(callee) : undefined;
-      if (fn) calledAtStartup.add(fn);
-    }
-  }
-  for (const candidate of candidates) {
+  for (const candidate of scans.flatMap((scan) => scan.candidates)) {
     const fn = candidate.handler.node;
     if (taken.has(fn)) continue;
-    if (candidate.handler.kind === 'async-function' && (!asyncFunctionsAreHandlers || calledAtStartup.has(fn))) continue;
+    if (candidate.handler.kind === 'async-function' && (!asyncFunctionsAreHandlers || startup.called.has(fn))) continue;
     taken.add(fn);
     roots.push(candidate);
   }
   return roots;
 }
 
-/** The names a function may be called by as a method: its own, and that of the property or variable holding it. */
-function namesOf(fn: ts.Node): string[] {
-  const names: string[] = [];
-  const own = (fn as { name?: ts.PropertyName }).name;
-  const ownName = own && propertyNameText(own);
-  if (ownName !== undefined) names.push(ownName);
-  const holder = fn.parent;
-  if ((ts.isVariableDeclaration(holder) || ts.isPropertyAssignment(holder) || ts.isPropertyDeclaration(holder)) && holder.initializer === fn) {
-    const holderName = propertyNameText(holder.name);
-    if (holderName !== undefined) names.push(holderName);
-  } else if (ts.isBinaryExpression(holder) && holder.right === fn && ts.isPropertyAccessExpression(holder.left)) {
-    names.push(holder.left.name.text);
+/**
+ * Where startup begins: the functions modules call while they load (`main()`, `server.start()`, resolved by
+ * `methodTarget`) and the promise callbacks of chains started then (`main().then(...)`).
+ */
+export function startupSeeds(scans: readonly FileHandlerScan[], methodTarget: (callee: ts.PropertyAccessExpression) => ts.Node | undefined): ts.Node[] {
+  const seeds = scans.flatMap((scan) => scan.startupCalls);
+  for (const callee of scans.flatMap((scan) => scan.startupMethodCalls)) {
+    const fn = methodTarget(callee);
+    if (fn) seeds.push(fn);
   }
-  return names;
+  return seeds;
+}
+
+const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+
+function enclosingFunction(node: ts.Node): ts.Node | undefined {
+  for (let current = node.parent; current && !ts.isSourceFile(current); current = current.parent) {
+    if (isFunctionNode(current)) return current;
+  }
+  return undefined;
+}
+
+/**
+ * Handler kinds that serve traffic: a server a CLI script starts still has these. The script's own timers,
+ * promise callbacks, emitter listeners and async functions are the CLI's code, not a server's.
+ */
+const TRAFFIC_KINDS = new Set<HandlerKind>([
+  'express-route', 'express-middleware', 'koa-middleware', 'koa-router-route', 'fastify-route', 'fastify-hook', 'hapi-route', 'route',
+  'middleware', 'http-server', 'net-server', 'ws-listener', 'socketio-listener', 'nest-route', 'nest-message', 'nest-gateway', 'next-route',
+]);
+
+/** What a script file contributes: the routes and servers it registers, and what it calls while loading. */
+export function servedFromScript(scan: FileHandlerScan): FileHandlerScan {
+  return { ...scan, registrations: scan.registrations.filter((root) => TRAFFIC_KINDS.has(root.handler.kind)), candidates: [] };
 }
 
 function emptyScan(): FileHandlerScan {
@@ -149,7 +166,10 @@ export class HandlerScanner implements ScanContext {
   declaringModule(call: ts.CallExpression): DeclaringModule {
     const symbol = resolvedSymbol(this.checker, calleeNameNode(call.expression));
     const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
-    if (!declaration) return { module: undefined, resolved: false, ambient: false };
+    if (!declaration) {
+      // Untyped code (compiled CommonJS: `http_1.default.createServer`) says its module in its requires.
+      return { module: originFromSyntax(call.expression, this.checker, 0)?.module, resolved: false, ambient: false };
+    }
     this.noteReference(declaration);
     const ambient = declaration.getSourceFile().isDeclarationFile;
     return { module: declarationOrigin(declaration, this.program).module, resolved: true, ambient };
@@ -186,16 +206,43 @@ export class HandlerScanner implements ScanContext {
       const callee = skipOuterExpressions(node.expression);
       // `this.handle.bind(this)` registers `this.handle`.
       if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind') return this.functionsOf(callee.expression, depth + 1);
+      // `write(db)` where `write` returns `(req, res, next) => ...`: the factory's product is registered; and
       // `asyncHandler(async (req, res) => ...)`: wrappers run what they wrap.
-      return node.arguments.flatMap((inner) => this.functionsOf(inner, depth + 1));
+      return [...this.producedFunctions(callee), ...node.arguments.flatMap((inner) => this.functionsOf(inner, depth + 1))];
     }
     if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
       const symbol = resolvedSymbol(this.checker, ts.isPropertyAccessExpression(node) ? node.name : node);
-      const fn = functionWithBody(symbol?.valueDeclaration ?? symbol?.declarations?.[0], this.checker);
-      this.noteReference(fn);
-      return fn && isFunctionNode(fn) ? [fn] : [];
+      const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+      const fn = functionWithBody(declaration, this.checker);
+      this.noteReference(fn ?? declaration);
+      if (fn) return isFunctionNode(fn) ? [fn] : [];
+      // `const serve = serveStatic(root); app.use(serve)`: what the factory produced.
+      const initializer = declaration && ts.isVariableDeclaration(declaration) ? declaration.initializer : undefined;
+      return initializer && ts.isCallExpression(skipOuterExpressions(initializer)) ? this.functionsOf(initializer, depth + 1) : [];
     }
     return [];
+  }
+
+  /** The functions a factory returns (`return function (req, res) {...}`, an arrow's body), if it has a body here. */
+  private producedFunctions(callee: ts.Expression): FunctionNode[] {
+    const factory = this.calledFunction(callee);
+    if (!factory?.body) return [];
+    this.noteReference(factory);
+    return returnedFunctions(factory);
+  }
+
+  /** The function with a body a callee runs: by name, or (`require('./write')(db)`) by the callee's type. */
+  private calledFunction(callee: ts.Expression): ts.FunctionLikeDeclaration | undefined {
+    if (ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee)) {
+      const symbol = resolvedSymbol(this.checker, ts.isPropertyAccessExpression(callee) ? callee.name : callee);
+      return functionWithBody(symbol?.valueDeclaration ?? symbol?.declarations?.[0], this.checker);
+    }
+    try {
+      const signatures = this.checker.getTypeAtLocation(callee).getCallSignatures();
+      return signatures.length === 1 ? functionWithBody(signatures[0]!.getDeclaration(), this.checker) : undefined;
+    } catch {
+      return undefined; // The checker can throw on code it cannot type.
+    }
   }
 
   /** Every entry-point site of the file, from its syntax index, handed to the models. */
@@ -252,8 +299,9 @@ export class HandlerScanner implements ScanContext {
   }
 
   /**
-   * Calls made while modules load: what they call is startup code, not an entry point. Only async
-   * functions can be entry points of their own, and no constructor is one, so `new` expressions are skipped.
+   * Calls made while modules load: what they call is startup code, not an entry point. No constructor is an
+   * entry point, so `new` expressions are skipped. Promise callbacks of chains started while loading
+   * (`main().then(() => ...)`) run once too.
    */
   private collectStartupCalls(sourceFile: ts.SourceFile): void {
     for (const call of syntaxIndex(sourceFile).loadTimeCalls) {
@@ -261,6 +309,12 @@ export class HandlerScanner implements ScanContext {
       const callee = skipOuterExpressions(call.expression);
       if (ts.isPropertyAccessExpression(callee)) {
         if (ts.isIdentifier(callee.name)) this.current.startupMethodCalls.push(callee);
+        if (PROMISE_METHODS.has(callee.name.text)) {
+          for (const argument of call.arguments) {
+            const fn = skipOuterExpressions(argument);
+            if (isFunctionExpressionLike(fn)) this.current.startupCalls.push(fn);
+          }
+        }
         continue;
       }
       if (!ts.isIdentifier(callee)) continue;
@@ -272,6 +326,27 @@ export class HandlerScanner implements ScanContext {
       }
     }
   }
+}
+
+/** The function expressions a function returns from its own body (not from nested functions). */
+function returnedFunctions(fn: ts.FunctionLikeDeclaration): FunctionNode[] {
+  const body = fn.body;
+  if (!body) return [];
+  if (!ts.isBlock(body)) {
+    const value = skipOuterExpressions(body);
+    return isFunctionExpressionLike(value) ? [value] : [];
+  }
+  const found: FunctionNode[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isReturnStatement(node) && node.expression) {
+      const value = skipOuterExpressions(node.expression);
+      if (isFunctionExpressionLike(value)) found.push(value);
+      return;
+    }
+    if (!isFunctionNode(node) && !ts.isClassLike(node)) ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return found;
 }
 
 function mayBeHandlerArgument(argument: ts.Expression): boolean {

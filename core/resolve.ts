@@ -34,15 +34,44 @@ export interface ResolvedCallee {
   syntacticOrigin: { module: string; path: string[] } | undefined;
 }
 
+/**
+ * The expression a wrapper stands for: parentheses, type assertions, and the indirect call idiom of compiled
+ * code, `(0, fs_1.existsSync)(p)` (tsc and Babel write it so that the callee runs without a `this`).
+ */
 export function skipOuterExpressions(expression: ts.Expression): ts.Expression {
   let current = expression;
-  while (
-    ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) ||
-    ts.isTypeAssertionExpression(current) || ts.isSatisfiesExpression(current)
-  ) {
-    current = current.expression;
+  for (;;) {
+    if (
+      ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) ||
+      ts.isTypeAssertionExpression(current) || ts.isSatisfiesExpression(current)
+    ) {
+      current = current.expression;
+    } else if (isIndirectCallComma(current)) {
+      current = current.right;
+    } else {
+      return current;
+    }
   }
-  return current;
+}
+
+function isIndirectCallComma(node: ts.Expression): node is ts.BinaryExpression {
+  return ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.CommaToken && ts.isNumericLiteral(node.left);
+}
+
+/**
+ * The module interop helpers compilers emit around `require()`: tsc's `__importDefault`/`__importStar`,
+ * Babel's `_interopRequireDefault`/`_interopRequireWildcard`, esbuild's `__toESM`. They return the module
+ * (or an object whose `default` is the module), so the call stands for the required module itself.
+ */
+const INTEROP_HELPER = /^_*(?:importDefault|importStar|interopRequireDefault|interopRequireWildcard|toESM)$/;
+
+/** The `require()` an interop helper call wraps: `__importDefault(require("fs"))` → `require("fs")`. */
+export function unwrapInteropCall(node: ts.Expression): ts.Expression {
+  const inner = skipOuterExpressions(node);
+  if (!ts.isCallExpression(inner) || inner.arguments.length === 0) return inner;
+  const callee = skipOuterExpressions(inner.expression);
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  return name !== undefined && INTEROP_HELPER.test(name) ? skipOuterExpressions(inner.arguments[0]!) : inner;
 }
 
 /** The identifier that names a callee: `readFileSync` in `fs.readFileSync`, `fs['readFileSync']`, `read`. */
@@ -205,12 +234,15 @@ export function originFromSyntax(
   depth: number,
 ): { module: string; path: string[] } | undefined {
   if (depth > MAX_ORIGIN_DEPTH) return undefined;
-  const node = skipOuterExpressions(expression);
+  const node = unwrapInteropCall(expression);
   const required = requiredModule(node);
   if (required !== undefined) return { module: normalizeModuleName(required), path: [] };
   if (ts.isPropertyAccessExpression(node) || (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression))) {
     const name = ts.isPropertyAccessExpression(node) ? node.name.text : (node.argumentExpression as ts.StringLiteralLike).text;
     const base = originFromSyntax(node.expression, checker, depth + 1);
+    // `fs_1.default.existsSync`: a compiled default import of a CommonJS module reaches it through `.default`
+    // (the interop helper's wrapper), and the catalog's packages are CommonJS.
+    if (base && name === 'default' && base.path.length === 0) return base;
     return base ? { module: base.module, path: [...base.path, name] } : undefined;
   }
   if (!ts.isIdentifier(node)) return undefined;

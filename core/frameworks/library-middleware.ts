@@ -1,6 +1,7 @@
 /**
- * Middleware a library exports for its users to register: `(req, res, next)` functions exported or returned
- * from factories, and methods installed on request/response objects (`res.render = function`). Nobody
+ * Middleware a library exports for its users to register: Connect/Express `(req, res, next)` and Koa/Hono
+ * `(ctx, next)` functions exported or returned from factories (directly or through a variable), and methods
+ * installed on request, response or context objects (`res.render = function`, `ctx.render = ...`). Nobody
  * registers them in the library's own code, yet they run on its users' event loops.
  */
 import * as ts from 'typescript';
@@ -8,13 +9,16 @@ import type { FunctionNode } from '../syntax-index.js';
 import { expressRequestParameter, type FrameworkModel } from './model.js';
 import { exportName, returningFunction } from './syntax.js';
 
-const REQUEST_OBJECT_NAMES = /^(?:req|res|request|response)$/;
+const REQUEST_OBJECT_NAMES = /^(?:req|res|request|response|ctx|context)$/;
 const REQUEST_PARAMETER = /^(?:req|request)$/;
 const RESPONSE_PARAMETER = /^(?:res|response|reply)$/;
+const CONTEXT_PARAMETER = /^(?:ctx|context|c)$/;
+const NEXT_PARAMETER = /^(?:next|nxt|done)$/;
 
-/** `(req, res)`, `(req, res, next)` or `(err, req, res, next)`. */
+/** `(req, res)`, `(req, res, next)`, `(err, req, res, next)`, or Koa's and Hono's `(ctx, next)`. */
 function hasMiddlewareParameters(fn: FunctionNode): boolean {
   const names = fn.parameters.map((parameter) => (ts.isIdentifier(parameter.name) ? parameter.name.text : ''));
+  if (names.length === 2 && CONTEXT_PARAMETER.test(names[0]!) && NEXT_PARAMETER.test(names[1]!)) return true;
   const offset = names.length === 4 ? 1 : 0;
   return names.length >= 2 && REQUEST_PARAMETER.test(names[offset] ?? '') && RESPONSE_PARAMETER.test(names[offset + 1] ?? '');
 }

@@ -1,10 +1,51 @@
 /**
  * Event listeners, `emitter.on('event', fn)` and its kin, labelled by the family of the module declaring the
  * emitter's `on` (the other models' `emitters` data: sockets, servers, process), any other emitter as a plain
- * event listener. Process shutdown events are not entry points: blocking there delays nobody's request.
+ * event listener. Not entry points: process shutdown events (blocking there delays nobody's request), and
+ * events no client sends, from file watchers (`fs.watch`, chokidar) and the terminal (`process.stdin`): a
+ * developer's edit or keystroke, not traffic.
  */
+import * as ts from 'typescript';
+import { resolvedSymbol, skipOuterExpressions } from '../resolve.js';
 import { everyParameter, noRequestParameters, type EmitterFamily, type FrameworkModel } from './model.js';
 import { stringValue } from './syntax.js';
+
+/** Modules whose emitters report file changes or terminal input, by the module declaring their `on`. */
+const NON_TRAFFIC_MODULES = new Set(['node:readline', 'chokidar']);
+/** `fs.watch(...)`, `fs.watchFile(...)`, `chokidar.watch(...)`, `readline.createInterface(...)`. */
+const NON_TRAFFIC_FACTORIES = new Set(['watch', 'watchFile', 'createInterface']);
+const TERMINAL_STREAMS = new Set(['stdin', 'stdout', 'stderr']);
+
+/** What an emitter expression was made by: the call itself, or the value its variable or property was given. */
+function emitterSource(receiver: ts.Expression, checker: ts.TypeChecker): ts.Expression {
+  const node = skipOuterExpressions(receiver);
+  if (!ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node)) return node;
+  const symbol = resolvedSymbol(checker, ts.isPropertyAccessExpression(node) ? node.name : node);
+  for (const declaration of symbol?.declarations ?? []) {
+    if ((ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer) {
+      return skipOuterExpressions(declaration.initializer);
+    }
+    // `this.watcher = chokidar.watch(...)` declares the property in JavaScript.
+    const holder = declaration.parent;
+    if (holder && ts.isBinaryExpression(holder) && holder.left === (declaration as ts.Node) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      return skipOuterExpressions(holder.right);
+    }
+  }
+  return node;
+}
+
+function isNonTrafficEmitter(receiver: ts.Expression | undefined, checker: ts.TypeChecker): boolean {
+  if (!receiver) return false;
+  const source = emitterSource(receiver, checker);
+  if (ts.isPropertyAccessExpression(source) && TERMINAL_STREAMS.has(source.name.text)) {
+    const owner = skipOuterExpressions(source.expression);
+    return ts.isIdentifier(owner) && owner.text === 'process';
+  }
+  if (!ts.isCallExpression(source)) return false;
+  const callee = skipOuterExpressions(source.expression);
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+  return name !== undefined && NON_TRAFFIC_FACTORIES.has(name);
+}
 
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 
@@ -23,6 +64,7 @@ export function createListenersModel(emitters: Readonly<Record<string, EmitterFa
       const event = stringValue(call.arguments[0]);
       if (event === undefined) return;
       const { module } = context.declaringModule(call);
+      if ((module !== undefined && NON_TRAFFIC_MODULES.has(module)) || isNonTrafficEmitter(callee.receiver, context.checker)) return;
       const family = (module !== undefined && Object.hasOwn(families, module) ? families[module] : undefined) ?? GENERIC_EMITTER;
       if (family === PROCESS && SHUTDOWN_EVENTS.test(event)) return;
       context.register(call.arguments[1], {

@@ -64,17 +64,42 @@ export function exportName(fn: ts.Node): string | undefined {
   return undefined;
 }
 
-/** The function that returns `fn` (`return function (req, res, next) {...}` or an arrow's body). */
+/**
+ * The function that returns `fn`: `return function (req, res, next) {...}`, an arrow's body, or a function
+ * held in a local variable (or declared in the factory) and returned by name (`const mw = ...; return mw`).
+ */
 export function returningFunction(fn: FunctionNode): ts.FunctionLikeDeclaration | undefined {
   let node: ts.Node = fn;
   while (ts.isParenthesizedExpression(node.parent)) node = node.parent;
   const parent = node.parent;
   if (ts.isArrowFunction(parent) && parent.body === node) return parent;
-  if (!ts.isReturnStatement(parent)) return undefined;
-  for (let current = parent.parent; current; current = current.parent) {
+  if (ts.isReturnStatement(parent)) return enclosingFunctionOf(parent);
+  const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isIdentifier(parent.name) ? parent.name : undefined;
+  const factory = name && enclosingFunctionOf(fn);
+  return factory && returnsName(factory, name.text) ? factory : undefined;
+}
+
+function enclosingFunctionOf(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
+  for (let current = node.parent; current; current = current.parent) {
     if (isFunctionNode(current)) return current;
   }
   return undefined;
+}
+
+/** Whether the function's own body (not a nested function's) has `return <name>`. */
+function returnsName(fn: ts.FunctionLikeDeclaration, name: string): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isReturnStatement(node) && node.expression) {
+      const value = skipOuterExpressions(node.expression);
+      found = ts.isIdentifier(value) && value.text === name;
+      return;
+    }
+    if (!isFunctionNode(node)) ts.forEachChild(node, visit);
+  };
+  if (fn.body) ts.forEachChild(fn.body, visit);
+  return found;
 }
 
 /** Code that runs while the module is loaded: not inside any function other than an IIFE. */

@@ -208,22 +208,27 @@ describe('exit codes and warnings', () => {
   });
 
   it('drops a rule the ESLint config turns off and passes the rule options to the analysis', () => {
+    // An exported async function is an entry point of a server file, not of a script's code.
+    const task = "const fs = require('fs');\nasync function rebuild() { return fs.readFileSync('./data.json', 'utf8'); }\nmodule.exports = rebuild;\n";
     const offRoot = projectInRepo({ 'server.js': PLAIN_SERVER, 'eslint.config.mjs': eslintConfig(`'blockcheck/no-sync-io': 'off'`) });
+    const plainRoot = projectInRepo({ 'task.js': task, 'eslint.config.mjs': eslintConfig(`'blockcheck/no-sync-io': ['error', {}]`) });
     const scriptRoot = projectInRepo({
-      'server.js': PLAIN_SERVER,
-      'eslint.config.mjs': eslintConfig(`'blockcheck/no-sync-io': ['error', { scriptPatterns: ['server.js'] }]`),
+      'task.js': task,
+      'eslint.config.mjs': eslintConfig(`'blockcheck/no-sync-io': ['error', { scriptPatterns: ['task.js'] }]`),
     });
     try {
       const off = auditJson([], offRoot);
       assert.equal(off.code, 0, off.stderr);
       assert.deepEqual(off.report.findings, []);
       assert.equal(off.report.handlers.length, 1, 'handlers are listed even with the rules off');
-      // The option marks server.js as a script, whose code is never reported.
+      assert.equal(auditJson([], plainRoot).report.findings.length, 1);
+      // The option marks task.js as a script, whose own code is not an entry point.
       const script = auditJson([], scriptRoot);
       assert.equal(script.code, 0, script.stderr);
       assert.deepEqual(script.report.findings, []);
     } finally {
       removeProject(offRoot);
+      removeProject(plainRoot);
       removeProject(scriptRoot);
     }
   });

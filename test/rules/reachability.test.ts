@@ -18,13 +18,19 @@ const app = express();
 app.get('/x', (req, res) => { res.send(fs.readFileSync('/a')); });
 `;
 
+/** What is an entry point in server code (an exported async function, a timer) but a script's own code. */
+const SCRIPT_OWN_CODE = `import fs from 'node:fs';
+export async function main() { return fs.readFileSync('/a'); }
+setInterval(() => { fs.readFileSync('/b'); }, 1000);
+`;
+
 runRuleTests('reachability', noSyncIo, {
   valid: [
     { name: 'a route file is not blamed for the helper\'s call', code: routesCode, filename: 'src/routes/reports.ts' },
-    { name: 'a file with a #! line is a CLI script', code: `#!/usr/bin/env node\n${READ_IN_ROUTE}`, filename: FILE },
-    { name: 'scripts/ holds build and maintenance scripts', code: READ_IN_ROUTE, filename: 'scripts/seed.ts' },
-    { name: 'bin/ holds CLI entry points', code: READ_IN_ROUTE, filename: 'bin/tool.ts' },
-    { name: '*.config.* files configure tools', code: READ_IN_ROUTE, filename: 'vite.config.ts' },
+    { name: 'a file with a #! line is a CLI script', code: `#!/usr/bin/env node\n${SCRIPT_OWN_CODE}`, filename: FILE },
+    { name: 'scripts/ holds build and maintenance scripts', code: SCRIPT_OWN_CODE, filename: 'scripts/seed.ts' },
+    { name: 'bin/ holds CLI entry points', code: SCRIPT_OWN_CODE, filename: 'bin/tool.ts' },
+    { name: '*.config.* files configure tools', code: SCRIPT_OWN_CODE, filename: 'vite.config.ts' },
     { name: 'package.json bin targets (built from src/)', code: `export async function main() { ${"(await import('node:fs')).readFileSync('/a');"} }\n`, filename: 'src/admin.ts' },
     {
       name: 'worker-thread code (parentPort)',
@@ -33,12 +39,21 @@ runRuleTests('reachability', noSyncIo, {
     },
     {
       name: 'a custom scriptPatterns list',
-      code: READ_IN_ROUTE,
+      code: SCRIPT_OWN_CODE,
       filename: FILE,
       options: [{ scriptPatterns: ['src/file.ts'] }],
     },
   ],
   invalid: [
+    {
+      // A server a CLI starts still has handlers: only the script's own code is not an entry point.
+      name: 'a route registered in a CLI script is a handler',
+      code: READ_IN_ROUTE,
+      filename: 'bin/tool.ts',
+      errors: [
+        messageAt(READ_IN_ROUTE, 'bin/tool.ts', { at: 'readFileSync', call: 'fs.readFileSync', handler: 'GET /x', handlerAt: 'app.get', advice: ADVICE }),
+      ],
+    },
     {
       name: 'a helper in another file is reported with the route and the chain',
       code: reportCode,
