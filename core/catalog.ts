@@ -138,8 +138,37 @@ const packages: CatalogEntry[] = [
   ...group('bcrypt', 'blocking-client', 'cpu', [
     { name: ['hashSync', 'compareSync', 'genSaltSync'], alternative: 'await bcrypt.{base}(...) (runs on the libuv pool)' },
   ]),
+  ...group('bcrypt-nodejs', 'blocking-client', 'cpu', [
+    { name: ['hashSync', 'compareSync', 'genSaltSync'], alternative: 'await bcrypt.{base}(...) from the maintained bcrypt or bcryptjs package' },
+  ]),
   ...group('bcryptjs', 'blocking-client', 'cpu', [
     { name: ['hashSync', 'compareSync', 'genSaltSync'], alternative: 'await bcrypt.{base}(...)' },
+  ]),
+  // Minifiers and template or style compilers: whole-document CPU work, which a server that runs them per
+  // request (on a cache miss) does on its loop.
+  ...group('uglify-js', 'blocking-client', 'cpu', [
+    { name: 'minify', alternative: 'minify at build time, or in a worker pool (piscina), and cache the result' },
+  ]),
+  ...group('terser', 'blocking-client', 'cpu', [
+    { name: 'minify_sync', alternative: 'await terser.minify(...) in a worker pool (piscina), or at build time' },
+  ]),
+  ...group('clean-css', 'blocking-client', 'cpu', [
+    { name: 'minify', onlyWithoutCallback: true, alternative: 'new CleanCSS({ returnPromise: true }).minify(...) in a worker pool, or at build time' },
+  ]),
+  ...group('node-sass', 'blocking-client', 'cpu', [
+    { name: 'renderSync', alternative: 'sass.render(options, callback) (runs on the libuv pool), or compile at build time' },
+  ]),
+  ...group('sass', 'blocking-client', 'cpu', [
+    { name: ['renderSync', 'compile', 'compileString'], alternative: 'await sass.compileAsync(...) / compileStringAsync(...), or compile at build time' },
+  ]),
+  ...group('stylus', 'blocking-client', 'cpu', [
+    { name: 'render', onlyWithoutCallback: true, alternative: 'compile at build time, or in a worker pool (piscina), and cache the CSS' },
+  ]),
+  ...group('esbuild', 'blocking-client', 'cpu', [
+    { name: ['transformSync', 'buildSync'], alternative: 'await esbuild.transform(...) / build(...)' },
+  ]),
+  ...group('@babel/core', 'blocking-client', 'cpu', [
+    { name: ['transformSync', 'transformFileSync', 'transformFromAstSync', 'parseSync'], alternative: 'await babel.transformAsync(...), or transform at build time' },
   ]),
   ...group('jsonwebtoken', 'blocking-client', 'cpu', [
     { name: ['sign', 'verify'], onlyWithoutCallback: true, severity: 'warning',

@@ -243,8 +243,12 @@ export function originFromSyntax(
     // `fs_1.default.existsSync`: a compiled default import of a CommonJS module reaches it through `.default`
     // (the interop helper's wrapper), and the catalog's packages are CommonJS.
     if (base && name === 'default' && base.path.length === 0) return base;
-    return base ? { module: base.module, path: [...base.path, name] } : undefined;
+    if (base) return { module: base.module, path: [...base.path, name] };
+    return ts.isPropertyAccessExpression(node) ? originOfAssignedProperty(node, checker, depth + 1) : undefined;
   }
+  // `new (this.CleanCss)(options).minify(...)`, `stylus(text).render()`: what a module's class or factory
+  // makes is used through the module's API.
+  if (ts.isNewExpression(node) || ts.isCallExpression(node)) return originFromSyntax(node.expression, checker, depth + 1);
   if (!ts.isIdentifier(node)) return undefined;
   let symbol: ts.Symbol | undefined;
   try {
@@ -254,6 +258,57 @@ export function originFromSyntax(
   }
   const declaration = symbol?.declarations?.[0];
   return declaration ? originOfDeclarationSyntax(declaration, checker, depth + 1) : undefined;
+}
+
+/**
+ * A property the code assigns a module to, read from its assignments (`this.engine = require('x')`, in a
+ * constructor or a lazy getter): the first assignment that names a module says which.
+ */
+function originOfAssignedProperty(
+  node: ts.PropertyAccessExpression,
+  checker: ts.TypeChecker,
+  depth: number,
+): { module: string; path: string[] } | undefined {
+  let symbol: ts.Symbol | undefined;
+  try {
+    symbol = checker.getSymbolAtLocation(node.name);
+  } catch {
+    return undefined;
+  }
+  for (const value of assignedValues(symbol)) {
+    for (const alternative of assignedAlternatives(value)) {
+      const origin = originFromSyntax(alternative, checker, depth);
+      if (origin) return origin;
+    }
+  }
+  return undefined;
+}
+
+/** What a variable or property is given: its initializer and the right sides of its assignments. */
+export function assignedValues(symbol: ts.Symbol | undefined): ts.Expression[] {
+  const values: ts.Expression[] = [];
+  for (const declaration of symbol?.declarations ?? []) {
+    if ((ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer) {
+      values.push(declaration.initializer);
+      continue;
+    }
+    // JavaScript declares `this.x = value` by the assignment itself; TypeScript by its left side.
+    const assignment = ts.isBinaryExpression(declaration) ? declaration
+      : declaration.parent && ts.isBinaryExpression(declaration.parent) && declaration.parent.left === (declaration as ts.Node) ? declaration.parent
+        : undefined;
+    if (assignment && assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken) values.push(assignment.right);
+  }
+  return values;
+}
+
+/** The values an assignment may store: both sides of `a || b` and `a ?? b`, both branches of `c ? a : b`. */
+function assignedAlternatives(expression: ts.Expression): ts.Expression[] {
+  const node = skipOuterExpressions(expression);
+  if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.BarBarToken || node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+    return [...assignedAlternatives(node.left), ...assignedAlternatives(node.right)];
+  }
+  if (ts.isConditionalExpression(node)) return [...assignedAlternatives(node.whenTrue), ...assignedAlternatives(node.whenFalse)];
+  return [node];
 }
 
 function originOfDeclarationSyntax(

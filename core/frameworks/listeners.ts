@@ -6,7 +6,7 @@
  * developer's edit or keystroke, not traffic.
  */
 import * as ts from 'typescript';
-import { resolvedSymbol, skipOuterExpressions } from '../resolve.js';
+import { assignedValues, resolvedSymbol, skipOuterExpressions } from '../resolve.js';
 import { everyParameter, noRequestParameters, type EmitterFamily, type FrameworkModel } from './model.js';
 import { stringValue } from './syntax.js';
 
@@ -16,22 +16,12 @@ const NON_TRAFFIC_MODULES = new Set(['node:readline', 'chokidar']);
 const NON_TRAFFIC_FACTORIES = new Set(['watch', 'watchFile', 'createInterface']);
 const TERMINAL_STREAMS = new Set(['stdin', 'stdout', 'stderr']);
 
-/** What an emitter expression was made by: the call itself, or the value its variable or property was given. */
+/** What an emitter expression was made by: the call itself, or the first value its variable or property was given. */
 function emitterSource(receiver: ts.Expression, checker: ts.TypeChecker): ts.Expression {
   const node = skipOuterExpressions(receiver);
   if (!ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node)) return node;
-  const symbol = resolvedSymbol(checker, ts.isPropertyAccessExpression(node) ? node.name : node);
-  for (const declaration of symbol?.declarations ?? []) {
-    if ((ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer) {
-      return skipOuterExpressions(declaration.initializer);
-    }
-    // `this.watcher = chokidar.watch(...)` declares the property in JavaScript.
-    const holder = declaration.parent;
-    if (holder && ts.isBinaryExpression(holder) && holder.left === (declaration as ts.Node) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      return skipOuterExpressions(holder.right);
-    }
-  }
-  return node;
+  const value = assignedValues(resolvedSymbol(checker, ts.isPropertyAccessExpression(node) ? node.name : node))[0];
+  return value ? skipOuterExpressions(value) : node;
 }
 
 function isNonTrafficEmitter(receiver: ts.Expression | undefined, checker: ts.TypeChecker): boolean {

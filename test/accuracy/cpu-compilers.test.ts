@@ -1,0 +1,55 @@
+/**
+ * CPU work that is no loop in the user's file: minifiers and compilers run per request, reached through a
+ * module the code keeps on `this` (assigned in a constructor or lazily) or makes an instance of.
+ */
+import { describe, it } from 'node:test';
+import { assertAudit } from './shapes.js';
+
+const fakePackage = (name: string, main: string): Record<string, string> => ({
+  [`node_modules/${name}/package.json`]: JSON.stringify({ name, version: '1.0.0', main: 'index.js' }),
+  [`node_modules/${name}/index.js`]: main,
+});
+
+describe('minifiers and compilers per request', () => {
+  it('reports uglify, clean-css and node-sass calls a response override makes, through modules kept on this', () => {
+    assertAudit({
+      ...fakePackage('uglify-js', 'exports.minify = function (code) { return { code: code.trim() }; };\n'),
+      ...fakePackage('clean-css', 'module.exports = function CleanCSS() {}; module.exports.prototype.minify = function (css) { return { styles: css }; };\n'),
+      ...fakePackage('node-sass', 'exports.renderSync = function (options) { return { css: Buffer.from(options.data) }; };\n'),
+      'package.json': JSON.stringify({ name: 'minify-responses', version: '1.0.0', main: 'index.js' }),
+      'minifier.js': `function Minifier(options) {
+  this.js = options.js || require('uglify-js');
+  this.css = null;
+}
+Minifier.prototype.minifyJs = function (body) {
+  return this.js.minify(body).code; // BLOCKS
+};
+Minifier.prototype.minifyCss = function (body) {
+  if (!this.css) this.css = require('clean-css');
+  return new (this.css)({}).minify(body).styles; // BLOCKS
+};
+Minifier.prototype.compileSass = function (body) {
+  if (!this.sass) this.sass = require('node-sass');
+  return this.sass.renderSync({ data: body }).css.toString(); // BLOCKS
+};
+module.exports = Minifier;
+`,
+      'index.js': `const Minifier = require('./minifier');
+module.exports = function minify(options) {
+  const minifier = new Minifier(options || {});
+  return function (req, res, next) {
+    const end = res.end;
+    res.end = function (body) {
+      const type = res.getHeader('content-type') || '';
+      if (type.includes('javascript')) body = minifier.minifyJs(body);
+      else if (type.includes('scss')) body = minifier.compileSass(body);
+      else if (type.includes('css')) body = minifier.minifyCss(body);
+      end.call(res, body);
+    };
+    next();
+  };
+};
+`,
+    });
+  });
+});
