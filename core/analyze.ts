@@ -159,21 +159,18 @@ class Analysis implements ProgramAnalysis {
    */
   private startupCode(seeds: readonly ts.Node[], possibleRoots: ReadonlySet<ts.Node>): StartupCode {
     const called = new Set<ts.Node>();
-    const inlined = new Set<ts.Node>();
-    if (seeds.length === 0) return { called, inlined };
+    if (seeds.length === 0) return { called };
     const summaries = this.summaryBuilder((fn) => possibleRoots.has(fn));
     const queue = seeds.filter((seed): seed is ts.FunctionLikeDeclaration => isFunctionNode(seed) && !!(seed as ts.FunctionLikeDeclaration).body);
     for (let index = 0; index < queue.length && index < MAX_STATES_PER_HANDLER; index++) {
       const fn = queue[index]!;
       if (called.has(fn)) continue;
       called.add(fn);
-      const summary = summaries.summaryOf(fn);
-      for (const callback of summary.inlinedFunctions) inlined.add(callback);
-      for (const edge of summary.edges) {
+      for (const edge of summaries.summaryOf(fn).edges) {
         if (!called.has(edge.target) && this.isFollowedFile(edge.target.getSourceFile())) queue.push(edge.target);
       }
     }
-    return { called, inlined };
+    return { called };
   }
 
   /** The pieces every summary needs, built once per analysis: the catalog matcher and the call filter. */

@@ -3,6 +3,10 @@
  * they ignore) matched against the declaration the checker resolved, including overload-sensitive
  * entries (`randomBytes(n)` blocks, `randomBytes(n, cb)` does not).
  */
+import * as childProcess from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
 import * as ts from 'typescript';
 import { CATALOG } from './catalog.js';
 import { declarationOrigin, normalizeModuleName, type DeclarationOrigin } from './declarations.js';
@@ -45,6 +49,22 @@ function bucketOf(declaration: DeclarationSpecifier | DeclarationOrigin): string
   return declaration.module ?? (declaration.isLib ? '\0lib' : '\0file');
 }
 
+/**
+ * The synchronous exports of Node's blocking core modules, by name, read from the running Node. A method of
+ * one of these names on an object nobody typed (memfs or the real fs behind webpack's `outputFileSystem`,
+ * graceful-fs, an fs passed in as an option) is taken for that module's API: the names are Node's own.
+ */
+const CORE_SYNC_EXPORTS: ReadonlyMap<string, string> = new Map(
+  ([['node:fs', fs], ['node:child_process', childProcess], ['node:zlib', zlib], ['node:crypto', crypto]] as const).flatMap(([module, exports]) =>
+    Object.keys(exports).filter((name) => name.endsWith('Sync')).map((name) => [name, module] as const)),
+);
+
+/** `x.readFileSync(...)` where nothing about `x` is known: the method's name. */
+function untypedSyncMethod(resolved: ResolvedCallee): string | undefined {
+  const callee = skipOuterExpressions(resolved.callee);
+  return ts.isPropertyAccessExpression(callee) && CORE_SYNC_EXPORTS.has(callee.name.text) ? callee.name.text : undefined;
+}
+
 export class CatalogMatcher {
   /** The entries by bucket, each in catalog order: the first entry that names an API decides. */
   private readonly entriesByBucket = new Map<string, CatalogEntry[]>();
@@ -77,6 +97,8 @@ export class CatalogMatcher {
       if (decided) return decided.match;
     }
     if (syntacticOrigin) return this.matchOrigin(node, resolved, { ...syntacticOrigin, fileName: '', isLib: false })?.match;
+    const syncName = !valueDeclaration && !declaration ? untypedSyncMethod(resolved) : undefined;
+    if (syncName) return this.matchOrigin(node, resolved, { module: CORE_SYNC_EXPORTS.get(syncName)!, path: [syncName], fileName: '', isLib: false })?.match;
     return undefined;
   }
 

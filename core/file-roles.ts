@@ -133,6 +133,14 @@ export class FileRoles {
         importers.set(imported, list);
       }
     }
+    // A `#!` line marks a program's entry point, but a module that server code imports (a library file that
+    // kept the line) runs on the server's loop whatever its first line says.
+    for (const sourceFile of files) {
+      if (this.ownRole(sourceFile) === 'script' && this.isScriptByShebangAlone(sourceFile) &&
+        importers.get(sourceFile)?.some((importer) => this.ownRole(importer) === 'server')) {
+        this.roles.set(sourceFile.fileName, 'server');
+      }
+    }
     for (let changed = true; changed;) {
       changed = false;
       for (const sourceFile of files) {
@@ -171,6 +179,12 @@ export class FileRoles {
       byKey.set(key, role);
     }
     return role;
+  }
+
+  private isScriptByShebangAlone(sourceFile: ts.SourceFile): boolean {
+    if (!SHEBANG.test(sourceFile.text)) return false;
+    const relative = pathBelow(this.program.getCurrentDirectory(), sourceFile.fileName);
+    return !this.scriptMatchers.some((matcher) => matcher.match(relative)) && !this.isPackageBinTarget(nativePath(sourceFile.fileName));
   }
 
   private isPackageBinTarget(fileName: string): boolean {

@@ -7,7 +7,6 @@ export function handlerKindRank(kind: HandlerKind): number {
       return 3;
     case 'timer':
     case 'microtask':
-    case 'promise-callback':
     case 'event-listener':
       return 2;
     case 'library-middleware':

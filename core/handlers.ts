@@ -44,18 +44,11 @@ export interface FileHandlerScan {
 export interface StartupCode {
   /** Functions called while modules load, and every function they call (through the call graph). */
   readonly called: ReadonlySet<ts.Node>;
-  /** Callbacks written inside those functions, run as part of them. */
-  readonly inlined: ReadonlySet<ts.Node>;
 }
 
-/**
- * The program's entry points from every file's scan. Named async functions that startup code calls are
- * startup code; so are promise callbacks written in it (`start()` → `load().then(...)` before `listen`).
- */
+/** The program's entry points from every file's scan. Named async functions that startup code calls are startup code. */
 export function combineHandlerScans(scans: readonly FileHandlerScan[], asyncFunctionsAreHandlers: boolean, startup: StartupCode): HandlerRoot[] {
-  const inStartup = (node: ts.Node): boolean => startup.called.has(node) || startup.inlined.has(node);
-  const roots = scans.flatMap((scan) => scan.registrations)
-    .filter((root) => root.handler.kind !== 'promise-callback' || !inStartup(enclosingFunction(root.handler.node) ?? root.handler.node));
+  const roots = scans.flatMap((scan) => scan.registrations);
   const taken = new Set<ts.Node>(roots.map((root) => root.handler.node));
   for (const candidate of scans.flatMap((scan) => scan.candidates)) {
     const fn = candidate.handler.node;
@@ -82,16 +75,9 @@ export function startupSeeds(scans: readonly FileHandlerScan[], methodTarget: (c
 
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 
-function enclosingFunction(node: ts.Node): ts.Node | undefined {
-  for (let current = node.parent; current && !ts.isSourceFile(current); current = current.parent) {
-    if (isFunctionNode(current)) return current;
-  }
-  return undefined;
-}
-
 /**
  * Handler kinds that serve traffic: a server a CLI script starts still has these. The script's own timers,
- * promise callbacks, emitter listeners and async functions are the CLI's code, not a server's.
+ * emitter listeners and async functions are the CLI's code, not a server's.
  */
 const TRAFFIC_KINDS = new Set<HandlerKind>([
   'express-route', 'express-middleware', 'koa-middleware', 'koa-router-route', 'fastify-route', 'fastify-hook', 'hapi-route', 'route',

@@ -292,12 +292,33 @@ export function assignedValues(symbol: ts.Symbol | undefined): ts.Expression[] {
       values.push(declaration.initializer);
       continue;
     }
+    if (ts.isPropertyDeclaration(declaration)) {
+      // `#watcher;` declared, then `this.#watcher = chokidar.watch(...)` in a method of the class.
+      values.push(...thisAssignmentsIn(declaration.parent, declaration.name));
+      continue;
+    }
     // JavaScript declares `this.x = value` by the assignment itself; TypeScript by its left side.
     const assignment = ts.isBinaryExpression(declaration) ? declaration
       : declaration.parent && ts.isBinaryExpression(declaration.parent) && declaration.parent.left === (declaration as ts.Node) ? declaration.parent
         : undefined;
     if (assignment && assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken) values.push(assignment.right);
   }
+  return values;
+}
+
+/** The right sides of `this.<name> = value` in a class's members. */
+function thisAssignmentsIn(owner: ts.Node, name: ts.PropertyName): ts.Expression[] {
+  const text = ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? name.text : undefined;
+  const values: ts.Expression[] = [];
+  if (text === undefined || !ts.isClassLike(owner)) return values;
+  const visit = (node: ts.Node): void => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) &&
+      node.left.expression.kind === ts.SyntaxKind.ThisKeyword && node.left.name.text === text) {
+      values.push(node.right);
+    }
+    if (!ts.isClassLike(node) || node === owner) ts.forEachChild(node, visit);
+  };
+  visit(owner);
   return values;
 }
 

@@ -68,7 +68,6 @@ export type HandlerKind =
   | 'event-listener'
   | 'timer'
   | 'microtask'
-  | 'promise-callback'
   | 'nest-route'
   | 'nest-message'
   | 'nest-gateway'

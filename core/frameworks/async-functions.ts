@@ -1,7 +1,10 @@
 /**
- * Named async functions: entry points of their own unless some file registers them (they then carry that
- * label) or calls them while loading (startup code); see `combineHandlerScans`. Anonymous async callbacks
- * run when their enclosing code runs, so they are not entry points of their own.
+ * Named async functions, and named functions of the callback style that came before promises (a last
+ * parameter `callback`, `cb` or `done`: a session store's `get(sid, cb)`, an auth plugin's
+ * `authenticate(user, password, cb)`): entry points of their own, a library's API its users call per request,
+ * unless some file registers them (they then carry that label) or startup code calls them; see
+ * `combineHandlerScans`. Not entry points: anonymous callbacks, which run when their enclosing code runs,
+ * and functions whose names say they start or stop the program (`start`, `init`, `listen`, `close` ...).
  */
 import * as ts from 'typescript';
 import { isImmediatelyInvoked, type FunctionNode } from '../syntax-index.js';
@@ -10,6 +13,16 @@ import { noRequestParameters, type FrameworkModel } from './model.js';
 function isAsync(fn: FunctionNode): boolean {
   return (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
 }
+
+const CALLBACK_PARAMETER = /^(?:callback|cb|done)$/;
+
+function takesCallback(fn: FunctionNode): boolean {
+  const last = fn.parameters[fn.parameters.length - 1];
+  return !!last && ts.isIdentifier(last.name) && CALLBACK_PARAMETER.test(last.name.text);
+}
+
+/** `start`, `startServer`, `init`, `listen`, `close`, `shutdown` ...: the program's own lifecycle, run once. */
+const LIFECYCLE_NAME = /^_*(?:start|stop|restart|init|initiali[sz]e|setup|setUp|bootstrap|boot|listen|close|shutdown|teardown|dispose|configure|install|generate|main)(?![a-z])/;
 
 /** The name of a named async function (declaration, method, or function stored in a variable or property). */
 function asyncFunctionName(fn: FunctionNode): string | undefined {
@@ -37,10 +50,10 @@ function asyncFunctionName(fn: FunctionNode): string | undefined {
 export const asyncFunctionsModel: FrameworkModel = {
   name: 'async-functions',
   matchFunction(fn, context) {
-    if (!isAsync(fn)) return;
+    if (!isAsync(fn) && !takesCallback(fn)) return;
     const name = asyncFunctionName(fn);
-    if (name === undefined || isImmediatelyInvoked(fn)) return;
+    if (name === undefined || isImmediatelyInvoked(fn) || LIFECYCLE_NAME.test(name.slice(name.lastIndexOf('.') + 1))) return;
     const site = (fn as { name?: ts.Node }).name ?? fn;
-    context.addCandidate(fn, { kind: 'async-function', label: `async ${name}()`, site, requestParameters: noRequestParameters });
+    context.addCandidate(fn, { kind: 'async-function', label: `${isAsync(fn) ? 'async' : 'callback API'} ${name}()`, site, requestParameters: noRequestParameters });
   },
 };

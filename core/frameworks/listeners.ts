@@ -16,17 +16,24 @@ const NON_TRAFFIC_MODULES = new Set(['node:readline', 'chokidar']);
 const NON_TRAFFIC_FACTORIES = new Set(['watch', 'watchFile', 'createInterface']);
 const TERMINAL_STREAMS = new Set(['stdin', 'stdout', 'stderr']);
 
-/** What an emitter expression was made by: the call itself, or the first value its variable or property was given. */
-function emitterSource(receiver: ts.Expression, checker: ts.TypeChecker): ts.Expression {
+const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+
+const PROCESS: EmitterFamily = { prefix: 'process', kind: 'event-listener', carriesRequestData: false };
+const GENERIC_EMITTER: EmitterFamily = { prefix: 'event', kind: 'event-listener', carriesRequestData: false };
+
+/** Process events whose listeners must be synchronous or only run while shutting down. */
+const SHUTDOWN_EVENTS = /^(?:exit|SIG[A-Z]+)$/;
+
+/** What an emitter expression may have been made by: the expression, or the values its variable or property is given. */
+function emitterSources(receiver: ts.Expression, checker: ts.TypeChecker): ts.Expression[] {
   const node = skipOuterExpressions(receiver);
-  if (!ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node)) return node;
-  const value = assignedValues(resolvedSymbol(checker, ts.isPropertyAccessExpression(node) ? node.name : node))[0];
-  return value ? skipOuterExpressions(value) : node;
+  if (!ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node)) return [node];
+  const values = assignedValues(resolvedSymbol(checker, ts.isPropertyAccessExpression(node) ? node.name : node));
+  return [node, ...values.map(skipOuterExpressions)];
 }
 
-function isNonTrafficEmitter(receiver: ts.Expression | undefined, checker: ts.TypeChecker): boolean {
-  if (!receiver) return false;
-  const source = emitterSource(receiver, checker);
+/** A file watcher (`fs.watch(...)`, `chokidar.watch(...)`, a readline interface) or the process's terminal streams. */
+function isNonTrafficSource(source: ts.Expression): boolean {
   if (ts.isPropertyAccessExpression(source) && TERMINAL_STREAMS.has(source.name.text)) {
     const owner = skipOuterExpressions(source.expression);
     return ts.isIdentifier(owner) && owner.text === 'process';
@@ -37,13 +44,9 @@ function isNonTrafficEmitter(receiver: ts.Expression | undefined, checker: ts.Ty
   return name !== undefined && NON_TRAFFIC_FACTORIES.has(name);
 }
 
-const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
-
-const PROCESS: EmitterFamily = { prefix: 'process', kind: 'event-listener', carriesRequestData: false };
-const GENERIC_EMITTER: EmitterFamily = { prefix: 'event', kind: 'event-listener', carriesRequestData: false };
-
-/** Process events whose listeners must be synchronous or only run while shutting down. */
-const SHUTDOWN_EVENTS = /^(?:exit|SIG[A-Z]+)$/;
+function isNonTrafficEmitter(receiver: ts.Expression | undefined, checker: ts.TypeChecker): boolean {
+  return !!receiver && emitterSources(receiver, checker).some(isNonTrafficSource);
+}
 
 export function createListenersModel(emitters: Readonly<Record<string, EmitterFamily>>): FrameworkModel {
   const families: Readonly<Record<string, EmitterFamily>> = { ...emitters, 'node:process': PROCESS };

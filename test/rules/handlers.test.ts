@@ -163,19 +163,20 @@ queueMicrotask(() => { ${READ}; });
     ],
   },
   {
-    name: 'promise callbacks registered while serving',
+    // Not entry points of their own: a chain in startup code runs once, one in a handler runs per call.
+    name: 'promise callbacks run as part of the function that chains them',
     code: `import fs from 'node:fs';
-export function poll(url: string): void {
-  fetch(url)
+setInterval(() => {
+  fetch('http://127.0.0.1/health')
     .then(() => { ${READ}; })
     .catch(() => { ${READ}; })
     .finally(() => { ${READ}; });
-}
+}, 1000);
 `,
     handlers: [
-      { label: 'promise then', handlerAt: '.then' },
-      { label: 'promise catch', handlerAt: '.catch' },
-      { label: 'promise finally', handlerAt: '.finally' },
+      { label: 'setInterval', handlerAt: 'setInterval' },
+      { label: 'setInterval', handlerAt: 'setInterval' },
+      { label: 'setInterval', handlerAt: 'setInterval' },
     ],
   },
   {
