@@ -3,9 +3,11 @@
  * `blockcheck-lsp`: the blockcheck language server. Talks LSP over stdio (`--stdio`), Node IPC (`--node-ipc`),
  * a socket (`--socket=<port>`) or a named pipe (`--pipe=<name>`).
  */
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { Console } from 'node:console';
+import { createConnection, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
 import { TOOL_VERSION } from '../engine/package-info.js';
 import { installExitGuard } from './server/exit-guard.js';
+import { FramingRepair } from './server/framing.js';
 import { startLanguageServer } from './server/language-server.js';
 
 const USAGE = 'Usage: blockcheck-lsp --stdio | --node-ipc | --socket=<port> | --pipe=<name>';
@@ -20,11 +22,20 @@ if (args.includes('--version')) {
   process.exitCode = 2;
 } else {
   installExitGuard();
-  const connection = createConnection(ProposedFeatures.all);
+  const connection = connect();
   // A bug in one request must not take down the editor's diagnostics: log it in one line and keep serving.
   process.on('uncaughtException', (error) => connection.console.error(`blockcheck: internal error: ${error.message.split('\n')[0]}`));
   process.on('unhandledRejection', (reason) =>
     connection.console.error(`blockcheck: internal error: ${(reason instanceof Error ? reason.message : String(reason)).split('\n')[0]}`),
   );
   startLanguageServer(connection);
+}
+
+function connect(): Connection {
+  if (!args.includes('--stdio')) return createConnection(ProposedFeatures.all);
+  // stdout carries the protocol: whatever the server or code it loads prints goes to stderr instead, which
+  // editors show in the server's log (the library does the same only when it opens stdio itself).
+  globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
+  const input = process.stdin.pipe(new FramingRepair((message) => process.stderr.write(`${message}\n`)));
+  return createConnection(ProposedFeatures.all, input, process.stdout);
 }

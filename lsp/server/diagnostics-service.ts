@@ -3,6 +3,11 @@
  * unchanged file costs the client nothing) and pushes `textDocument/publishDiagnostics` to clients that do not
  * pull. After every analysis it re-checks the other open documents: a change in one file can add or remove
  * findings in another (a chain runs through it), and those documents are refreshed without a restart.
+ *
+ * Those re-checks (sweeps) are coalesced: a sweep starts only after an event-loop turn in which no change
+ * arrived, so a burst of edits already received is applied in full and costs one analysis and one push, not
+ * one per edit; one sweep runs at a time, a change during it stops it between documents and starts a new one,
+ * and a result a newer edit made stale is not delivered.
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -35,7 +40,12 @@ export interface DeliveryMode {
 export class DiagnosticsService {
   /** Per open document: what the client was last given, and for which buffer version. */
   private readonly delivered = new Map<string, { resultId: string; version: number | undefined }>();
-  private sweepScheduled = false;
+  /** `waiting`: for a turn without changes; `running`: one sweep at a time. */
+  private sweepState: 'idle' | 'waiting' | 'running' = 'idle';
+  /** A change arrived during the running sweep: its remaining work is superseded by a new sweep. */
+  private sweepSuperseded = false;
+  /** Bumped by every change, to tell a quiet event-loop turn. */
+  private changes = 0;
 
   constructor(
     private readonly workspace: Workspace,
@@ -68,6 +78,7 @@ export class DiagnosticsService {
 
   /** An open buffer changed, a file changed on disk, or settings/configs changed. */
   changed(): void {
+    this.changes++;
     this.scheduleSweep();
   }
 
@@ -78,20 +89,47 @@ export class DiagnosticsService {
   }
 
   private scheduleSweep(): void {
-    if (this.sweepScheduled) return;
-    this.sweepScheduled = true;
-    // setImmediate, not a timer: edits that arrived during an analysis are applied first, and a burst of
-    // edits costs one sweep.
-    setImmediate(() => {
-      this.sweepScheduled = false;
-      void this.sweep().catch((error: unknown) => this.workspace.log.error(`blockcheck: ${oneLine(error)}`));
-    });
+    if (this.sweepState === 'running') this.sweepSuperseded = true;
+    if (this.sweepState !== 'idle') return;
+    this.sweepState = 'waiting';
+    void this.runSweeps().catch((error: unknown) => this.workspace.log.error(`blockcheck: ${oneLine(error)}`));
   }
 
-  /** Re-check every open document and deliver what changed. */
+  private async runSweeps(): Promise<void> {
+    try {
+      do {
+        await this.quietTurn();
+        this.sweepState = 'running';
+        this.sweepSuperseded = false;
+        await this.sweep();
+      } while (this.sweepSuperseded);
+    } finally {
+      this.sweepState = 'idle';
+    }
+  }
+
+  /**
+   * Resolves after an event-loop turn in which no change arrived. The protocol library hands over one message
+   * per turn, so this waits until the edits already received are all applied. Turns, not a timer: no delay
+   * when nothing else is queued.
+   */
+  private async quietTurn(): Promise<void> {
+    let seen: number;
+    do {
+      seen = this.changes;
+      await new Promise((resolve) => setImmediate(resolve));
+    } while (seen !== this.changes);
+  }
+
+  /** Re-check every open document and deliver what changed; stops early when a newer change supersedes it. */
   private async sweep(): Promise<void> {
     let stale = false;
-    for (const document of this.workspace.documents.all()) {
+    for (const [index, document] of this.workspace.documents.all().entries()) {
+      if (index > 0) {
+        // Let requests (a hover, a pull) in between documents, and stop once a change made this sweep stale.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.sweepSuperseded) break;
+      }
       const uri = document.uri;
       const delivered = this.delivered.get(uri);
       if (this.mode.pull) {
@@ -99,6 +137,8 @@ export class DiagnosticsService {
         if (!delivered || delivered.version !== document.version) continue;
       }
       const report = await this.workspace.queue.run(uri, () => this.validate(uri));
+      // Edited during the analysis: the result is already stale, and the next sweep delivers the new one.
+      if (this.workspace.documents.get(uri)?.version !== document.version) continue;
       if (delivered?.resultId === report.resultId && delivered.version === document.version) continue;
       // Recorded before the client asks again, so a document the client does not re-pull (not visible)
       // triggers one refresh, not one per sweep.

@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
+  ErrorCodes,
+  ResponseError,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   TextDocumentSyncKind,
@@ -28,6 +30,7 @@ import { hoverFor } from './hover.js';
 import { isAnalysedSource, isDeclarationFile, isProjectConfig, uriToFileName } from './paths.js';
 import { ProjectRegistry } from './project-registry.js';
 import { Commands } from './protocol.js';
+import { parseInitializationOptions } from './settings.js';
 import { SourceStore } from './sources.js';
 import { warmUp } from './warmup.js';
 import { holdsWatchedFiles } from './watched-folders.js';
@@ -54,11 +57,12 @@ export function startLanguageServer(connection: Connection): void {
   let diagnostics: DiagnosticsService | undefined;
 
   const useDocumentChanges = () => capabilities.workspace?.workspaceEdit?.documentChanges === true;
-  /** Handlers run only after `initialize`; the protocol library rejects earlier requests itself. */
+  /** Requests before `initialize` get ServerNotInitialized, as the protocol asks (notifications are dropped). */
   const ready = () => {
-    if (!workspace || !diagnostics) throw new Error('the server is not initialized');
+    if (!workspace || !diagnostics) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'the server is not initialized: send initialize first');
     return { workspace, diagnostics };
   };
+  const initialized = () => workspace !== undefined;
   /** Log a failure in one line and answer with `fallback` instead of an error the user cannot act on. */
   const safely = async <T>(what: string, fallback: T, task: () => Promise<T>): Promise<T> => {
     try {
@@ -74,7 +78,11 @@ export function startLanguageServer(connection: Connection): void {
     capabilities = params.capabilities;
     const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
     projects.setWorkspaceFolders(folders.map(uriToFileName).filter((folder): folder is string => folder !== undefined));
-    workspace = new Workspace(connection, documents, sources, projects, capabilities.workspace?.configuration === true, log);
+    workspace = new Workspace(connection, documents, sources, projects, {
+      clientAnswersConfiguration: capabilities.workspace?.configuration === true,
+      loadEslintConfig: parseInitializationOptions(params.initializationOptions, log.warn).loadEslintConfig,
+      log,
+    });
     diagnostics = new DiagnosticsService(workspace, {
       pull: capabilities.textDocument?.diagnostic !== undefined,
       refresh: capabilities.workspace?.diagnostics?.refreshSupport === true,
@@ -118,24 +126,28 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   documents.onDidOpen((event) => {
+    if (!initialized()) return;
     void safely(`opening ${event.document.uri}`, undefined, async () => {
       await ready().workspace.syncDocument(event.document, 'open');
       ready().diagnostics.changed();
     });
   });
   documents.onDidChangeContent((event) => {
+    if (!initialized()) return;
     void safely(`updating ${event.document.uri}`, undefined, async () => {
       await ready().workspace.syncDocument(event.document, 'change');
       ready().diagnostics.changed();
     });
   });
   documents.onDidSave((event) => {
+    if (!initialized()) return;
     void safely(`saving ${event.document.uri}`, undefined, async () => {
       await ready().workspace.syncDocument(event.document, 'save');
       ready().diagnostics.changed();
     });
   });
   documents.onDidClose((event) => {
+    if (!initialized()) return;
     const { workspace, diagnostics } = ready();
     workspace.documentClosed(event.document.uri);
     diagnostics.documentClosed(event.document.uri);
@@ -144,9 +156,9 @@ export function startLanguageServer(connection: Connection): void {
 
   connection.languages.diagnostics.on((params, token) => ready().diagnostics.pull(params, token));
 
-  connection.onCodeAction((params) =>
-    safely('code actions', [], async () => {
-      const { workspace } = ready();
+  connection.onCodeAction((params) => {
+    const { workspace } = ready();
+    return safely('code actions', [], async () => {
       const uri = params.textDocument.uri;
       return workspace.queue.run(
         uri,
@@ -158,12 +170,12 @@ export function startLanguageServer(connection: Connection): void {
         },
         'codeAction',
       );
-    }),
-  );
+    });
+  });
 
-  connection.onHover((params) =>
-    safely('hover', null, async () => {
-      const { workspace } = ready();
+  connection.onHover((params) => {
+    const { workspace } = ready();
+    return safely('hover', null, async () => {
       const uri = params.textDocument.uri;
       return workspace.queue.run(
         uri,
@@ -177,12 +189,19 @@ export function startLanguageServer(connection: Connection): void {
         },
         'hover',
       );
-    }),
-  );
+    });
+  });
 
   connection.onExecuteCommand((params) => executeCommand(ready().workspace, params.command, params.arguments ?? [], useDocumentChanges()));
 
+  // Any other request: ServerNotInitialized before `initialize`, MethodNotFound after.
+  connection.onRequest((method) => {
+    ready();
+    throw new ResponseError(ErrorCodes.MethodNotFound, `blockcheck-lsp does not handle ${method}`);
+  });
+
   connection.onDidChangeWatchedFiles((params) => {
+    if (!initialized()) return;
     const { workspace, diagnostics } = ready();
     let fileSetChanged = false;
     let relevant = false;
@@ -231,6 +250,7 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   connection.onDidChangeConfiguration(() => {
+    if (!initialized()) return;
     const { workspace, diagnostics } = ready();
     workspace.settings.invalidate();
     workspace.rules.invalidate();

@@ -2,6 +2,8 @@
  * Which blockcheck rules run on a file, at what severity and with which options: the project's ESLint config
  * when it configures the blockcheck rules (read by the CLI's reader), otherwise the recommended config; then the
  * workspace folder's `blockcheck.rules` severities and extra catalog entries / handler registrars on top.
+ * Loading an ESLint config runs the workspace's code, so it happens only once the client says the user
+ * consented; until then the recommended config applies, and the log says so once.
  */
 import { RULE_NAMES } from '../../core/index.js';
 import { RECOMMENDED, loadRuleSettings, type RuleSetting, type RuleSettings, type RuleSettingsSource } from '../../engine/eslint-config.js';
@@ -14,8 +16,12 @@ export class RuleConfigs {
   /** Per file: asking ESLint on every keystroke would cost more than the analysis of the edit. */
   private readonly perFile = new Map<string, Promise<RuleSettings>>();
   private readonly warned = new Set<string>();
+  private toldNotLoaded = false;
 
-  constructor(private readonly warn: (message: string) => void) {}
+  constructor(
+    private readonly loadEslintConfig: boolean,
+    private readonly warn: (message: string) => void,
+  ) {}
 
   /** `cwd` is the workspace folder (where ESLint looks for the config). */
   async forFile(fileName: string, cwd: string, settings: Settings): Promise<RuleSettings> {
@@ -44,6 +50,17 @@ export class RuleConfigs {
   }
 
   private async eslintSettings(fileName: string, cwd: string): Promise<RuleSettings> {
+    if (!this.loadEslintConfig) {
+      if (!this.toldNotLoaded) {
+        this.toldNotLoaded = true;
+        this.warn(
+          "blockcheck: the workspace's ESLint config is not loaded, because loading it runs the workspace's code; " +
+            'using the recommended rule settings (and the blockcheck.rules settings). To use it, trust the workspace ' +
+            'and allow blockcheck to run its code (VS Code), or start the server with initializationOptions { "loadEslintConfig": true }.',
+        );
+      }
+      return RECOMMENDED;
+    }
     let source = this.sources.get(cwd);
     if (!source) {
       source = guarded(`loading ESLint for ${cwd}`, () => loadRuleSettings(cwd));

@@ -76,6 +76,28 @@ export function parseSettings(raw: unknown, problems: (message: string) => void)
   return settings;
 }
 
+/** What the client decides for the whole session, in `initializationOptions` (never a workspace setting). */
+export interface InitializationOptions {
+  /**
+   * Load the workspace's ESLint config, which runs its code and the plugins it imports. Only a client that
+   * asked the user (and trusts the workspace) sets it; until then the recommended settings apply.
+   */
+  loadEslintConfig: boolean;
+}
+
+export function parseInitializationOptions(raw: unknown, problems: (message: string) => void): InitializationOptions {
+  const options: InitializationOptions = { loadEslintConfig: false };
+  if (raw === null || raw === undefined) return options;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    problems('blockcheck: initializationOptions must be an object; using the defaults');
+    return options;
+  }
+  const loadEslintConfig = (raw as Record<string, unknown>).loadEslintConfig;
+  if (typeof loadEslintConfig === 'boolean') options.loadEslintConfig = loadEslintConfig;
+  else if (loadEslintConfig !== undefined) problems(`blockcheck: initializationOptions.loadEslintConfig must be true or false (got ${JSON.stringify(loadEslintConfig)}); not loading the ESLint config`);
+  return options;
+}
+
 /** ESLint's severity spellings (`0/1/2`, `"off"/"warn"/"error"`, or `[severity, options]`) to ours. */
 function toRuleSeverity(value: unknown): RuleSeverity | undefined {
   const severity = Array.isArray(value) ? value[0] : value;

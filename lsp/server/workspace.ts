@@ -29,22 +29,31 @@ export interface AnalysedDocument {
   analysis: FileAnalysis;
 }
 
+export interface WorkspaceOptions {
+  /** The client answers `workspace/configuration`. */
+  clientAnswersConfiguration: boolean;
+  /** The user consented to running the workspace's ESLint config (see InitializationOptions). */
+  loadEslintConfig: boolean;
+  log: { warn(message: string): void; error(message: string): void; info(message: string): void };
+}
+
 export class Workspace {
   readonly settings: SettingsStore;
   readonly rules: RuleConfigs;
   /** Serialises the work on each document (diagnostics, hover, code actions, fixes). */
   readonly queue = new PerDocumentQueue();
+  readonly log: WorkspaceOptions['log'];
 
   constructor(
     readonly connection: Connection,
     readonly documents: TextDocuments<TextDocument>,
     readonly sources: SourceStore,
     readonly projects: ProjectRegistry,
-    clientAnswersConfiguration: boolean,
-    readonly log: { warn(message: string): void; error(message: string): void; info(message: string): void },
+    options: WorkspaceOptions,
   ) {
-    this.settings = new SettingsStore(connection, clientAnswersConfiguration, log.warn);
-    this.rules = new RuleConfigs(log.warn);
+    this.log = options.log;
+    this.settings = new SettingsStore(connection, options.clientAnswersConfiguration, options.log.warn);
+    this.rules = new RuleConfigs(options.loadEslintConfig, options.log.warn);
   }
 
   settingsFor(fileName: string): Promise<Settings> {

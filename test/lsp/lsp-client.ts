@@ -51,6 +51,8 @@ export interface ClientOptions {
   pull?: boolean;
   /** Variables added to the server's environment (the benchmark preloads its heap sampler). */
   env?: NodeJS.ProcessEnv;
+  /** `initializationOptions` of the initialize request (`{ loadEslintConfig: true }`: the user consented). */
+  initializationOptions?: unknown;
 }
 
 export class LspClient {
@@ -58,6 +60,8 @@ export class LspClient {
   readonly documents = new Map<string, TextDocument>();
   readonly logs: string[] = [];
   readonly pushed = new Map<string, PublishDiagnosticsParams>();
+  /** Every `textDocument/publishDiagnostics` received, for any file. */
+  pushCount = 0;
   readonly shownDocuments: ShowDocumentParams[] = [];
   /** What the server registered dynamically (`client/registerCapability`). */
   readonly registrations: Registration[] = [];
@@ -115,14 +119,20 @@ export class LspClient {
     });
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.pushed.set(params.uri, params);
+      this.pushCount++;
       this.notifyWaiters();
     });
     this.connection.listen();
   }
 
-  static async start(options: ClientOptions): Promise<{ client: LspClient; initialize: InitializeResult }> {
+  /** A running server that has not been sent `initialize` yet. */
+  static launch(options: ClientOptions): LspClient {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe', env: { ...process.env, ...options.env } });
-    const client = new LspClient(child, options);
+    return new LspClient(child, options);
+  }
+
+  static async start(options: ClientOptions): Promise<{ client: LspClient; initialize: InitializeResult }> {
+    const client = LspClient.launch(options);
     const pull = options.pull ?? true;
     const capabilities: ClientCapabilities = {
       workspace: {
@@ -145,6 +155,7 @@ export class LspClient {
       rootUri: options.rootUri,
       workspaceFolders: [{ uri: options.rootUri, name: 'project' }],
       capabilities,
+      ...(options.initializationOptions === undefined ? {} : { initializationOptions: options.initializationOptions }),
     });
     await client.connection.sendNotification(InitializedNotification.type, {});
     return { client, initialize };

@@ -30,7 +30,7 @@ describe('robustness', () => {
 
   before(async () => {
     project = new TempProject({ ...expressProject(), 'other/server.js': LOOSE_JS, 'eslint.config.js': EXITING_CONFIG });
-    ({ client } = await LspClient.start({ rootUri: project.rootUri }));
+    ({ client } = await LspClient.start({ rootUri: project.rootUri, initializationOptions: { loadEslintConfig: true } }));
     await client.open(app(), APP_TS);
   });
   after(() => {

@@ -31,7 +31,8 @@ describe('settings', () => {
 
   async function start(files: Record<string, string>, settings: unknown): Promise<{ project: TempProject; client: LspClient; uri: string }> {
     const project = new TempProject(files);
-    const { client } = await LspClient.start({ rootUri: project.rootUri, settings });
+    // The user consented to running the workspace's ESLint config (see workspace-trust.test.ts).
+    const { client } = await LspClient.start({ rootUri: project.rootUri, settings, initializationOptions: { loadEslintConfig: true } });
     cleanups.push(() => {
       client.kill();
       project.remove();
@@ -79,7 +80,8 @@ describe('settings', () => {
       additionalApis: [{ declaration: { from: 'file', name: 'slowLookup', path: 'src/legacy.ts' }, alternative: 'await lookupAsync(...)' }],
     };
     const project = new TempProject(files);
-    const { client } = await LspClient.start({ rootUri: project.rootUri, settings });
+    // The user consented to running the workspace's ESLint config (see workspace-trust.test.ts).
+    const { client } = await LspClient.start({ rootUri: project.rootUri, settings, initializationOptions: { loadEslintConfig: true } });
     cleanups.push(() => {
       client.kill();
       project.remove();

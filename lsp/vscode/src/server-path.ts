@@ -1,14 +1,13 @@
 /**
- * Which `blockcheck-lsp` to run: the `blockcheck.server.path` setting, else the blockcheck installed in the
- * workspace folder (so the analysis matches the project's own blockcheck and TypeScript versions, as the CLI and
- * the ESLint rules do).
+ * Which `blockcheck-lsp` to run once the user let the workspace's code run: the machine-scoped
+ * `blockcheck.server.path` setting, else the blockcheck installed in a workspace folder (so the analysis
+ * matches the project's own blockcheck and TypeScript versions, as the CLI and the ESLint rules do).
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
-export function findServer(configuredPath: string, folders: readonly string[]): string | undefined {
-  if (configuredPath !== '') return fs.existsSync(configuredPath) ? configuredPath : undefined;
+export function findWorkspaceServer(folders: readonly string[]): string | undefined {
   for (const folder of folders) {
     try {
       const manifest = createRequire(path.join(folder, 'package.json')).resolve('blockcheck/package.json');
@@ -19,4 +18,14 @@ export function findServer(configuredPath: string, folders: readonly string[]): 
     }
   }
   return undefined;
+}
+
+/** Whether a folder holds code blockcheck would run with consent (an installed blockcheck or an ESLint config). */
+export function holdsWorkspaceCode(folder: string): boolean {
+  if (findWorkspaceServer([folder])) return true;
+  try {
+    return fs.readdirSync(folder).some((name) => /^eslint\.config\.[cm]?[jt]s$/.test(name));
+  } catch {
+    return false;
+  }
 }
