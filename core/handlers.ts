@@ -10,7 +10,7 @@ import * as ts from 'typescript';
 import { declarationOrigin } from './declarations.js';
 import { FALLBACK_CALL_MODEL, FRAMEWORK_MODELS, type FrameworkModel } from './frameworks/registry.js';
 import type { Callee, DeclaringModule, Registration, RouterFramework, ScanContext } from './frameworks/model.js';
-import { calleeNameNode, functionWithBody, originFromSyntax, resolvedSymbol, skipOuterExpressions } from './resolve.js';
+import { assignedValues, calleeNameNode, functionWithBody, originFromSyntax, resolvedSymbol, skipOuterExpressions } from './resolve.js';
 import { isFunctionExpressionLike, isFunctionNode, syntaxIndex, type FunctionNode } from './syntax-index.js';
 import type { Handler, HandlerKind, HandlerRegistrar } from './types.js';
 
@@ -202,9 +202,12 @@ export class HandlerScanner implements ScanContext {
       const fn = functionWithBody(declaration, this.checker);
       this.noteReference(fn ?? declaration);
       if (fn) return isFunctionNode(fn) ? [fn] : [];
-      // `const serve = serveStatic(root); app.use(serve)`: what the factory produced.
-      const initializer = declaration && ts.isVariableDeclaration(declaration) ? declaration.initializer : undefined;
-      return initializer && ts.isCallExpression(skipOuterExpressions(initializer)) ? this.functionsOf(initializer, depth + 1) : [];
+      // `const serve = serveStatic(root); app.use(serve)`: what the factory produced; `var handler; handler =
+      // function (req, res) {...}`: what the variable is given.
+      return assignedValues(symbol).flatMap((value) => {
+        const inner = skipOuterExpressions(value);
+        return isFunctionExpressionLike(inner) || ts.isCallExpression(inner) ? this.functionsOf(inner, depth + 1) : [];
+      });
     }
     return [];
   }

@@ -297,12 +297,32 @@ export function assignedValues(symbol: ts.Symbol | undefined): ts.Expression[] {
       values.push(...thisAssignmentsIn(declaration.parent, declaration.name));
       continue;
     }
+    if (ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name)) {
+      // `var handler; ... handler = function (req, res) {...}` (CoffeeScript and older compilers write this).
+      values.push(...assignmentsInScope(declaration, declaration.name.text));
+      continue;
+    }
     // JavaScript declares `this.x = value` by the assignment itself; TypeScript by its left side.
     const assignment = ts.isBinaryExpression(declaration) ? declaration
       : declaration.parent && ts.isBinaryExpression(declaration.parent) && declaration.parent.left === (declaration as ts.Node) ? declaration.parent
         : undefined;
     if (assignment && assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken) values.push(assignment.right);
   }
+  return values;
+}
+
+/** The right sides of `<name> = value` in the function (or file) that declares the variable, outside nested functions. */
+function assignmentsInScope(declaration: ts.VariableDeclaration, name: string): ts.Expression[] {
+  let scope: ts.Node = declaration;
+  while (scope.parent && !ts.isSourceFile(scope) && !ts.isFunctionLike(scope)) scope = scope.parent;
+  const values: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.left.text === name) {
+      values.push(node.right);
+    }
+    if (node === scope || !ts.isFunctionLike(node)) ts.forEachChild(node, visit);
+  };
+  visit(scope);
   return values;
 }
 

@@ -1,0 +1,67 @@
+/**
+ * A library's API runs when its users call it, per request for a session store, an auth or storage plugin
+ * or a request filter; its lifecycle methods and build tooling run once. Also: objects nothing types that
+ * carry Node's own sync method names, and library modules that kept a `#!` line.
+ */
+import { describe, it } from 'node:test';
+import { assertAudit } from './shapes.js';
+
+describe('library API', () => {
+  it('reports callback-style methods of plugins and stores, not their constructors or lifecycle methods', () => {
+    assertAudit({
+      'package.json': JSON.stringify({ name: 'file-session-store', version: '1.0.0', main: 'lib/store.js' }),
+      'lib/store.js': `const fs = require('fs');
+class FileStore {
+  constructor(options) {
+    this.dir = options.dir;
+    fs.mkdirSync(this.dir, { recursive: true }); // SILENT
+  }
+  get(sid, callback) {
+    callback(null, JSON.parse(fs.readFileSync(this.dir + '/' + sid, 'utf8'))); // BLOCKS
+  }
+  set(sid, session, callback) {
+    fs.writeFileSync(this.dir + '/' + sid, JSON.stringify(session)); // BLOCKS
+    callback(null);
+  }
+  async close() {
+    fs.writeFileSync(this.dir + '/.closed', ''); // SILENT
+  }
+}
+module.exports = FileStore;
+`,
+    });
+  });
+
+  it('reports a request filter a proxy config returns, a memfs-like object and a #! module the server imports', () => {
+    assertAudit({
+      'package.json': JSON.stringify({ name: 'dev-proxy', version: '1.0.0', main: 'index.js', bin: { 'dev-proxy': 'cli.js' } }),
+      'cli.js': `#!/usr/bin/env node
+require('./index').serve(process.argv[2]);
+`,
+      'index.js': `const http = require('http');
+const files = require('./files');
+exports.proxyConfig = function proxyConfig(publicDir) {
+  return {
+    context: function (pathname, req) {
+      return req.method !== 'GET' || !files.exists(publicDir + pathname);
+    },
+  };
+};
+exports.serve = function serve(dir) {
+  http.createServer((req, res) => res.end(files.read(dir + req.url))).listen(8080);
+};
+`,
+      'files.js': `#!/usr/bin/env node
+const fs = require('fs');
+exports.exists = function exists(file) {
+  return fs.existsSync(file); // BLOCKS
+};
+exports.read = function read(file, context) {
+  const fileSystem = (context && context.outputFileSystem) || makeMemoryFs();
+  return fileSystem.readFileSync(file); // BLOCKS
+};
+function makeMemoryFs() { return {}; }
+`,
+    });
+  });
+});
