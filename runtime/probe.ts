@@ -17,7 +17,7 @@ import { loadAll, measureUnder, warmUpAll } from './measure.js';
 import type { ChildMeasurements } from './protocol.js';
 import { recommendFromMeasurements, type RouteBlocking } from './recommend.js';
 import type { ProbedFinding, ProbedReport, RouteLoad, StaticReport, VerifyResult } from './report.js';
-import { RouteMatcher, routesOf, type Route } from './routes.js';
+import { RouteMatcher, routesOf, selectRoutes, type Route } from './routes.js';
 import { judge } from './verdicts.js';
 
 export type ProbeTarget =
@@ -34,8 +34,10 @@ export interface ProbeOptions {
   thresholdMs?: number;
   /** `--requests`, `--concurrency`, `--duration` (seconds), warm-up requests. */
   load?: Partial<LoadSettings>;
-  /** `--requests-file`: JSON array of `{ method?, path, body?, headers? }`, replacing the report's routes. */
+  /** `--requests-file`: JSON array of `{ method?, path, body?, headers? }`, replacing the report's routes (and sent whatever their method). */
   requestsFile?: string;
+  /** `--methods`: the HTTP methods of the report's routes to load; default GET, HEAD and OPTIONS only. */
+  methods?: string[];
   /** How long the app may take to listen (`--start-timeout`), ms, default 15000. */
   startTimeoutMs?: number;
   /** `--verify`: rerun under the recommended worker class (needs a module target). */
@@ -121,10 +123,17 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
   const thresholdMs = options.thresholdMs ?? 10;
   const settings: LoadSettings = { ...DEFAULT_LOAD, ...options.load };
   const progress = options.progress ?? (() => {});
-  const routes = options.requestsFile ? readRequestsFile(options.requestsFile, report) : routesOf(report.handlers);
+  // A requests file is the user's own list: it is sent as written. The report's routes are filtered by method.
+  const { loaded: routes, skipped } = options.requestsFile
+    ? { loaded: readRequestsFile(options.requestsFile, report), skipped: [] }
+    : selectRoutes(routesOf(report.handlers), options.methods);
+  if (routes.length === 0 && skipped.length > 0) {
+    throw new ProbeError('no-routes', `none of the report's ${skipped.length} route(s) can be loaded: ${skipped[0]!.reason}`);
+  }
   if (routes.length === 0) {
     throw new ProbeError('no-routes', 'the report has no HTTP route with a method and path to load: pass --requests-file with the requests to send');
   }
+  for (const route of skipped) progress(`skipped ${route.route}: ${route.reason}`);
   if (options.verify && options.target.kind !== 'module') {
     throw new ProbeError('bad-options', '--verify reruns the app under our reference runtime: pass the app as --module <file> --export <name> instead of --start');
   }
@@ -172,6 +181,7 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
       thresholdMs,
       target: options.target.kind === 'command' ? options.target.command : `${options.target.modulePath}#${options.target.exportName}`,
       routes: loads,
+      skipped,
       loop: {
         delayMaxMs: Math.round(measurements.loop.delayMaxMs * 10) / 10,
         delaySamplesOverThreshold: measurements.loop.delaySamplesOverThreshold,

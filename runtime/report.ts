@@ -7,6 +7,7 @@
 export type { ReportChainStep, ReportFinding, ReportFindingHandler, ReportHandler } from '../engine/report.js';
 import type { Recommendation } from '../engine/recommend.js';
 import type { Report, ReportFinding } from '../engine/report.js';
+import type { SkippedRoute } from './routes.js';
 
 /** A finding after the probe: its runtime section filled. */
 export interface ProbedFinding extends ReportFinding {
@@ -80,6 +81,8 @@ export interface ProbeSummary {
   thresholdMs: number;
   target: string;
   routes: RouteLoad[];
+  /** Routes of the report the probe did not load (a method that may change data, unless --methods names it). */
+  skipped: SkippedRoute[];
   loop: LoopMeasurements;
   /** Per route: single-loop ceiling (1/S) and req/s predicted under the recommendation. */
   predictions: Array<{ route: string; blockedMsPerRequest: number; cpuWallRatio: number | null; singleLoopCeiling: number | null; predictedReqPerSec: number | null }>;
