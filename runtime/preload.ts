@@ -187,8 +187,8 @@ async function main(config: ChildConfig): Promise<void> {
       const address = this.address() as AddressInfo | string | null;
       if (address && typeof address === 'object' && (config.port === undefined || config.port === address.port)) {
         claimed = true;
-        control = connectControl(config.controlPort, (command) => void onCommand(command));
-        control.send({ type: 'hello', token: config.token, pid: process.pid, port: address.port, address: address.address });
+        control = connectControl(config.controlPort, config.token, (command) => void onCommand(command));
+        control.send({ type: 'hello', pid: process.pid, port: address.port, address: address.address });
       }
     }
     return Reflect.apply(emit, this, [event, ...args]) as boolean;

@@ -99,7 +99,7 @@ export interface ChildMeasurements {
 }
 
 export type ChildMessage =
-  | { type: 'hello'; token: string; pid: number; port: number; address: string }
+  | { type: 'hello'; pid: number; port: number; address: string }
   | { type: 'started' }
   | { type: 'measurements'; data: ChildMeasurements };
 
