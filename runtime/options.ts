@@ -22,6 +22,7 @@ export const PROBE_FLAGS = {
   duration: { type: 'string' },
   'requests-file': { type: 'string' },
   methods: { type: 'string' },
+  timeout: { type: 'string' },
   'start-timeout': { type: 'string' },
   verify: { type: 'boolean' },
   'target-rps': { type: 'string' },
@@ -80,6 +81,8 @@ export function probeOptionsFromFlags(values: ProbeFlagValues, cwd = process.cwd
   if (values.methods !== undefined) options.methods = methods(values.methods);
   const startTimeout = positiveNumber('start-timeout', values['start-timeout'], false);
   if (startTimeout !== undefined) options.startTimeoutMs = startTimeout * 1000;
+  const timeout = positiveNumber('timeout', values.timeout, false);
+  if (timeout !== undefined) options.timeoutMs = timeout * 1000;
   if (values.verify) options.verify = true;
   const targetRps = positiveNumber('target-rps', values['target-rps'], false);
   if (targetRps !== undefined) options.targetReqPerSec = targetRps;

@@ -156,6 +156,9 @@ async function main(config: ChildConfig): Promise<void> {
       utilizationStart = performance.eventLoopUtilization();
       await v8.startWindow();
       control.send({ type: 'started' });
+    } else if (message.type === 'idle') {
+      await requestLog.whenIdle();
+      control.send({ type: 'idle' });
     } else if (message.type === 'collect') {
       delay.disable();
       const utilization = performance.eventLoopUtilization(utilizationStart);

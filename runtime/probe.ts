@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATALOG } from '../core/catalog.js';
 import type { BlockKind, CatalogEntry, Category } from '../core/types.js';
+import { Deadline, DEFAULT_TIMEOUT_MS } from './deadline.js';
 import { ProbeError } from './errors.js';
 import { launch } from './launch.js';
 import { DEFAULT_LOAD, type LoadSettings } from './load.js';
@@ -40,6 +41,8 @@ export interface ProbeOptions {
   methods?: string[];
   /** How long the app may take to listen (`--start-timeout`), ms, default 15000. */
   startTimeoutMs?: number;
+  /** `--timeout`: the whole probe's limit (warm-up, load, collection, --verify), ms; default 5 minutes. The app is stopped when it passes. */
+  timeoutMs?: number;
   /** `--verify`: rerun under the recommended worker class (needs a module target). */
   verify?: boolean;
   /** `--target-rps`: the arrival rate to size for; default: `concurrency` requests in flight. */
@@ -140,25 +143,33 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
   const matcher = new RouteMatcher(routes, report.handlers);
 
   progress(`starting ${options.target.kind === 'command' ? options.target.command : options.target.modulePath} with the probe preloaded`);
-  const app = await launch({
-    target: options.target,
-    cwd,
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    instrument: true,
-    thresholdMs,
-    catalog: options.catalog ?? CATALOG,
-    startTimeoutMs: options.startTimeoutMs ?? 15_000,
-  });
+  const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   let loads: RouteLoad[];
   let measurements: ChildMeasurements;
   try {
-    // Warm-up first, then the measurement window: first-request costs are not findings.
-    await warmUpAll(app, routes, settings, progress);
-    await Promise.race([app.control!.request({ type: 'start' }, 'started'), app.exited]);
-    loads = await loadAll(app, routes, { ...settings, warmupRequests: 0 }, progress);
-    measurements = (await Promise.race([app.control!.request({ type: 'collect' }, 'measurements'), app.exited])).data;
-  } finally {
-    await app.stop();
+    const app = await launch({
+      target: options.target,
+      cwd,
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      instrument: true,
+      thresholdMs,
+      catalog: options.catalog ?? CATALOG,
+      startTimeoutMs: options.startTimeoutMs ?? 15_000,
+    });
+    try {
+      // Warm-up first, then the measurement window: first-request costs are not findings.
+      await warmUpAll(app, routes, settings, progress, deadline);
+      deadline.waitingFor = 'the app to start its measurement window';
+      await deadline.race(Promise.race([app.control!.request({ type: 'start' }, 'started'), app.exited]));
+      loads = await loadAll(app, routes, { ...settings, warmupRequests: 0 }, progress, deadline);
+      deadline.waitingFor = "the app's measurements";
+      measurements = (await deadline.race(Promise.race([app.control!.request({ type: 'collect' }, 'measurements'), app.exited]))).data;
+    } finally {
+      await app.stop();
+    }
+  } catch (error) {
+    deadline.clear();
+    throw error;
   }
 
   const findings = judge({ report, measurements, cwd, thresholdMs, catalog: options.catalog ?? CATALOG, matcher, ownDir: OWN_DIR });
@@ -195,8 +206,13 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
   if (options.verify && options.target.kind === 'module' && (processes || threads)) {
     const underClass = workerClass === 'thread-pool' ? 'thread-pool' : 'cluster';
     const workers = Math.min((underClass === 'thread-pool' ? threads : processes) ?? 1, MAX_VERIFY_WORKERS);
-    probed.probe.verify = await verify(options, options.target, cwd, routes, settings, underClass, workers, predictions, progress);
+    try {
+      probed.probe.verify = await verify(options, options.target, cwd, routes, settings, underClass, workers, predictions, progress, deadline);
+    } finally {
+      deadline.clear();
+    }
   }
+  deadline.clear();
   return probed;
 }
 
@@ -210,9 +226,10 @@ async function verify(
   workers: number,
   predictions: ProbedReport['probe']['predictions'],
   progress: (line: string) => void,
+  deadline: Deadline,
 ): Promise<VerifyResult> {
   progress('verify: baseline, one event loop, no instrumentation');
-  const baseline = await measureUnder({ target: { ...target, workerClass: 'event-loop' }, cwd, routes, load: settings, startTimeoutMs: options.startTimeoutMs ?? 15_000, progress });
+  const baseline = await measureUnder({ target: { ...target, workerClass: 'event-loop' }, cwd, routes, load: settings, startTimeoutMs: options.startTimeoutMs ?? 15_000, progress, deadline });
   progress(`verify: ${workerClass} with ${workers} workers`);
   const recommended = await measureUnder({
     target: { ...target, workerClass, workers },
@@ -222,6 +239,7 @@ async function verify(
     load: { ...settings, warmupRequests: Math.max(settings.warmupRequests, 2 * workers) },
     startTimeoutMs: options.startTimeoutMs ?? 15_000,
     progress,
+    deadline,
   });
   return {
     workerClass,

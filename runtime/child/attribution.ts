@@ -21,6 +21,8 @@ export interface RequestLog {
   currentRequestId(): number | null;
   /** Forget what was recorded so far (start of a measurement window). */
   reset(): void;
+  /** Resolves once no request is open: each was answered, or its connection closed. */
+  whenIdle(): Promise<void>;
 }
 
 /** `thresholdMs`: a shorter segment holds no block, so its run-queue wait is not read (a system call). */
@@ -29,6 +31,8 @@ export function installRequestAttribution(thresholdMs: number): RequestLog {
   let requests: RequestRecord[] = [];
   let nextId = 1;
   const byResponse = new WeakMap<ServerResponse, RequestRecord>();
+  let open = 0;
+  const idleWaiters: Array<() => void> = [];
 
   const originalEmit = http.Server.prototype.emit;
   http.Server.prototype.emit = function emitWithAttribution(this: http.Server, event: string | symbol, ...args: unknown[]) {
@@ -38,6 +42,12 @@ export function installRequestAttribution(thresholdMs: number): RequestLog {
     const record: RequestRecord = { id: nextId++, method: req.method ?? 'GET', url: req.url ?? '/', startMs: performance.now(), endMs: null, syncMs: 0, syncRunQueueMs: 0 };
     if (requests.length < MAX_REQUESTS) requests.push(record);
     byResponse.set(res, record);
+    open++;
+    // 'close' comes after the response is sent, or when the client went away first (a load cut at its cap).
+    res.once('close', () => {
+      if (--open > 0) return;
+      for (const resolve of idleWaiters.splice(0)) resolve();
+    });
     try {
       return storage.run(record, () => Reflect.apply(originalEmit, this, [event, ...args]) as boolean);
     } finally {
@@ -59,6 +69,9 @@ export function installRequestAttribution(thresholdMs: number): RequestLog {
     currentRequestId: () => storage.getStore()?.id ?? null,
     reset() {
       requests = [];
+    },
+    whenIdle() {
+      return open === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
     },
   };
 }

@@ -61,3 +61,37 @@ describe('probe: methods that change data', () => {
     assert.throws(() => probeOptionsFromFlags({ start: 'node app.js', methods: 'GET;DROP' }), /--methods must list HTTP methods/);
   });
 });
+
+describe('probe: handlers that hold the loop', () => {
+  const spins = fixture('probe-safety', 'spins.mjs');
+  after(assertNoChildLeft);
+
+  it('a handler that never returns: the probe stops the app at --timeout and names the route', async () => {
+    await assert.rejects(
+      probe(staticReport([], [route('GET', '/fast', spins), route('GET', '/spin', spins)]), {
+        target: { kind: 'command', command: 'PORT=0 node spins.mjs' },
+        cwd: safety,
+        load: { requests: 5, concurrency: 1, durationSec: 1, warmupRequests: 0 },
+        // Time enough to start the app and load /fast on a busy machine; /spin then never ends.
+        timeoutMs: 20_000,
+      }),
+      (error: unknown) =>
+        error instanceof ProbeError && error.code === 'timeout' && /waiting for GET \/spin/.test(error.message) && /--timeout/.test(error.message) && !error.message.includes('\n'),
+    );
+    await assertNoChildLeft();
+  });
+
+  it("requests in flight when a route's time cap ends are not charged to the next route", async () => {
+    const probed = await probe(staticReport([], [route('GET', '/slow', spins), route('GET', '/fast', spins)]), {
+      target: { kind: 'command', command: 'PORT=0 SLOW_MS=300 node spins.mjs' },
+      cwd: safety,
+      // The cap ends /slow with requests queued behind the one running.
+      load: { requests: 1000, concurrency: 3, durationSec: 0.5, warmupRequests: 0 },
+    });
+    const slow = probed.probe.predictions.find((prediction) => prediction.route === 'GET /slow')!;
+    const fast = probed.probe.routes.find((load) => load.route === 'GET /fast')!;
+    // A left-over /slow request would hold the loop under /fast's first requests for a whole block (S).
+    assert.ok(slow.blockedMsPerRequest > 0);
+    assert.ok(fast.latencyMs.max < slow.blockedMsPerRequest, `GET /fast waited ${fast.latencyMs.max} ms, a /slow block is ${slow.blockedMsPerRequest} ms`);
+  });
+});
