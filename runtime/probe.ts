@@ -172,7 +172,7 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
     throw error;
   }
 
-  const findings = judge({ report, measurements, cwd, thresholdMs, catalog: options.catalog ?? CATALOG, matcher, ownDir: OWN_DIR });
+  const findings = judge({ report, measurements, cwd, thresholdMs, catalog: options.catalog ?? CATALOG, matcher, ownDir: OWN_DIR, skipped });
   const blocking = routeBlocking(measurements, matcher, thresholdMs);
   const measured = recommendFromMeasurements({
     routes: blocking,

@@ -36,6 +36,8 @@ export interface RequestRecord {
   /** ms on the child's performance.now() clock. */
   startMs: number;
   endMs: number | null;
+  /** The response's status code, once it finished; null when none was sent (the client went first). */
+  status: number | null;
   /** Duration of the synchronous part of the `request` emit, ms. */
   syncMs: number;
   /**

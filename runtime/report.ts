@@ -50,7 +50,12 @@ export interface RuntimeSection {
   routes: Array<{ route: string; requests: number }>;
   /** How the time was measured: a timing wrapper around a catalog call, or CPU profile samples. */
   measuredBy: 'timing-wrapper' | 'cpu-profile';
-  /** For `unreached`: which handler/input would reach the line. */
+  /**
+   * For `unreached`, why the line did not run: its route answered (most of) its requests with a 4xx before
+   * it, its route was requested but took another branch, or no request reached it (no route loaded for it).
+   */
+  unreachedReason?: 'answered-4xx' | 'branch-not-taken' | 'not-requested';
+  /** For `unreached`: what would reach the line. */
   hint?: string;
 }
 

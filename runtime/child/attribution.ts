@@ -39,7 +39,7 @@ export function installRequestAttribution(thresholdMs: number): RequestLog {
     if (event !== 'request') return Reflect.apply(originalEmit, this, [event, ...args]) as boolean;
     const [req, res] = args as [IncomingMessage, ServerResponse];
     const runQueueAtStart = threadTime().runQueueMs;
-    const record: RequestRecord = { id: nextId++, method: req.method ?? 'GET', url: req.url ?? '/', startMs: performance.now(), endMs: null, syncMs: 0, syncRunQueueMs: 0 };
+    const record: RequestRecord = { id: nextId++, method: req.method ?? 'GET', url: req.url ?? '/', startMs: performance.now(), endMs: null, status: null, syncMs: 0, syncRunQueueMs: 0 };
     if (requests.length < MAX_REQUESTS) requests.push(record);
     byResponse.set(res, record);
     open++;
@@ -59,7 +59,9 @@ export function installRequestAttribution(thresholdMs: number): RequestLog {
   responseFinish.subscribe((message) => {
     const { response } = message as { response: ServerResponse };
     const record = byResponse.get(response);
-    if (record) record.endMs = performance.now();
+    if (!record) return;
+    record.endMs = performance.now();
+    record.status = response.statusCode;
   });
 
   return {

@@ -41,7 +41,7 @@ function measurements(requests: Traffic): ChildMeasurements {
   };
   requests.forEach((request, index) => {
     const startMs = index * 100;
-    records.push({ id: index + 1, method: 'GET', url: request.path, startMs, endMs: startMs + request.samples + 1, syncMs: request.samples + 1, syncRunQueueMs: request.runQueueMs ?? 0 });
+    records.push({ id: index + 1, method: 'GET', url: request.path, startMs, endMs: startMs + request.samples + 1, status: 200, syncMs: request.samples + 1, syncRunQueueMs: request.runQueueMs ?? 0 });
     sample(IDLE, startMs + 0.5);
     for (let ms = 1; ms <= request.samples; ms++) sample(request.leaf, startMs + ms);
     sample(IDLE, startMs + request.samples + 1.5);
