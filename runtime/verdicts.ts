@@ -40,6 +40,14 @@ interface Block {
   requestId: number | null;
 }
 
+/**
+ * What a timed call held the loop for: its wall time less the time the thread waited for a core (a busy
+ * machine stretches a 1 ms read past the threshold; that is not the call's blocking).
+ */
+function heldByCall(call: SlowCall): number {
+  return call.ms - call.runQueueMs;
+}
+
 /** The call site of a slow call: the first frame in the app's own code, else the first file frame (a dependency). */
 function siteOf(stack: RawFrame[], ownDir: string, sourceMaps: SourceMaps): Position | null {
   const frame = stack.find((candidate) => isAppUrl(candidate.url, ownDir)) ?? stack.find((candidate) => toPath(candidate.url) && !candidate.url.includes(ownDir));
@@ -167,6 +175,8 @@ export function judge(input: JudgeInput): ProbedFinding[] {
     const file = resolve(input.cwd, finding.file);
     const executions = coverage.executions(file, finding.line, finding.column);
     let blocks: Block[];
+    /** Timed calls of the finding's line, over the threshold or not: evidence that it ran. */
+    let timedCalls = 0;
     let measuredBy: RuntimeSection['measuredBy'];
     if (PROFILED_CATEGORIES.has(String(finding.category))) {
       measuredBy = 'cpu-profile';
@@ -178,9 +188,10 @@ export function judge(input: JudgeInput): ProbedFinding[] {
       measuredBy = 'timing-wrapper';
       const matching = sites.filter(({ site }) => site && site.file === file && site.line >= finding.line && site.line <= Math.max(finding.endLine, finding.line));
       for (const { call } of matching) claimed.add(call);
-      blocks = matching.map(({ call }) => ({ ms: call.ms, cpuMs: call.cpuMs, runQueueMs: call.runQueueMs, requestId: call.requestId }));
+      timedCalls = matching.length;
+      blocks = matching.filter(({ call }) => heldByCall(call) >= thresholdMs).map(({ call }) => ({ ms: call.ms, cpuMs: call.cpuMs, runQueueMs: call.runQueueMs, requestId: call.requestId }));
     }
-    const ran = (executions ?? 0) > 0 || blocks.length > 0;
+    const ran = (executions ?? 0) > 0 || blocks.length > 0 || timedCalls > 0;
     const verdict = blocks.length > 0 ? 'confirmed' : ran ? 'not-reproduced' : 'unreached';
     const runtime = section(verdict, Math.max(executions ?? 0, blocks.length), blocks, measuredBy);
     if (verdict === 'unreached') Object.assign(runtime, unreached(finding, measurements.requests, matcher, input.skipped ?? []));
@@ -190,7 +201,7 @@ export function judge(input: JudgeInput): ProbedFinding[] {
   // Catalog calls the static pass did not report, grouped by call site and API.
   const runtimeOnly = new Map<string, { site: Position; calls: SlowCall[] }>();
   for (const { call, site } of sites) {
-    if (claimed.has(call) || !site) continue;
+    if (claimed.has(call) || !site || heldByCall(call) < thresholdMs) continue;
     const key = `${site.file}:${site.line}:${site.column}:${call.apiId}:${call.name}`;
     const group = runtimeOnly.get(key) ?? { site, calls: [] };
     group.calls.push(call);
