@@ -28,7 +28,8 @@ async function whileAlive<T>(app: LaunchedApp, route: Route, work: Promise<T>, d
 async function settle(app: LaunchedApp, route: Route, deadline: Deadline | undefined): Promise<void> {
   if (!app.control) return;
   if (deadline) deadline.waitingFor = `${route.method} ${route.path} to finish the requests still in flight at the end of its load`;
-  await whileAlive(app, route, app.control.request({ type: 'idle' }, 'idle'), deadline);
+  // A control connection that drops means the app is going: report its exit (a crash under load), not the socket.
+  await whileAlive(app, route, app.control.request({ type: 'idle' }, 'idle').catch(() => app.exited), deadline);
 }
 
 /** Warm-up requests to every route, before a measurement window opens. */

@@ -72,8 +72,14 @@ export function installRequestAttribution(thresholdMs: number): RequestLog {
     reset() {
       requests = [];
     },
-    whenIdle() {
-      return open === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
+    async whenIdle() {
+      // Idle once no request is open after a whole turn of the loop: a request a client sent before it went
+      // away may still sit unread in its socket, to be read (and opened) by the next poll.
+      for (;;) {
+        if (open > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        if (open === 0) return;
+      }
     },
   };
 }
