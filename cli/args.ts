@@ -87,7 +87,9 @@ Runtime probe (runs the app on 127.0.0.1 under bounded load and confirms each fi
       --port <n>                         The port to load
       --threshold <ms>                   Blocking that counts as confirmed (default 10)
       --requests <n>, --concurrency <n>, --duration <s>, --requests-file <json>
+      --methods <list>                   Methods of the report's routes to send (default GET,HEAD,OPTIONS)
       --start-timeout <s>                How long the app may take to listen (default 15)
+      --timeout <s>                      Stop the app and fail if the probe takes longer (default 300)
       --verify                           Rerun under the recommended worker class and compare (needs --module)
 
 Exit codes: 0 no error-level findings, 1 error-level findings, unreadable files or too many warnings,

@@ -1,9 +1,10 @@
 /**
  * The probe's end of the control socket: a 127.0.0.1 server the preloaded app connects to on its first
- * listen, authenticated by a random token so a stray process cannot pose as the app.
+ * listen, authenticated by a random token (its first line, checked before anything is parsed) so a stray
+ * process can neither pose as the app nor crash the probe.
  */
 import net from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ChildMessage, ParentMessage } from './protocol.js';
 
 type Hello = Extract<ChildMessage, { type: 'hello' }>;
@@ -18,6 +19,12 @@ export interface ControlServer {
   close(): void;
 }
 
+function sameToken(line: string, token: string): boolean {
+  const given = Buffer.from(line);
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 export async function startControlServer(): Promise<ControlServer> {
   const token = randomBytes(16).toString('hex');
   let socket: net.Socket | null = null;
@@ -28,23 +35,38 @@ export async function startControlServer(): Promise<ControlServer> {
   const server = net.createServer((connection) => {
     connection.setEncoding('utf8');
     let buffered = '';
+    let authenticated = false;
     connection.on('data', (chunk: string) => {
       buffered += chunk;
+      // Nothing from a connection is parsed before its first line proves it holds the token: a stray
+      // local process gets no further than a string comparison, however much it sends.
+      if (!authenticated && buffered.length > token.length + 1 && buffered.indexOf('\n') < 0) {
+        connection.destroy();
+        return;
+      }
       let newline: number;
       while ((newline = buffered.indexOf('\n')) >= 0) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
-        const message = JSON.parse(line) as ChildMessage;
-        if (message.type === 'hello') {
-          if (message.token !== token || socket) {
+        if (!authenticated) {
+          if (socket || !sameToken(line, token)) {
             connection.destroy();
             return;
           }
+          authenticated = true;
           socket = connection;
+          continue;
+        }
+        let message: ChildMessage;
+        try {
+          message = JSON.parse(line) as ChildMessage;
+        } catch {
+          continue; // Not ours to crash on: the probe waits for the replies it needs, or times out.
+        }
+        if (message.type === 'hello') {
           resolveHello(message);
           continue;
         }
-        if (connection !== socket) return;
         const index = waiting.findIndex((wait) => wait.type === message.type);
         if (index >= 0) waiting.splice(index, 1)[0]!.resolve(message);
       }

@@ -1,6 +1,8 @@
 /**
- * How many times a source line ran, from V8 block coverage: the count of the innermost block containing
- * the line's code, in whichever generated script maps to the source file.
+ * How many times a source position ran, from V8 block coverage: the count of the innermost block containing
+ * it, in whichever generated script maps to the source file. The position is the finding's column, not the
+ * line's first character: on `app.get('/x', (req, res) => res.end(readFileSync(f)))` the start of the
+ * line is registration code that ran once at start-up, the call is in the handler.
  */
 import { readFileSync } from 'node:fs';
 import type { ScriptCoverage } from './protocol.js';
@@ -37,13 +39,19 @@ export class LineCoverage {
     return firstCode ? offset + firstCode.index : offset;
   }
 
-  /** Executions of `file:line` (absolute path, 1-based) during the window; null when no loaded script maps to it. */
-  executions(file: string, line: number): number | null {
+  /**
+   * Executions of `file:line:column` (absolute path, 1-based; column 0: the line's first code) during the
+   * window; null when no loaded script maps to it. Through a source map, the most-run position of the line.
+   */
+  executions(file: string, line: number, column = 0): number | null {
     let best: number | null = null;
     for (const script of this.scripts) {
       const generatedFile = toPath(script.url);
       if (!generatedFile) continue;
-      const positions = this.sourceMaps.generatedFor(generatedFile, file, line);
+      const positions = this.sourceMaps.generatedFor(generatedFile, file, line).map((position) =>
+        // Without a source map the file is its own: the finding's column is the generated one.
+        position.column === 0 && generatedFile === file ? { ...position, column } : position,
+      );
       if (positions.length === 0) continue;
       const text = this.lineStarts(generatedFile);
       if (text === null) continue;

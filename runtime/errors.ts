@@ -9,7 +9,8 @@ export type ProbeErrorCode =
   | 'port-taken'
   | 'crashed-under-load'
   | 'bad-options'
-  | 'no-routes';
+  | 'no-routes'
+  | 'timeout';
 
 export class ProbeError extends Error {
   readonly code: ProbeErrorCode;

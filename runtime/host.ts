@@ -9,16 +9,34 @@
  *   node dist/runtime/host.js --module <file> --export <name> --port <n> --worker-class cluster --workers 4
  */
 import cluster from 'node:cluster';
+import { closeSync, writeSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { loadAppServer } from './host-app.js';
 import { serveThreadPool } from './thread-pool.js';
+import { PORT_FD_ENV } from './protocol.js';
 
-async function listen(modulePath: string, exportName: string, port: number): Promise<void> {
+/** The pipe the runtime reads the port from (the host's fd 3); only this process has it, not the app's workers. */
+const PORT_FD = process.env[PORT_FD_ENV] === undefined ? null : Number(process.env[PORT_FD_ENV]);
+delete process.env[PORT_FD_ENV];
+
+/**
+ * Tells the runtime the port it listens on: with --port 0 the system picks a free one when the app binds,
+ * so no other process can take it between a choice and the bind.
+ */
+function announce(port: number): void {
+  if (PORT_FD === null) return;
+  writeSync(PORT_FD, `${port}\n`);
+  closeSync(PORT_FD);
+}
+
+async function listen(modulePath: string, exportName: string, port: number): Promise<number> {
   const server = await loadAppServer(modulePath, exportName);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolveListen());
   });
+  return (server.address() as AddressInfo).port;
 }
 
 async function main(): Promise<void> {
@@ -36,9 +54,11 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   switch (values['worker-class']) {
     case 'event-loop':
-      return listen(values.module, values.export, port);
+      return announce(await listen(values.module, values.export, port));
     case 'cluster':
       if (cluster.isPrimary) {
+        // Workers that listen on port 0 share one port that the primary picks; the first to listen tells it.
+        cluster.once('listening', (_worker, address) => announce(address.port));
         for (let i = 0; i < workers; i++) cluster.fork();
         // A worker that dies takes part of the capacity with it: stop loudly rather than serve degraded.
         cluster.on('exit', (worker, code, signal) => {
@@ -47,9 +67,10 @@ async function main(): Promise<void> {
         });
         return;
       }
-      return listen(values.module, values.export, port);
+      await listen(values.module, values.export, port);
+      return;
     case 'thread-pool':
-      return serveThreadPool(values.module, values.export, port, workers);
+      return announce(await serveThreadPool(values.module, values.export, port, workers));
     default:
       throw new Error(`unknown worker class "${values['worker-class']}": use event-loop, cluster or thread-pool`);
   }

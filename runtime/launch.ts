@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { CatalogEntry } from '../core/types.js';
 import { ProbeError } from './errors.js';
 import { startControlServer, type ControlServer } from './control-server.js';
-import { CONFIG_ENV, type ChildConfig } from './protocol.js';
+import { CONFIG_ENV, PORT_FD_ENV, type ChildConfig } from './protocol.js';
 import { cleanupAtExit, stop, track } from './processes.js';
 
 export type WorkerClassName = 'event-loop' | 'cluster' | 'thread-pool';
@@ -68,17 +68,6 @@ export async function ensurePortFree(port: number): Promise<void> {
   });
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function portAccepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
@@ -97,6 +86,19 @@ async function pollUntilListening(port: number, isAlive: () => boolean): Promise
   }
 }
 
+/** The port our host writes on its fd 3 once it listens (it closes the pipe then). */
+async function announcedPort(child: ChildProcess): Promise<number> {
+  const pipe = child.stdio[3] as NodeJS.ReadableStream;
+  let text = '';
+  for await (const chunk of pipe) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  const port = Number.parseInt(text, 10);
+  // A host that closed the pipe without a port exited: the exit is reported by the race with `exited`.
+  return Number.isInteger(port) && port > 0 ? port : new Promise<never>(() => {});
+}
+
 function describe(target: LaunchTarget): string {
   return target.kind === 'command' ? `"${target.command}"` : `${target.modulePath} (export ${target.exportName})`;
 }
@@ -104,8 +106,9 @@ function describe(target: LaunchTarget): string {
 export async function launch(options: LaunchOptions): Promise<LaunchedApp> {
   const { target } = options;
   if (options.port !== undefined) await ensurePortFree(options.port);
-  // Our host needs a port up front; a command announces its own through the preload (or --port).
-  const port = options.port ?? (target.kind === 'module' ? await freePort() : undefined);
+  // Our host binds port 0 unless told a port, and announces the one it got; a command announces its own
+  // through the preload (or is told --port). A port chosen here could be taken before the app binds it.
+  const port = options.port ?? (target.kind === 'module' ? 0 : undefined);
   if (port === undefined && !options.instrument) {
     throw new ProbeError('bad-options', `cannot tell which port ${describe(target)} listens on: pass --port`);
   }
@@ -114,6 +117,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchedApp> {
   let removeConfig = (): void => {};
   const env: Record<string, string | undefined> = { ...process.env, HOST: '127.0.0.1', ...options.env };
   if (port !== undefined) env.PORT = String(port);
+  if (target.kind === 'module') env[PORT_FD_ENV] = '3';
   if (options.instrument) {
     control = await startControlServer();
     const configDir = mkdtempSync(join(tmpdir(), 'blockcheck-probe-'));
@@ -124,7 +128,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchedApp> {
       thresholdMs: options.thresholdMs,
       catalog: [...options.catalog],
       preloadPath: PRELOAD_URL,
-      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(port ? { port } : {}),
     };
     const configPath = join(configDir, 'config.json');
     writeFileSync(configPath, JSON.stringify(config));
@@ -146,7 +150,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchedApp> {
             '--worker-class', target.workerClass ?? 'event-loop',
             '--workers', String(target.workers ?? 1),
           ],
-          { cwd: options.cwd, env, detached: true, stdio: [...stdio] },
+          { cwd: options.cwd, env, detached: true, stdio: [...stdio, 'pipe'] },
         );
   track(child);
 
@@ -185,7 +189,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchedApp> {
         reject(
           new ProbeError(
             'never-listened',
-            `${describe(target)} did not listen${port !== undefined ? ` on 127.0.0.1:${port}` : ''} within ${options.startTimeoutMs} ms: check that it starts a server (and on which port), or raise --start-timeout`,
+            `${describe(target)} did not listen${port ? ` on 127.0.0.1:${port}` : ''} within ${options.startTimeoutMs} ms: check that it starts a server (and on which port), or raise --start-timeout`,
             outputTail(),
           ),
         ),
@@ -195,7 +199,9 @@ export async function launch(options: LaunchOptions): Promise<LaunchedApp> {
   try {
     const ready = control
       ? control.hello.then((hello) => hello.port)
-      : pollUntilListening(port!, () => child.exitCode === null && child.signalCode === null).then(() => port!);
+      : target.kind === 'module'
+        ? announcedPort(child)
+        : pollUntilListening(port!, () => child.exitCode === null && child.signalCode === null).then(() => port!);
     const listeningPort = await Promise.race([ready, exited, timeout]);
     return { child, port: listeningPort, control, outputTail, exited, exitStatus, stop: stopApp };
   } catch (error) {

@@ -27,7 +27,7 @@ interface RawRun {
   elapsedSec: number;
 }
 
-async function run(port: number, route: Route, amount: number, concurrency: number, durationSec: number): Promise<RawRun> {
+async function run(port: number, route: Route, amount: number, concurrency: number, durationSec: number, signal?: AbortSignal): Promise<RawRun> {
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;
@@ -54,22 +54,25 @@ async function run(port: number, route: Route, amount: number, concurrency: numb
     errors++;
   });
   const cap = setTimeout(() => instance.stop(), durationSec * 1000);
+  const abort = (): void => instance.stop();
+  signal?.addEventListener('abort', abort);
   try {
     await instance;
   } finally {
     clearTimeout(cap);
+    signal?.removeEventListener('abort', abort);
   }
   return { completed: latencies.length, errors, non2xx, latencies, elapsedSec: (lastResponseAt - started) / 1000 };
 }
 
 /** Requests whose results are thrown away: first-request costs (lazy compilation, connections) are not the app's steady state. */
-export async function warmUp(port: number, route: Route, settings: LoadSettings): Promise<void> {
-  if (settings.warmupRequests > 0) await run(port, route, settings.warmupRequests, Math.min(settings.concurrency, settings.warmupRequests), settings.durationSec);
+export async function warmUp(port: number, route: Route, settings: LoadSettings, signal?: AbortSignal): Promise<void> {
+  if (settings.warmupRequests > 0) await run(port, route, settings.warmupRequests, Math.min(settings.concurrency, settings.warmupRequests), settings.durationSec, signal);
 }
 
-export async function loadRoute(port: number, route: Route, settings: LoadSettings): Promise<RouteLoad> {
-  await warmUp(port, route, settings);
-  const result = await run(port, route, settings.requests, settings.concurrency, settings.durationSec);
+/** The route's load (no warm-up: callers warm up first, and let the app settle in between). `signal` stops it. */
+export async function loadRoute(port: number, route: Route, settings: LoadSettings, signal?: AbortSignal): Promise<RouteLoad> {
+  const result = await run(port, route, settings.requests, settings.concurrency, settings.durationSec, signal);
   return {
     route: route.label,
     method: route.method,

@@ -21,6 +21,8 @@ export const PROBE_FLAGS = {
   concurrency: { type: 'string' },
   duration: { type: 'string' },
   'requests-file': { type: 'string' },
+  methods: { type: 'string' },
+  timeout: { type: 'string' },
   'start-timeout': { type: 'string' },
   verify: { type: 'boolean' },
   'target-rps': { type: 'string' },
@@ -41,6 +43,15 @@ function port(value: string | undefined): number | undefined {
   const parsed = positiveNumber('port', value, true);
   if (parsed !== undefined && parsed > 65535) throw new ProbeError('bad-options', `--port must be between 1 and 65535 (got "${value}")`);
   return parsed;
+}
+
+/** `--methods GET,POST`: HTTP method names, upper-cased. */
+function methods(value: string): string[] {
+  const names = value.split(',').map((name) => name.trim().toUpperCase()).filter((name) => name !== '');
+  if (names.length === 0 || names.some((name) => !/^[A-Z]+$/.test(name))) {
+    throw new ProbeError('bad-options', `--methods must list HTTP methods separated by commas, e.g. --methods GET,POST (got "${value}")`);
+  }
+  return names;
 }
 
 function target(values: { start?: string | undefined; module?: string | undefined; export?: string | undefined }, moduleFallback?: string): ProbeOptions['target'] {
@@ -67,8 +78,11 @@ export function probeOptionsFromFlags(values: ProbeFlagValues, cwd = process.cwd
   if (duration !== undefined) load.durationSec = duration;
   options.load = load;
   if (values['requests-file']) options.requestsFile = values['requests-file'];
+  if (values.methods !== undefined) options.methods = methods(values.methods);
   const startTimeout = positiveNumber('start-timeout', values['start-timeout'], false);
   if (startTimeout !== undefined) options.startTimeoutMs = startTimeout * 1000;
+  const timeout = positiveNumber('timeout', values.timeout, false);
+  if (timeout !== undefined) options.timeoutMs = timeout * 1000;
   if (values.verify) options.verify = true;
   const targetRps = positiveNumber('target-rps', values['target-rps'], false);
   if (targetRps !== undefined) options.targetReqPerSec = targetRps;

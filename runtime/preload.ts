@@ -156,6 +156,9 @@ async function main(config: ChildConfig): Promise<void> {
       utilizationStart = performance.eventLoopUtilization();
       await v8.startWindow();
       control.send({ type: 'started' });
+    } else if (message.type === 'idle') {
+      await requestLog.whenIdle();
+      control.send({ type: 'idle' });
     } else if (message.type === 'collect') {
       delay.disable();
       const utilization = performance.eventLoopUtilization(utilizationStart);
@@ -187,8 +190,8 @@ async function main(config: ChildConfig): Promise<void> {
       const address = this.address() as AddressInfo | string | null;
       if (address && typeof address === 'object' && (config.port === undefined || config.port === address.port)) {
         claimed = true;
-        control = connectControl(config.controlPort, (command) => void onCommand(command));
-        control.send({ type: 'hello', token: config.token, pid: process.pid, port: address.port, address: address.address });
+        control = connectControl(config.controlPort, config.token, (command) => void onCommand(command));
+        control.send({ type: 'hello', pid: process.pid, port: address.port, address: address.address });
       }
     }
     return Reflect.apply(emit, this, [event, ...args]) as boolean;

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATALOG } from '../core/catalog.js';
 import type { BlockKind, CatalogEntry, Category } from '../core/types.js';
+import { Deadline, DEFAULT_TIMEOUT_MS } from './deadline.js';
 import { ProbeError } from './errors.js';
 import { launch } from './launch.js';
 import { DEFAULT_LOAD, type LoadSettings } from './load.js';
@@ -17,7 +18,7 @@ import { loadAll, measureUnder, warmUpAll } from './measure.js';
 import type { ChildMeasurements } from './protocol.js';
 import { recommendFromMeasurements, type RouteBlocking } from './recommend.js';
 import type { ProbedFinding, ProbedReport, RouteLoad, StaticReport, VerifyResult } from './report.js';
-import { RouteMatcher, routesOf, type Route } from './routes.js';
+import { RouteMatcher, routesOf, selectRoutes, type Route } from './routes.js';
 import { judge } from './verdicts.js';
 
 export type ProbeTarget =
@@ -34,10 +35,14 @@ export interface ProbeOptions {
   thresholdMs?: number;
   /** `--requests`, `--concurrency`, `--duration` (seconds), warm-up requests. */
   load?: Partial<LoadSettings>;
-  /** `--requests-file`: JSON array of `{ method?, path, body?, headers? }`, replacing the report's routes. */
+  /** `--requests-file`: JSON array of `{ method?, path, body?, headers? }`, replacing the report's routes (and sent whatever their method). */
   requestsFile?: string;
+  /** `--methods`: the HTTP methods of the report's routes to load; default GET, HEAD and OPTIONS only. */
+  methods?: string[];
   /** How long the app may take to listen (`--start-timeout`), ms, default 15000. */
   startTimeoutMs?: number;
+  /** `--timeout`: the whole probe's limit (warm-up, load, collection, --verify), ms; default 5 minutes. The app is stopped when it passes. */
+  timeoutMs?: number;
   /** `--verify`: rerun under the recommended worker class (needs a module target). */
   verify?: boolean;
   /** `--target-rps`: the arrival rate to size for; default: `concurrency` requests in flight. */
@@ -121,38 +126,53 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
   const thresholdMs = options.thresholdMs ?? 10;
   const settings: LoadSettings = { ...DEFAULT_LOAD, ...options.load };
   const progress = options.progress ?? (() => {});
-  const routes = options.requestsFile ? readRequestsFile(options.requestsFile, report) : routesOf(report.handlers);
+  // A requests file is the user's own list: it is sent as written. The report's routes are filtered by method.
+  const { loaded: routes, skipped } = options.requestsFile
+    ? { loaded: readRequestsFile(options.requestsFile, report), skipped: [] }
+    : selectRoutes(routesOf(report.handlers), options.methods);
+  if (routes.length === 0 && skipped.length > 0) {
+    throw new ProbeError('no-routes', `none of the report's ${skipped.length} route(s) can be loaded: ${skipped[0]!.reason}`);
+  }
   if (routes.length === 0) {
     throw new ProbeError('no-routes', 'the report has no HTTP route with a method and path to load: pass --requests-file with the requests to send');
   }
+  for (const route of skipped) progress(`skipped ${route.route}: ${route.reason}`);
   if (options.verify && options.target.kind !== 'module') {
     throw new ProbeError('bad-options', '--verify reruns the app under our reference runtime: pass the app as --module <file> --export <name> instead of --start');
   }
   const matcher = new RouteMatcher(routes, report.handlers);
 
   progress(`starting ${options.target.kind === 'command' ? options.target.command : options.target.modulePath} with the probe preloaded`);
-  const app = await launch({
-    target: options.target,
-    cwd,
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    instrument: true,
-    thresholdMs,
-    catalog: options.catalog ?? CATALOG,
-    startTimeoutMs: options.startTimeoutMs ?? 15_000,
-  });
+  const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   let loads: RouteLoad[];
   let measurements: ChildMeasurements;
   try {
-    // Warm-up first, then the measurement window: first-request costs are not findings.
-    await warmUpAll(app, routes, settings, progress);
-    await Promise.race([app.control!.request({ type: 'start' }, 'started'), app.exited]);
-    loads = await loadAll(app, routes, { ...settings, warmupRequests: 0 }, progress);
-    measurements = (await Promise.race([app.control!.request({ type: 'collect' }, 'measurements'), app.exited])).data;
-  } finally {
-    await app.stop();
+    const app = await launch({
+      target: options.target,
+      cwd,
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      instrument: true,
+      thresholdMs,
+      catalog: options.catalog ?? CATALOG,
+      startTimeoutMs: options.startTimeoutMs ?? 15_000,
+    });
+    try {
+      // Warm-up first, then the measurement window: first-request costs are not findings.
+      await warmUpAll(app, routes, settings, progress, deadline);
+      deadline.waitingFor = 'the app to start its measurement window';
+      await deadline.race(Promise.race([app.control!.request({ type: 'start' }, 'started'), app.exited]));
+      loads = await loadAll(app, routes, { ...settings, warmupRequests: 0 }, progress, deadline);
+      deadline.waitingFor = "the app's measurements";
+      measurements = (await deadline.race(Promise.race([app.control!.request({ type: 'collect' }, 'measurements'), app.exited]))).data;
+    } finally {
+      await app.stop();
+    }
+  } catch (error) {
+    deadline.clear();
+    throw error;
   }
 
-  const findings = judge({ report, measurements, cwd, thresholdMs, catalog: options.catalog ?? CATALOG, matcher, ownDir: OWN_DIR });
+  const findings = judge({ report, measurements, cwd, thresholdMs, catalog: options.catalog ?? CATALOG, matcher, ownDir: OWN_DIR, skipped });
   const blocking = routeBlocking(measurements, matcher, thresholdMs);
   const measured = recommendFromMeasurements({
     routes: blocking,
@@ -172,6 +192,7 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
       thresholdMs,
       target: options.target.kind === 'command' ? options.target.command : `${options.target.modulePath}#${options.target.exportName}`,
       routes: loads,
+      skipped,
       loop: {
         delayMaxMs: Math.round(measurements.loop.delayMaxMs * 10) / 10,
         delaySamplesOverThreshold: measurements.loop.delaySamplesOverThreshold,
@@ -185,8 +206,13 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
   if (options.verify && options.target.kind === 'module' && (processes || threads)) {
     const underClass = workerClass === 'thread-pool' ? 'thread-pool' : 'cluster';
     const workers = Math.min((underClass === 'thread-pool' ? threads : processes) ?? 1, MAX_VERIFY_WORKERS);
-    probed.probe.verify = await verify(options, options.target, cwd, routes, settings, underClass, workers, predictions, progress);
+    try {
+      probed.probe.verify = await verify(options, options.target, cwd, routes, settings, underClass, workers, predictions, progress, deadline);
+    } finally {
+      deadline.clear();
+    }
   }
+  deadline.clear();
   return probed;
 }
 
@@ -200,9 +226,10 @@ async function verify(
   workers: number,
   predictions: ProbedReport['probe']['predictions'],
   progress: (line: string) => void,
+  deadline: Deadline,
 ): Promise<VerifyResult> {
   progress('verify: baseline, one event loop, no instrumentation');
-  const baseline = await measureUnder({ target: { ...target, workerClass: 'event-loop' }, cwd, routes, load: settings, startTimeoutMs: options.startTimeoutMs ?? 15_000, progress });
+  const baseline = await measureUnder({ target: { ...target, workerClass: 'event-loop' }, cwd, routes, load: settings, startTimeoutMs: options.startTimeoutMs ?? 15_000, progress, deadline });
   progress(`verify: ${workerClass} with ${workers} workers`);
   const recommended = await measureUnder({
     target: { ...target, workerClass, workers },
@@ -212,6 +239,7 @@ async function verify(
     load: { ...settings, warmupRequests: Math.max(settings.warmupRequests, 2 * workers) },
     startTimeoutMs: options.startTimeoutMs ?? 15_000,
     progress,
+    deadline,
   });
   return {
     workerClass,

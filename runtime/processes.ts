@@ -1,8 +1,18 @@
 /**
  * Every process the runtime starts is the leader of its own process group and is registered here, so
- * the whole group (a shell, the app, its workers) is killed on success, failure, timeout, Ctrl-C and exit.
+ * the whole group (a shell, the app, its workers) is killed on success, failure, timeout, Ctrl-C and exit;
+ * a guard process kills it too when this process dies without a chance to (SIGKILL).
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+
+/**
+ * The guard: `cat` reads our end of a pipe until it closes, which the kernel does when this process exits
+ * however it exits (even SIGKILL, when no clean-up of ours runs, or a signal to our whole process group),
+ * and the shell then kills the app's group. It runs in a session of its own, so what kills us does not
+ * reach it. The app cannot do this itself: a handler that never returns keeps its event loop from noticing.
+ */
+const GUARD_SCRIPT = 'cat >/dev/null; kill -KILL "-$1" 2>/dev/null';
 
 const live = new Set<ChildProcess>();
 /** Every process group leader ever started, for callers (and tests) that check nothing outlived us. */
@@ -50,15 +60,29 @@ function installHooks(): void {
   }
 }
 
+/** A detached group-guard for the group of `child`: it kills the group when its stdin (ours) closes. */
+function startGuard(child: ChildProcess): ChildProcess | null {
+  if (child.pid === undefined) return null;
+  const guard = spawn('/bin/sh', ['-c', GUARD_SCRIPT, 'blockcheck-guard', String(child.pid)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  guard.on('error', () => {});
+  // Neither the guard nor its pipe may keep this process alive.
+  guard.unref();
+  (guard.stdin as Socket | null)?.unref();
+  if (guard.pid !== undefined) started.push(guard.pid);
+  return guard;
+}
+
 /** Tracks a child spawned with `detached: true` (its own process group). */
 export function track(child: ChildProcess): void {
   installHooks();
   live.add(child);
   if (child.pid !== undefined) started.push(child.pid);
+  const guard = startGuard(child);
   child.once('exit', () => {
     // The leader exiting does not end the group: its workers may still run. Kill what is left.
     killGroup(child, 'SIGKILL');
     live.delete(child);
+    guard?.stdin?.end();
   });
 }
 

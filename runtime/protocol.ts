@@ -18,6 +18,9 @@ export interface ChildConfig {
 
 export const CONFIG_ENV = 'BLOCKCHECK_PROBE_CONFIG';
 
+/** The reference host's file descriptor on which it writes the port it listens on (a line), set by the runtime. */
+export const PORT_FD_ENV = 'BLOCKCHECK_HOST_PORT_FD';
+
 /** A stack frame in generated code, as V8 reports it (1-based line and column). */
 export interface RawFrame {
   url: string;
@@ -33,6 +36,8 @@ export interface RequestRecord {
   /** ms on the child's performance.now() clock. */
   startMs: number;
   endMs: number | null;
+  /** The response's status code, once it finished; null when none was sent (the client went first). */
+  status: number | null;
   /** Duration of the synchronous part of the `request` emit, ms. */
   syncMs: number;
   /**
@@ -99,8 +104,10 @@ export interface ChildMeasurements {
 }
 
 export type ChildMessage =
-  | { type: 'hello'; token: string; pid: number; port: number; address: string }
+  | { type: 'hello'; pid: number; port: number; address: string }
   | { type: 'started' }
+  | { type: 'idle' }
   | { type: 'measurements'; data: ChildMeasurements };
 
-export type ParentMessage = { type: 'start' } | { type: 'collect' };
+/** `idle`: reply once no request is open (answered, or its connection closed). */
+export type ParentMessage = { type: 'start' } | { type: 'idle' } | { type: 'collect' };

@@ -7,6 +7,7 @@
 export type { ReportChainStep, ReportFinding, ReportFindingHandler, ReportHandler } from '../engine/report.js';
 import type { Recommendation } from '../engine/recommend.js';
 import type { Report, ReportFinding } from '../engine/report.js';
+import type { SkippedRoute } from './routes.js';
 
 /** A finding after the probe: its runtime section filled. */
 export interface ProbedFinding extends ReportFinding {
@@ -49,7 +50,12 @@ export interface RuntimeSection {
   routes: Array<{ route: string; requests: number }>;
   /** How the time was measured: a timing wrapper around a catalog call, or CPU profile samples. */
   measuredBy: 'timing-wrapper' | 'cpu-profile';
-  /** For `unreached`: which handler/input would reach the line. */
+  /**
+   * For `unreached`, why the line did not run: its route answered (most of) its requests with a 4xx before
+   * it, its route was requested but took another branch, or no request reached it (no route loaded for it).
+   */
+  unreachedReason?: 'answered-4xx' | 'branch-not-taken' | 'not-requested';
+  /** For `unreached`: what would reach the line. */
   hint?: string;
 }
 
@@ -80,6 +86,8 @@ export interface ProbeSummary {
   thresholdMs: number;
   target: string;
   routes: RouteLoad[];
+  /** Routes of the report the probe did not load (a method that may change data, unless --methods names it). */
+  skipped: SkippedRoute[];
   loop: LoopMeasurements;
   /** Per route: single-loop ceiling (1/S) and req/s predicted under the recommendation. */
   predictions: Array<{ route: string; blockedMsPerRequest: number; cpuWallRatio: number | null; singleLoopCeiling: number | null; predictedReqPerSec: number | null }>;

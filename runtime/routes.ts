@@ -46,6 +46,38 @@ export function routesOf(handlers: ReportHandler[]): Route[] {
   return routes;
 }
 
+/** Methods the probe sends unasked: they read, so loading them cannot create, change or delete the app's data. */
+export const SAFE_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
+
+/** A route the probe did not load, and why. */
+export interface SkippedRoute {
+  route: string;
+  method: string;
+  path: string;
+  reason: string;
+}
+
+/**
+ * The routes to load: those whose method is in `methods` (the user's `--methods`), else only the safe
+ * methods. Every other route is skipped with the reason and the flag that would load it.
+ */
+export function selectRoutes(routes: Route[], methods: readonly string[] | undefined): { loaded: Route[]; skipped: SkippedRoute[] } {
+  const allowed = new Set(methods ?? SAFE_METHODS);
+  const loaded: Route[] = [];
+  const skipped: SkippedRoute[] = [];
+  for (const route of routes) {
+    if (allowed.has(route.method)) {
+      loaded.push(route);
+      continue;
+    }
+    const reason = methods
+      ? `${route.method} is not in --methods ${methods.join(',')}`
+      : `${route.method} may change the app's data, so the probe does not send it unasked: pass --methods ${[...SAFE_METHODS, route.method].join(',')} (against a disposable copy of the app's data) or list the requests in --requests-file`;
+    skipped.push({ route: route.label, method: route.method, path: route.pattern, reason });
+  }
+  return { loaded, skipped };
+}
+
 function patternRegExp(pattern: string): RegExp {
   const escaped = pattern
     .split(/(:[A-Za-z0-9_]+(?:\([^)]*\))?\??|\{[A-Za-z0-9_]+\??\}|\*)/)

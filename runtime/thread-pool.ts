@@ -8,7 +8,8 @@ import net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import type { WorkerMessage } from './thread-pool-worker.js';
 
-export async function serveThreadPool(modulePath: string, exportName: string, port: number, threads: number): Promise<void> {
+/** Resolves with the port listened on. */
+export async function serveThreadPool(modulePath: string, exportName: string, port: number, threads: number): Promise<number> {
   const sockets = new Map<number, net.Socket>();
   const workers = await Promise.all(
     Array.from({ length: threads }, async () => {
@@ -48,4 +49,5 @@ export async function serveThreadPool(modulePath: string, exportName: string, po
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
+  return (server.address() as net.AddressInfo).port;
 }

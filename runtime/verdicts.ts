@@ -12,7 +12,7 @@ import { LineCoverage } from './coverage.js';
 import { isAppUrl } from './app-code.js';
 import { heldMs, ProfileIndex, type Run } from './cpu-profile.js';
 import { SourceMaps, toPath, type Position } from './source-map.js';
-import type { RouteMatcher } from './routes.js';
+import type { RouteMatcher, SkippedRoute } from './routes.js';
 import { percentile, round1 } from './stats.js';
 
 export interface JudgeInput {
@@ -25,6 +25,8 @@ export interface JudgeInput {
   matcher: RouteMatcher;
   /** Our own runtime's directory, whose frames are never the app's. */
   ownDir: string;
+  /** Routes the probe did not load, for the reason a finding on them did not run. */
+  skipped?: readonly SkippedRoute[];
 }
 
 /** Findings whose time is CPU work in the app's own code, measured by the profiler rather than a wrapper. */
@@ -36,6 +38,14 @@ interface Block {
   /** Part of `ms` the thread spent runnable but unscheduled: excluded from the CPU/wall denominator. */
   runQueueMs: number;
   requestId: number | null;
+}
+
+/**
+ * What a timed call held the loop for: its wall time less the time the thread waited for a core (a busy
+ * machine stretches a 1 ms read past the threshold; that is not the call's blocking).
+ */
+function heldByCall(call: SlowCall): number {
+  return call.ms - call.runQueueMs;
 }
 
 /** The call site of a slow call: the first frame in the app's own code, else the first file frame (a dependency). */
@@ -94,14 +104,35 @@ function requestAt(requests: RequestRecord[], timeMs: number): number | null {
   return candidate && timeMs <= candidate.startMs + candidate.syncMs ? candidate.id : null;
 }
 
-function unreachedHint(finding: ReportFinding, loadedRoutes: Set<string>): string {
-  const routed = finding.handlers.find((handler) => loadedRoutes.has(handler.label));
-  if (routed) {
-    return `${routed.label} was requested but never ran this line: send the input that takes this branch (a --requests-file entry for ${routed.label})`;
+/** Why a finding's line did not run, in a word and in a sentence saying what would reach it. */
+function unreached(finding: ReportFinding, requests: RequestRecord[], matcher: RouteMatcher, skipped: readonly SkippedRoute[]): Pick<RuntimeSection, 'unreachedReason' | 'hint'> {
+  for (const handler of finding.handlers) {
+    const own = requests.filter((request) => matcher.labelFor(request.method, request.url) === handler.label);
+    if (own.length === 0) continue;
+    const rejected = own.filter((request) => request.status !== null && request.status >= 400 && request.status < 500);
+    // Most requests turned away (validation, auth, a sample parameter that names nothing): the handler answered before the line.
+    if (rejected.length * 2 > own.length) {
+      const statuses = [...new Set(rejected.map((request) => request.status))].sort().join('/');
+      return {
+        unreachedReason: 'answered-4xx',
+        hint: `${handler.label} answered ${rejected.length} of its ${own.length} requests with ${statuses} before reaching this line: send a request it accepts (a --requests-file entry with a real path, body and headers)`,
+      };
+    }
+    return {
+      unreachedReason: 'branch-not-taken',
+      hint: `${handler.label} was requested ${own.length} times but never ran this line: send the input that takes this branch (a --requests-file entry for ${handler.label})`,
+    };
   }
+  const left = finding.handlers.map((handler) => skipped.find((route) => route.route === handler.label)).find((route) => route !== undefined);
+  if (left) return { unreachedReason: 'not-requested', hint: `${left.route} was not loaded: ${left.reason}` };
   const first = finding.handlers[0];
-  if (first) return `reached from ${first.label} (${first.kind}, ${first.file}:${first.line}), which the probe's HTTP load does not exercise: add a --requests-file entry or drive it from a test`;
-  return 'no handler of the report reaches this line: it runs only if some code path the static pass did not see calls it';
+  if (first) {
+    return {
+      unreachedReason: 'not-requested',
+      hint: `no request reached it: it runs from ${first.label} (${first.kind}, ${first.file}:${first.line}), which the probe's HTTP load does not exercise; add a --requests-file entry or drive it from a test`,
+    };
+  }
+  return { unreachedReason: 'not-requested', hint: 'no handler of the report reaches this line: it runs only if some code path the static pass did not see calls it' };
 }
 
 function findingId(parts: string[]): string {
@@ -116,7 +147,6 @@ export function judge(input: JudgeInput): ProbedFinding[] {
   const profile = measurements.profile
     ? new ProfileIndex(measurements.profile, measurements.clockOffsetUs, ownDir, (timeMs) => requestAt(measurements.requests, timeMs), (id) => requests.get(id)?.syncRunQueueMs ?? 0)
     : null;
-  const loadedRoutes = new Set(measurements.requests.map((request) => matcher.labelFor(request.method, request.url)));
   const busyMs = Math.max(measurements.loop.activeMs, 1e-9);
   const entries = new Map(input.catalog.map((entry) => [entry.id, entry]));
 
@@ -143,8 +173,10 @@ export function judge(input: JudgeInput): ProbedFinding[] {
 
   const judged = report.findings.map((finding): ProbedFinding => {
     const file = resolve(input.cwd, finding.file);
-    const executions = coverage.executions(file, finding.line);
+    const executions = coverage.executions(file, finding.line, finding.column);
     let blocks: Block[];
+    /** Timed calls of the finding's line, over the threshold or not: evidence that it ran. */
+    let timedCalls = 0;
     let measuredBy: RuntimeSection['measuredBy'];
     if (PROFILED_CATEGORIES.has(String(finding.category))) {
       measuredBy = 'cpu-profile';
@@ -156,19 +188,20 @@ export function judge(input: JudgeInput): ProbedFinding[] {
       measuredBy = 'timing-wrapper';
       const matching = sites.filter(({ site }) => site && site.file === file && site.line >= finding.line && site.line <= Math.max(finding.endLine, finding.line));
       for (const { call } of matching) claimed.add(call);
-      blocks = matching.map(({ call }) => ({ ms: call.ms, cpuMs: call.cpuMs, runQueueMs: call.runQueueMs, requestId: call.requestId }));
+      timedCalls = matching.length;
+      blocks = matching.filter(({ call }) => heldByCall(call) >= thresholdMs).map(({ call }) => ({ ms: call.ms, cpuMs: call.cpuMs, runQueueMs: call.runQueueMs, requestId: call.requestId }));
     }
-    const ran = (executions ?? 0) > 0 || blocks.length > 0;
+    const ran = (executions ?? 0) > 0 || blocks.length > 0 || timedCalls > 0;
     const verdict = blocks.length > 0 ? 'confirmed' : ran ? 'not-reproduced' : 'unreached';
     const runtime = section(verdict, Math.max(executions ?? 0, blocks.length), blocks, measuredBy);
-    if (verdict === 'unreached') runtime.hint = unreachedHint(finding, loadedRoutes);
+    if (verdict === 'unreached') Object.assign(runtime, unreached(finding, measurements.requests, matcher, input.skipped ?? []));
     return { ...finding, runtime };
   });
 
   // Catalog calls the static pass did not report, grouped by call site and API.
   const runtimeOnly = new Map<string, { site: Position; calls: SlowCall[] }>();
   for (const { call, site } of sites) {
-    if (claimed.has(call) || !site) continue;
+    if (claimed.has(call) || !site || heldByCall(call) < thresholdMs) continue;
     const key = `${site.file}:${site.line}:${site.column}:${call.apiId}:${call.name}`;
     const group = runtimeOnly.get(key) ?? { site, calls: [] };
     group.calls.push(call);
@@ -213,7 +246,7 @@ export function judge(input: JudgeInput): ProbedFinding[] {
     );
     if (unexplained.length === 0) continue;
     const blocks = unexplained.map(profiledBlock);
-    const runtime = section('confirmed', Math.max(coverage.executions(hot.file, hot.line) ?? 0, blocks.length), blocks, 'cpu-profile');
+    const runtime = section('confirmed', Math.max(coverage.executions(hot.file, hot.line, hot.column) ?? 0, blocks.length), blocks, 'cpu-profile');
     added.push(runtimeFinding({
       cwd: input.cwd, site: hot, call: `${hot.functionName}()`,
       rule: `blockcheck/${ruleForCategory('cpu-loop')}`, category: 'cpu-loop', kind: 'cpu', severity: 'error',

@@ -21,6 +21,8 @@ export interface RequestLog {
   currentRequestId(): number | null;
   /** Forget what was recorded so far (start of a measurement window). */
   reset(): void;
+  /** Resolves once no request is open: each was answered, or its connection closed. */
+  whenIdle(): Promise<void>;
 }
 
 /** `thresholdMs`: a shorter segment holds no block, so its run-queue wait is not read (a system call). */
@@ -29,15 +31,23 @@ export function installRequestAttribution(thresholdMs: number): RequestLog {
   let requests: RequestRecord[] = [];
   let nextId = 1;
   const byResponse = new WeakMap<ServerResponse, RequestRecord>();
+  let open = 0;
+  const idleWaiters: Array<() => void> = [];
 
   const originalEmit = http.Server.prototype.emit;
   http.Server.prototype.emit = function emitWithAttribution(this: http.Server, event: string | symbol, ...args: unknown[]) {
     if (event !== 'request') return Reflect.apply(originalEmit, this, [event, ...args]) as boolean;
     const [req, res] = args as [IncomingMessage, ServerResponse];
     const runQueueAtStart = threadTime().runQueueMs;
-    const record: RequestRecord = { id: nextId++, method: req.method ?? 'GET', url: req.url ?? '/', startMs: performance.now(), endMs: null, syncMs: 0, syncRunQueueMs: 0 };
+    const record: RequestRecord = { id: nextId++, method: req.method ?? 'GET', url: req.url ?? '/', startMs: performance.now(), endMs: null, status: null, syncMs: 0, syncRunQueueMs: 0 };
     if (requests.length < MAX_REQUESTS) requests.push(record);
     byResponse.set(res, record);
+    open++;
+    // 'close' comes after the response is sent, or when the client went away first (a load cut at its cap).
+    res.once('close', () => {
+      if (--open > 0) return;
+      for (const resolve of idleWaiters.splice(0)) resolve();
+    });
     try {
       return storage.run(record, () => Reflect.apply(originalEmit, this, [event, ...args]) as boolean);
     } finally {
@@ -49,7 +59,9 @@ export function installRequestAttribution(thresholdMs: number): RequestLog {
   responseFinish.subscribe((message) => {
     const { response } = message as { response: ServerResponse };
     const record = byResponse.get(response);
-    if (record) record.endMs = performance.now();
+    if (!record) return;
+    record.endMs = performance.now();
+    record.status = response.statusCode;
   });
 
   return {
@@ -59,6 +71,15 @@ export function installRequestAttribution(thresholdMs: number): RequestLog {
     currentRequestId: () => storage.getStore()?.id ?? null,
     reset() {
       requests = [];
+    },
+    async whenIdle() {
+      // Idle once no request is open after a whole turn of the loop: a request a client sent before it went
+      // away may still sit unread in its socket, to be read (and opened) by the next poll.
+      for (;;) {
+        if (open > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        if (open === 0) return;
+      }
     },
   };
 }

@@ -9,8 +9,10 @@ export interface ControlClient {
   send(message: ChildMessage): void;
 }
 
-export function connectControl(port: number, onMessage: (message: ParentMessage) => void): ControlClient {
+/** Connects and authenticates with `token` (the first line, before any message). */
+export function connectControl(port: number, token: string, onMessage: (message: ParentMessage) => void): ControlClient {
   const socket = net.connect({ host: '127.0.0.1', port });
+  socket.write(`${token}\n`);
   socket.unref();
   socket.setEncoding('utf8');
   socket.on('error', () => {});

@@ -6,7 +6,6 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { probe } from '../../runtime/index.js';
-import { freePort } from '../../runtime/launch.js';
 import { assertNoChildLeft, finding, fixture, lineOf, route, staticReport } from './helpers.js';
 
 const LOAD = { requests: 20, concurrency: 2, durationSec: 10, warmupRequests: 2 };
@@ -24,7 +23,7 @@ describe('probe on framework fixtures', () => {
         ],
         [route('GET', '/report/:id', app), route('GET', '/health', app)],
       ),
-      { target: { kind: 'command', command: 'node server.cjs' }, port: await freePort(), cwd: fixture('probe-express'), load: LOAD },
+      { target: { kind: 'command', command: 'PORT=0 node server.cjs' }, cwd: fixture('probe-express'), load: LOAD },
     );
     const [pbkdf2, exists] = probed.findings;
     assert.equal(pbkdf2!.runtime!.verdict, 'confirmed');
@@ -91,8 +90,7 @@ describe('probe on npm blocking clients', () => {
   it('times a catalog package the app requires (fast-glob.sync) and reports it at its call site', async () => {
     const app = fixture('probe-express', 'app.cjs');
     const probed = await probe(staticReport([], [route('GET', '/files', app)]), {
-      target: { kind: 'command', command: 'node server.cjs' },
-      port: await freePort(),
+      target: { kind: 'command', command: 'PORT=0 node server.cjs' },
       cwd: fixture('probe-express'),
       // A threshold far under any real call, so every timed call counts as a block.
       thresholdMs: 0.001,

@@ -2,7 +2,6 @@
  * The probe on a node:http ESM app started as a command: one finding per verdict, a CPU block the static
  * pass missed, attribution to the right line and route, and no process left behind.
  */
-import { freePort } from '../../runtime/launch.js';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -108,7 +107,7 @@ describe('probe: --requests-file', () => {
     try {
       const probed = await probe(
         staticReport([finding(server, 'debug-read', { call: 'fs.readFileSync', category: 'fs' })], [route('GET', '/config', server)]),
-        { target: { kind: 'command', command: 'node server.mjs' }, port: await freePort(), cwd: fixture('probe-http'), requestsFile, load: { requests: 5, concurrency: 1, durationSec: 10, warmupRequests: 0 } },
+        { target: { kind: 'command', command: 'PORT=0 node server.mjs' }, cwd: fixture('probe-http'), requestsFile, load: { requests: 5, concurrency: 1, durationSec: 10, warmupRequests: 0 } },
       );
       assert.deepEqual(probed.probe.routes.map((load) => [load.route, load.path, load.requests]), [['GET /config', '/config?debug=1', 5]]);
       assert.notEqual(probed.findings[0]!.runtime!.verdict, 'unreached');
@@ -124,7 +123,7 @@ describe('probe: --requests-file', () => {
     writeFileSync(requestsFile, JSON.stringify([{ url: 'config' }]));
     try {
       await assert.rejects(
-        probe(staticReport([], [route('GET', '/config', server)]), { target: { kind: 'command', command: 'node server.mjs' }, port: await freePort(), cwd: fixture('probe-http'), requestsFile }),
+        probe(staticReport([], [route('GET', '/config', server)]), { target: { kind: 'command', command: 'PORT=0 node server.mjs' }, cwd: fixture('probe-http'), requestsFile }),
         (error: unknown) => error instanceof ProbeError && error.code === 'bad-options' && /requests-file/.test(error.message),
       );
     } finally {

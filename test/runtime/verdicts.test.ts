@@ -10,7 +10,7 @@ import type { ChildMeasurements, CpuProfile, RequestRecord } from '../../runtime
 import { RouteMatcher, routesOf } from '../../runtime/routes.js';
 import type { ProbedFinding } from '../../runtime/report.js';
 import { judge } from '../../runtime/verdicts.js';
-import { fixture, lineOf, route, staticReport } from './helpers.js';
+import { finding, fixture, lineOf, route, staticReport } from './helpers.js';
 
 const server = fixture('probe-http', 'server.mjs');
 const url = pathToFileURL(server).href;
@@ -41,7 +41,7 @@ function measurements(requests: Traffic): ChildMeasurements {
   };
   requests.forEach((request, index) => {
     const startMs = index * 100;
-    records.push({ id: index + 1, method: 'GET', url: request.path, startMs, endMs: startMs + request.samples + 1, syncMs: request.samples + 1, syncRunQueueMs: request.runQueueMs ?? 0 });
+    records.push({ id: index + 1, method: 'GET', url: request.path, startMs, endMs: startMs + request.samples + 1, status: 200, syncMs: request.samples + 1, syncRunQueueMs: request.runQueueMs ?? 0 });
     sample(IDLE, startMs + 0.5);
     for (let ms = 1; ms <= request.samples; ms++) sample(request.leaf, startMs + ms);
     sample(IDLE, startMs + request.samples + 1.5);
@@ -106,5 +106,31 @@ describe('judge: CPU blocks from the profile', () => {
     assert.deepEqual(found, [{ line: loopLine, call: 'busyWait()', requests: 1 }]);
     const [spin] = judged([{ path: '/spin', leaf: BUSY_WAIT, samples: 25, runQueueMs: 5 }]).filter((entry) => entry.source === 'runtime');
     assert.equal(spin!.runtime!.cpuWallRatio, 1, 'profiled JavaScript is CPU once the wait is out');
+  });
+});
+
+describe('judge: timed calls', () => {
+  const readLine = lineOf(server, 'fast-read');
+  /** One timed readFileSync of the fast-read line per entry, in request `index + 1`, with its wall and run-queue time. */
+  function judgedCalls(calls: Array<{ ms: number; runQueueMs: number }>): ProbedFinding[] {
+    const report = staticReport([finding(server, 'fast-read', { call: 'fs.readFileSync', category: 'fs' })], [route('GET', '/config', server)]);
+    const matcher = new RouteMatcher(routesOf(report.handlers), report.handlers);
+    const base = measurements(calls.map(() => ({ path: '/config', leaf: HANDLER, samples: 1 })));
+    const slowCalls = calls.map((call, index) => ({
+      apiId: 'fs-sync', name: 'readFileSync', ms: call.ms, cpuMs: 0.5, runQueueMs: call.runQueueMs, requestId: index + 1,
+      stack: [{ url, line: readLine, column: 20, functionName: '' }],
+    }));
+    return judge({ report, measurements: { ...base, profile: null, slowCalls }, cwd: fixture('probe-http'), thresholdMs: 10, catalog: CATALOG, matcher, ownDir: '/nonexistent/blockcheck-runtime' });
+  }
+
+  it('a fast call the busy machine kept waiting for a core past the threshold is not-reproduced, not confirmed', () => {
+    const [read, ...runtimeOnly] = judgedCalls([{ ms: 14, runQueueMs: 13 }, { ms: 12, runQueueMs: 11 }]);
+    assert.equal(read!.runtime!.verdict, 'not-reproduced');
+    assert.deepEqual(runtimeOnly, [], 'nor a finding of its own');
+  });
+
+  it('a call that held the loop past the threshold itself is confirmed, whatever else waited', () => {
+    const [read] = judgedCalls([{ ms: 40, runQueueMs: 13 }]);
+    assert.equal(read!.runtime!.verdict, 'confirmed');
   });
 });
