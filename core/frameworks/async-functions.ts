@@ -21,6 +21,18 @@ function takesCallback(fn: FunctionNode): boolean {
   return !!last && ts.isIdentifier(last.name) && CALLBACK_PARAMETER.test(last.name.text);
 }
 
+/**
+ * A callback-style function is API when a caller outside can reach it: not one nested in another function
+ * (a webpack plugin's `const done = (stats, callback) => ...` inside `apply`), which runs when that code runs.
+ * Module-pattern IIFEs (`var X = (function () { ... }())`) do not count as nesting.
+ */
+function isNestedInFunction(fn: FunctionNode): boolean {
+  for (let current = fn.parent; current && !ts.isSourceFile(current); current = current.parent) {
+    if (ts.isFunctionLike(current) && !isImmediatelyInvoked(current)) return true;
+  }
+  return false;
+}
+
 /** `start`, `startServer`, `init`, `listen`, `close`, `shutdown` ...: the program's own lifecycle, run once. */
 const LIFECYCLE_NAME = /^_*(?:start|stop|restart|init|initiali[sz]e|setup|setUp|bootstrap|boot|listen|close|shutdown|teardown|dispose|configure|install|generate|main)(?![a-z])/;
 
@@ -50,7 +62,7 @@ function asyncFunctionName(fn: FunctionNode): string | undefined {
 export const asyncFunctionsModel: FrameworkModel = {
   name: 'async-functions',
   matchFunction(fn, context) {
-    if (!isAsync(fn) && !takesCallback(fn)) return;
+    if (!isAsync(fn) && (!takesCallback(fn) || isNestedInFunction(fn))) return;
     const name = asyncFunctionName(fn);
     if (name === undefined || isImmediatelyInvoked(fn) || LIFECYCLE_NAME.test(name.slice(name.lastIndexOf('.') + 1))) return;
     const site = (fn as { name?: ts.Node }).name ?? fn;
