@@ -3,13 +3,15 @@
  * user would see from the ESLint rules — findings in audited files, minus disabled ones, with the
  * project's rule settings — plus the parse errors, so one broken file never hides the others.
  */
+import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { analyzeProgram, formatFindingMessage, type AnalysisOptions, type Handler } from '../core/index.js';
 import type { RuleSettingsSource } from '../engine/eslint-config.js';
 import type { Progress } from './progress.js';
-import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, normalize } from './project.js';
+import { createPathFilter } from './ignores.js';
+import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, listSourceFiles, normalize } from './project.js';
 import { recommend } from '../engine/recommend.js';
 import { buildReport, type AuditedFinding, type Report, type ReportError } from '../engine/report.js';
 import { reportedFindings } from '../engine/reported-findings.js';
@@ -19,6 +21,8 @@ export interface AuditOptions {
   /** Absolute paths to audit (files or folders); they exist. */
   paths: string[];
   projects: string[];
+  /** `--ignore-pattern` globs, relative to `cwd`. */
+  ignorePatterns: string[];
   settings: RuleSettingsSource;
   /** Report errors only (ESLint's --quiet). */
   errorsOnly: boolean;
@@ -34,7 +38,16 @@ export interface AuditResult {
 
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const startedAt = performance.now();
-  const discovery = discoverProjects(options.paths, options.projects.map((project) => path.resolve(options.cwd, project)));
+  const files: string[] = [];
+  for (const root of options.paths) {
+    // ESLint's ignores apply below a path the user names, unless they ignore that path as a whole (ESLint
+    // ignores node_modules, and `blockcheck audit ./node_modules/some-server` asks for one).
+    const rootIgnored = await options.settings.isIgnored(statSync(root).isDirectory() ? path.join(root, 'index.js') : root);
+    for (const file of listSourceFiles(root, createPathFilter(options.cwd, options.ignorePatterns, root))) {
+      if (rootIgnored || !(await options.settings.isIgnored(file))) files.push(file);
+    }
+  }
+  const discovery = discoverProjects(options.paths, options.projects.map((project) => path.resolve(options.cwd, project)), files);
   const configProblems: ReportError[] = discovery.problems.map((problem) => ({ file: problem.file, message: problem.message }));
   const errors: ReportError[] = [...configProblems];
   const findings = new Map<string, AuditedFinding>();

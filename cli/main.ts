@@ -69,6 +69,7 @@ async function audit(args: AuditArgs): Promise<number> {
     cwd,
     paths,
     projects: args.projects,
+    ignorePatterns: args.ignorePatterns,
     settings,
     errorsOnly: args.quiet,
     targetRps: args.targetRps,

@@ -17,6 +17,7 @@ describe('parseCommandLine', () => {
       useEslintConfig: true,
       probe: undefined,
       projects: [],
+      ignorePatterns: [],
       targetRps: undefined,
       color: undefined,
       debug: false,
@@ -26,7 +27,7 @@ describe('parseCommandLine', () => {
   it('reads paths and every audit option', () => {
     const args = parseCommandLine([
       'audit', 'src', 'lib', '--format', 'sarif', '-o', 'out.sarif', '--max-warnings', '0', '--quiet',
-      '--no-eslint-config', '-p', 'a/tsconfig.json', '--project', 'b/tsconfig.json', '--target-rps', '250', '--no-color',
+      '--no-eslint-config', '-p', 'a/tsconfig.json', '--project', 'b/tsconfig.json', '--ignore-pattern', 'dist/', '--ignore-pattern', '**/*.gen.ts', '--target-rps', '250', '--no-color',
     ]);
     assert.deepEqual(args, {
       command: 'audit',
@@ -38,6 +39,7 @@ describe('parseCommandLine', () => {
       useEslintConfig: false,
       probe: undefined,
       projects: ['a/tsconfig.json', 'b/tsconfig.json'],
+      ignorePatterns: ['dist/', '**/*.gen.ts'],
       targetRps: 250,
       color: false,
       debug: false,
