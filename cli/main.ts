@@ -14,6 +14,7 @@ import { formatText } from './formats/text.js';
 import { runInit } from './init.js';
 import { TOOL_VERSION } from '../engine/package-info.js';
 import { createProgress } from './progress.js';
+import { describeTypeScript, useClassicTypeScript } from '../engine/typescript-runtime.js';
 import { countBySeverity, type Report } from '../engine/report.js';
 
 // TypeScript, ESLint, the analysis core and the runtime are loaded only by the commands that need them,
@@ -45,6 +46,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'audit':
       return audit(args);
     case 'serve': {
+      useClassicTypeScript();
       const { serve, parseServeArgs } = await loadRuntime();
       const handle = await serve(parseServeArgs(args.argv));
       process.stderr.write(`blockcheck: serving on ${handle.url} (Ctrl-C to stop)\n`);
@@ -55,6 +57,9 @@ async function main(argv: readonly string[]): Promise<number> {
 
 async function audit(args: AuditArgs): Promise<number> {
   const cwd = process.cwd();
+  // Before the analysis imports 'typescript': a project on TypeScript 7 is audited with blockcheck's own 6.
+  const typescript = useClassicTypeScript();
+  if (args.debug) process.stderr.write(`blockcheck: ${describeTypeScript(typescript)}\n`);
   const paths = args.paths.map((entry) => path.resolve(cwd, entry));
   for (const [index, entry] of paths.entries()) {
     if (!existsSync(entry)) throw new UsageError(`no such file or directory: ${args.paths[index]}`, 'audit');
