@@ -1,6 +1,6 @@
 /**
  * Command-line parsing. Strict: an unknown flag, a missing value or a bad number is a `UsageError`, which
- * main prints as one line plus the usage and exits 2 with (as ESLint does).
+ * main prints as one line (with the --help that shows the usage) and exits 2 with, as ESLint does.
  */
 import { parseArgs } from 'node:util';
 import { PROBE_FLAGS, type ProbeFlagValues } from '../runtime/options.js';

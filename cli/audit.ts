@@ -34,6 +34,8 @@ export interface AuditResult {
   report: Report;
   /** tsconfig files that could not be read (also in report.errors): a configuration error, exit 2. */
   configProblems: ReportError[];
+  /** Warnings left out of the report by `errorsOnly`: --max-warnings still counts them. */
+  hiddenWarnings: number;
 }
 
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
@@ -137,7 +139,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     files: discovery.auditedFiles.size,
     durationMs: performance.now() - startedAt,
   });
-  return { report, configProblems };
+  return { report, configProblems, hiddenWarnings: options.errorsOnly ? all.filter((audited) => audited.severity === 'warning').length : 0 };
 }
 
 function parsingError(sourceFile: ts.SourceFile, diagnostic: ts.Diagnostic): ReportError {
