@@ -1,6 +1,6 @@
 /**
  * Command-line parsing. Strict: an unknown flag, a missing value or a bad number is a `UsageError`, which
- * main prints as one line plus the usage and exits 2 with (as ESLint does).
+ * main prints as one line (with the --help that shows the usage) and exits 2 with, as ESLint does.
  */
 import { parseArgs } from 'node:util';
 import { PROBE_FLAGS, type ProbeFlagValues } from '../runtime/options.js';
@@ -20,6 +20,8 @@ export interface AuditArgs {
   useEslintConfig: boolean;
   /** Explicit tsconfig files; when empty the projects are discovered from the paths. */
   projects: string[];
+  /** Globs of files and folders to leave out, relative to the current directory (ESLint's flag). */
+  ignorePatterns: string[];
   /** Target requests per second for the recommendation's sizing (λ). */
   targetRps: number | undefined;
   /** undefined: colors when stdout is a TTY. */
@@ -74,6 +76,8 @@ Options:
       --max-warnings <n>                 Exit 1 when there are more than n warnings (default: -1, no limit)
       --quiet                            Report errors only; no progress bar
   -p, --project <tsconfig>               Use this tsconfig (repeatable) instead of discovering them
+      --ignore-pattern <glob>            Leave out matching files and folders (repeatable; also skipped:
+                                         .gitignore'd paths, the ESLint config's ignores, tsconfig outDir/exclude)
       --no-eslint-config                 Ignore the blockcheck rule settings in the project's ESLint config
       --target-rps <n>                   Requests per second to size the deployment recommendation for
       --color, --no-color                Force colors on or off in the text report
@@ -114,6 +118,7 @@ const AUDIT_OPTIONS = {
   'max-warnings': { type: 'string' },
   quiet: { type: 'boolean' },
   project: { type: 'string', short: 'p', multiple: true },
+  'ignore-pattern': { type: 'string', multiple: true },
   'no-eslint-config': { type: 'boolean' },
   ...PROBE_FLAGS,
   color: { type: 'boolean' },
@@ -168,6 +173,7 @@ function parseAudit(argv: readonly string[]): ParsedArgs {
     quiet: values.quiet ?? false,
     useEslintConfig: !values['no-eslint-config'],
     projects: values.project ?? [],
+    ignorePatterns: values['ignore-pattern'] ?? [],
     targetRps: parseNumber(values['target-rps'], '--target-rps', { integer: false, min: Number.MIN_VALUE }),
     color: values.color ? true : values['no-color'] ? false : undefined,
     debug: values.debug ?? false,

@@ -3,13 +3,15 @@
  * user would see from the ESLint rules — findings in audited files, minus disabled ones, with the
  * project's rule settings — plus the parse errors, so one broken file never hides the others.
  */
+import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { analyzeProgram, formatFindingMessage, type AnalysisOptions, type Handler } from '../core/index.js';
 import type { RuleSettingsSource } from '../engine/eslint-config.js';
 import type { Progress } from './progress.js';
-import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, normalize } from './project.js';
+import { createPathFilter } from './ignores.js';
+import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, listSourceFiles, normalize } from './project.js';
 import { recommend } from '../engine/recommend.js';
 import { buildReport, type AuditedFinding, type Report, type ReportError } from '../engine/report.js';
 import { reportedFindings } from '../engine/reported-findings.js';
@@ -19,6 +21,8 @@ export interface AuditOptions {
   /** Absolute paths to audit (files or folders); they exist. */
   paths: string[];
   projects: string[];
+  /** `--ignore-pattern` globs, relative to `cwd`. */
+  ignorePatterns: string[];
   settings: RuleSettingsSource;
   /** Report errors only (ESLint's --quiet). */
   errorsOnly: boolean;
@@ -30,11 +34,22 @@ export interface AuditResult {
   report: Report;
   /** tsconfig files that could not be read (also in report.errors): a configuration error, exit 2. */
   configProblems: ReportError[];
+  /** Warnings left out of the report by `errorsOnly`: --max-warnings still counts them. */
+  hiddenWarnings: number;
 }
 
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const startedAt = performance.now();
-  const discovery = discoverProjects(options.paths, options.projects.map((project) => path.resolve(options.cwd, project)));
+  const files: string[] = [];
+  for (const root of options.paths) {
+    // ESLint's ignores apply below a path the user names, unless they ignore that path as a whole (ESLint
+    // ignores node_modules, and `blockcheck audit ./node_modules/some-server` asks for one).
+    const rootIgnored = await options.settings.isIgnored(statSync(root).isDirectory() ? path.join(root, 'index.js') : root);
+    for (const file of listSourceFiles(root, createPathFilter(options.cwd, options.ignorePatterns, root))) {
+      if (rootIgnored || !(await options.settings.isIgnored(file))) files.push(file);
+    }
+  }
+  const discovery = discoverProjects(options.paths, options.projects.map((project) => path.resolve(options.cwd, project)), files);
   const configProblems: ReportError[] = discovery.problems.map((problem) => ({ file: problem.file, message: problem.message }));
   const errors: ReportError[] = [...configProblems];
   const findings = new Map<string, AuditedFinding>();
@@ -124,7 +139,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     files: discovery.auditedFiles.size,
     durationMs: performance.now() - startedAt,
   });
-  return { report, configProblems };
+  return { report, configProblems, hiddenWarnings: options.errorsOnly ? all.filter((audited) => audited.severity === 'warning').length : 0 };
 }
 
 function parsingError(sourceFile: ts.SourceFile, diagnostic: ts.Diagnostic): ReportError {

@@ -27,6 +27,9 @@ export interface InitResult {
 export function runInit(cwd: string, write: boolean): InitResult {
   const existing = CONFIG_NAMES.find((name) => existsSync(path.join(cwd, name)));
   if (!write) return { output: CONFIG_BLOCK, note: '' };
+  if (existing && /\bblockcheck\b/.test(readFileSync(path.join(cwd, existing), 'utf8'))) {
+    return { output: '', note: `${existing} already configures blockcheck: nothing to write.` };
+  }
   if (existing) {
     return {
       output: CONFIG_BLOCK,

@@ -14,6 +14,7 @@ import { formatText } from './formats/text.js';
 import { runInit } from './init.js';
 import { TOOL_VERSION } from '../engine/package-info.js';
 import { createProgress } from './progress.js';
+import { describeTypeScript, useClassicTypeScript } from '../engine/typescript-runtime.js';
 import { countBySeverity, type Report } from '../engine/report.js';
 
 // TypeScript, ESLint, the analysis core and the runtime are loaded only by the commands that need them,
@@ -45,6 +46,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'audit':
       return audit(args);
     case 'serve': {
+      useClassicTypeScript();
       const { serve, parseServeArgs } = await loadRuntime();
       const handle = await serve(parseServeArgs(args.argv));
       process.stderr.write(`blockcheck: serving on ${handle.url} (Ctrl-C to stop)\n`);
@@ -55,6 +57,9 @@ async function main(argv: readonly string[]): Promise<number> {
 
 async function audit(args: AuditArgs): Promise<number> {
   const cwd = process.cwd();
+  // Before the analysis imports 'typescript': a project on TypeScript 7 is audited with blockcheck's own 6.
+  const typescript = useClassicTypeScript();
+  if (args.debug) process.stderr.write(`blockcheck: ${describeTypeScript(typescript)}\n`);
   const paths = args.paths.map((entry) => path.resolve(cwd, entry));
   for (const [index, entry] of paths.entries()) {
     if (!existsSync(entry)) throw new UsageError(`no such file or directory: ${args.paths[index]}`, 'audit');
@@ -65,10 +70,11 @@ async function audit(args: AuditArgs): Promise<number> {
   const { loadRuleSettings, RECOMMENDED_SOURCE } = await loadEslintConfig();
   const { runAudit } = await loadAudit();
   const settings = args.useEslintConfig ? await loadRuleSettings(cwd) : RECOMMENDED_SOURCE;
-  const { report: audited, configProblems } = await runAudit({
+  const { report: audited, configProblems, hiddenWarnings } = await runAudit({
     cwd,
     paths,
     projects: args.projects,
+    ignorePatterns: args.ignorePatterns,
     settings,
     errorsOnly: args.quiet,
     targetRps: args.targetRps,
@@ -88,7 +94,9 @@ async function audit(args: AuditArgs): Promise<number> {
   }
 
   const color = args.color ?? (args.outputFile === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR);
-  const output = await render(report, args.format, { cwd, color });
+  // --quiet on a clean run prints nothing in text, as ESLint; the machine formats always write their document.
+  const clean = report.findings.length === 0 && report.errors.length === 0;
+  const output = args.quiet && clean && args.format === 'text' ? '' : await render(report, args.format, { cwd, color });
   if (args.outputFile !== undefined) {
     const target = path.resolve(cwd, args.outputFile);
     mkdirSync(path.dirname(target), { recursive: true });
@@ -106,7 +114,9 @@ async function audit(args: AuditArgs): Promise<number> {
     process.stderr.write('blockcheck: nothing could be audited (see the errors above); check the paths and that the files are JavaScript or TypeScript.\n');
     return 2;
   }
-  const { errors, warnings } = countBySeverity(report);
+  const { errors, warnings: shown } = countBySeverity(report);
+  // --quiet hides warnings from the report, not from --max-warnings (ESLint counts them too).
+  const warnings = shown + hiddenWarnings;
   if (errors > 0 || report.errors.length > 0) return 1;
   if (args.maxWarnings >= 0 && warnings > args.maxWarnings) {
     process.stderr.write(`blockcheck: too many warnings (${warnings}); the maximum allowed is ${args.maxWarnings}.\n`);
@@ -135,7 +145,9 @@ main(argv).then(
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`blockcheck: ${error.message}\n\n${USAGES[error.topic]}\n`);
+      // One line, as ESLint: the usage is one --help away and would bury the error.
+      const help = error.topic === 'main' ? 'blockcheck --help' : `blockcheck ${error.topic} --help`;
+      process.stderr.write(`blockcheck: ${error.message} (${help} shows the usage)\n`);
     } else if (error instanceof ProbeError && !argv.includes('--debug')) {
       // The probe's errors say what went wrong and what to do; the app's last output follows.
       process.stderr.write(`blockcheck: ${error.message}\n${error.details ? `${error.details.trimEnd()}\n` : ''}`);

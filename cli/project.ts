@@ -6,8 +6,10 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { minimatch } from 'minimatch';
 import ts from 'typescript';
 import { createGuardedCompilerHost, defaultCompilerOptions, projectRootOf, SOURCE_EXTENSIONS } from '../core/index.js';
+import type { PathFilter } from './ignores.js';
 
 export interface ProjectSpec {
   /** The tsconfig, or undefined for the default program. */
@@ -34,16 +36,20 @@ export function isSourceFile(fileName: string): boolean {
   return !/\.d\.[mc]?ts$/.test(fileName) && SOURCE_EXTENSIONS.includes(path.extname(fileName));
 }
 
-/** The source files under `root` (a file or a folder), skipping node_modules and dot folders below it. */
-export function listSourceFiles(root: string): string[] {
-  if (statSync(root).isFile()) return isSourceFile(root) ? [root] : [];
+/**
+ * The source files under `root` (a file or a folder), skipping node_modules, dot folders and what the
+ * filter ignores below it (an ignored folder is not walked).
+ */
+export function listSourceFiles(root: string, filter: PathFilter): string[] {
+  if (statSync(root).isFile()) return isSourceFile(root) && !filter.isIgnored(root, false) ? [root] : [];
   const files: string[] = [];
   const visit = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) visit(full);
-      else if (entry.isFile() && isSourceFile(full)) files.push(full);
+      if (entry.isDirectory()) {
+        if (!filter.isIgnored(full, true)) visit(full);
+      } else if (entry.isFile() && isSourceFile(full) && !filter.isIgnored(full, false)) files.push(full);
     }
   };
   visit(root);
@@ -54,10 +60,11 @@ export function listSourceFiles(root: string): string[] {
  * Discovers the projects for the given absolute paths. With `explicitProjects` only those tsconfigs are
  * used (plus their references); otherwise each path's nearest tsconfig (upwards) and the tsconfig files
  * below it are tried, and a tsconfig is kept only when it covers audited files — a repository's root
- * tsconfig must not swallow `blockcheck audit node_modules/some-server`.
+ * tsconfig must not swallow `blockcheck audit node_modules/some-server`. `files` are the files to audit
+ * under the paths; those a tsconfig excludes or writes (its outDir) are dropped unless another covers them.
  */
-export function discoverProjects(paths: readonly string[], explicitProjects: readonly string[]): Discovery {
-  const auditedFiles = new Set(paths.flatMap(listSourceFiles).map(normalize));
+export function discoverProjects(paths: readonly string[], explicitProjects: readonly string[], files: readonly string[]): Discovery {
+  const auditedFiles = new Set(files.map(normalize));
   const problems: ConfigProblem[] = [];
   const candidates = new Set<string>();
   if (explicitProjects.length > 0) {
@@ -79,6 +86,7 @@ export function discoverProjects(paths: readonly string[], explicitProjects: rea
     seenConfigs.add(configFile);
     const parsed = parseConfig(configFile, problems);
     if (!parsed) return;
+    excluders.push(excludedBy(configFile, parsed));
     // Solution files (`files: []` plus references) have no files of their own; the references do.
     for (const reference of parsed.projectReferences ?? []) visitConfig(normalize(ts.resolveProjectReferencePath(reference)));
     const rootNames = parsed.fileNames.map(normalize);
@@ -93,7 +101,13 @@ export function discoverProjects(paths: readonly string[], explicitProjects: rea
       projectReferences: parsed.projectReferences,
     });
   };
+  const excluders: Array<(fileName: string) => boolean> = [];
   for (const candidate of candidates) visitConfig(candidate);
+  // An exclusion that covers a path the user names as a whole (auditing dist/ itself) does not apply to it.
+  const applicable = excluders.filter((isExcluded) => !paths.some((root) => isExcluded(normalize(root))));
+  for (const file of auditedFiles) {
+    if (!covered.has(file) && applicable.some((isExcluded) => isExcluded(file))) auditedFiles.delete(file);
+  }
 
   // Files no tsconfig covers get the core's zero-config program, one per package root (the nearest
   // package.json), whose @types/node and dependencies are the ones that package would load.
@@ -124,6 +138,27 @@ function listNestedConfigs(dir: string): string[] {
   };
   visit(dir, 0);
   return found;
+}
+
+/**
+ * What a tsconfig leaves out of its folder: its build output (outDir, declarationDir) and its `exclude`
+ * globs. A built project's dist/ would otherwise join the default program and report every finding twice.
+ */
+function excludedBy(configFile: string, parsed: ts.ParsedCommandLine): (fileName: string) => boolean {
+  const configDir = path.dirname(configFile);
+  const outputDirs = [parsed.options.outDir, parsed.options.declarationDir].filter((dir): dir is string => !!dir).map(normalize);
+  const raw = parsed.raw as { exclude?: unknown } | undefined;
+  const excludes = Array.isArray(raw?.exclude) ? raw.exclude.filter((pattern): pattern is string => typeof pattern === 'string') : [];
+  return (fileName) => {
+    if (outputDirs.some((dir) => fileName === dir || fileName.startsWith(`${dir}/`))) return true;
+    const relative = path.relative(configDir, fileName).split(path.sep).join('/');
+    if (relative === '' || relative.startsWith('../')) return false;
+    // tsconfig globs: a pattern names files or whole folders (`dist`, `**/*.spec.ts`, `scripts/**/*`).
+    return excludes.some((pattern) => {
+      const glob = pattern.replace(/^\.\//, '').replace(/\/$/, '');
+      return minimatch(relative, glob, { dot: true }) || minimatch(relative, `${glob}/**`, { dot: true });
+    });
+  };
 }
 
 function parseConfig(configFile: string, problems: ConfigProblem[]): ts.ParsedCommandLine | undefined {

@@ -24,16 +24,22 @@ function collectModuleSpecifiers(sourceFile: ts.SourceFile): ts.Expression[] {
     }
     return specifiers;
   }
-  const visit = (node: ts.Node): void => {
+  // A walk with its own stack: valid code can nest deeper than the call stack allows (a 5,000-term sum).
+  const pending: ts.Node[] = [sourceFile];
+  for (let node = pending.pop(); node; node = pending.pop()) {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) specifiers.push(node.moduleSpecifier);
     else if (ts.isExternalModuleReference(node)) specifiers.push(node.expression);
     else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
       const argument = node.arguments[0];
       if (argument && ts.isStringLiteralLike(argument)) specifiers.push(argument);
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
+    const children: ts.Node[] = [];
+    ts.forEachChild(node, (child) => {
+      children.push(child);
+    });
+    // Last child on top, so the specifiers come out in source order.
+    for (let index = children.length - 1; index >= 0; index--) pending.push(children[index]!);
+  }
   return specifiers;
 }
 

@@ -3,7 +3,7 @@
  * own API (`calculateConfigForFile`) so every config form ESLint accepts works. When the config does not
  * mention blockcheck, or there is none, or ESLint cannot load it, the recommended settings apply.
  */
-import { RULE_NAMES, RULES, type AnalysisOptions, type RuleName } from '../core/index.js';
+import { RULE_NAMES, RULES, SOURCE_EXTENSIONS, type AnalysisOptions, type RuleName } from '../core/index.js';
 
 export interface RuleSetting {
   severity: 'error' | 'warning';
@@ -21,16 +21,20 @@ export const RECOMMENDED: RuleSettings = toSettings(
 
 export interface RuleSettingsSource {
   settingsFor(fileName: string): Promise<RuleSettings>;
+  /** Whether the config's global `ignores` leave the file out of linting (ESLint's isPathIgnored). */
+  isIgnored(fileName: string): Promise<boolean>;
   /** Set when the project's config could not be loaded (shown once as a warning). */
   readonly warning: string | undefined;
 }
 
 interface EslintLike {
   calculateConfigForFile(filePath: string): Promise<{ rules?: Record<string, unknown> } | undefined>;
+  isPathIgnored(filePath: string): Promise<boolean>;
 }
 
 export const RECOMMENDED_SOURCE: RuleSettingsSource = {
   settingsFor: () => Promise.resolve(RECOMMENDED),
+  isIgnored: () => Promise.resolve(false),
   warning: undefined,
 };
 
@@ -45,7 +49,9 @@ export async function loadRuleSettings(cwd: string): Promise<RuleSettingsSource>
   let eslint: EslintLike;
   try {
     const { ESLint } = await import('eslint');
-    eslint = new ESLint({ cwd });
+    // ESLint counts a file no config object matches (a .ts file, in a JavaScript-only config) as ignored;
+    // this object matches every source file, so that only the config's own ignores leave one out.
+    eslint = new ESLint({ cwd, overrideConfig: [{ name: 'blockcheck/audited-files', files: SOURCE_EXTENSIONS.map((extension) => `**/*${extension}`) }] });
   } catch (error) {
     return warnedSource(`could not load ESLint (${firstLine(error)}); using the recommended rule settings`);
   }
@@ -78,11 +84,20 @@ export async function loadRuleSettings(cwd: string): Promise<RuleSettingsSource>
       }
       return settings;
     },
+    async isIgnored(fileName) {
+      if (broken) return false;
+      try {
+        return await eslint.isPathIgnored(fileName);
+      } catch {
+        // No config file (the zero-config case) or one ESLint cannot load: settingsFor says so once.
+        return false;
+      }
+    },
   };
 }
 
 function warnedSource(warning: string): RuleSettingsSource {
-  return { settingsFor: () => Promise.resolve(RECOMMENDED), warning };
+  return { ...RECOMMENDED_SOURCE, warning };
 }
 
 /** A config that names no blockcheck rule gets the recommended set; one that names some gets exactly those. */

@@ -2,6 +2,8 @@
  * The blockcheck ESLint plugin: type-aware rules that find blocking calls reachable from event-loop
  * handlers. `configs.recommended` turns them all on with type information for TS and JS files.
  */
+// First: it stops the plugin with one clear line before TypeScript 7 could crash anything below.
+import './utils/classic-typescript.js';
 import { createRequire } from 'node:module';
 import type { TSESLint } from '@typescript-eslint/utils';
 import { RULES, type RuleName } from '../core/index.js';

@@ -199,6 +199,11 @@ describe('exit codes and warnings', () => {
       const quiet = auditJson(['--quiet'], warnRoot);
       assert.equal(quiet.code, 0);
       assert.deepEqual(quiet.report.findings, []);
+      // Hidden warnings still count against --max-warnings, and a clean quiet text run prints nothing.
+      assert.equal(runCli(['audit', '--quiet', '--max-warnings', '0'], warnRoot).code, 1);
+      const quietText = runCli(['audit', '--quiet'], warnRoot);
+      assert.equal(quietText.code, 0);
+      assert.equal(quietText.stdout, '');
       const ignoringConfig = auditJson(['--no-eslint-config'], warnRoot);
       assert.equal(ignoringConfig.code, 1);
       assert.deepEqual(ignoringConfig.report.findings.map((finding) => finding.severity), ['error']);

@@ -39,4 +39,14 @@ describe('blockcheck init', () => {
     assert.match(result.stdout, /blockcheck\.configs\.recommended/);
     assert.match(result.stderr, /eslint\.config\.js already exists/);
   });
+
+  it('says a config that already enables blockcheck needs nothing, and prints no block to add', () => {
+    const config = "import blockcheck from 'blockcheck';\nexport default [blockcheck.configs.recommended];\n";
+    const root = project({ 'eslint.config.js': config });
+    const result = runCli(['init', '--write'], root);
+    assert.equal(result.code, 0);
+    assert.equal(readFileSync(path.join(root, 'eslint.config.js'), 'utf8'), config);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr, 'blockcheck: eslint.config.js already configures blockcheck: nothing to write.\n');
+  });
 });

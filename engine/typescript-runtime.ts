@@ -1,0 +1,57 @@
+/**
+ * The TypeScript compiler API the CLI (and the language server) run on: the project's `typescript` when
+ * it has the classic API, else the TypeScript 6 blockcheck brings (@typescript/typescript6), so that a
+ * project on TypeScript 7, or with no TypeScript at all, can still be audited. The ESLint rules cannot do
+ * this: they must use the very module typescript-eslint's parser uses (see rules/utils/classic-typescript.ts).
+ * Call it before anything imports 'typescript'.
+ */
+import { createRequire, register } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { classicApiProblem } from '../core/typescript-api.js';
+
+export interface TypeScriptInUse {
+  version: string;
+  path: string;
+  /** Set when blockcheck's own TypeScript is used: why the project's could not be. */
+  fallbackReason: string | undefined;
+}
+
+/** Which TypeScript a module under `from` (a file URL or path) would load, and the one to use instead. */
+export function chooseTypeScript(from: string | URL = import.meta.url): { project: string | undefined; problem: string | undefined } {
+  const require = createRequire(from);
+  let project: string;
+  try {
+    project = require.resolve('typescript');
+  } catch {
+    return { project: undefined, problem: 'no typescript package is installed' };
+  }
+  try {
+    return { project, problem: classicApiProblem(require(project)) };
+  } catch (error) {
+    return { project, problem: `typescript could not be loaded (${error instanceof Error ? error.message.split('\n')[0] : String(error)})` };
+  }
+}
+
+let inUse: TypeScriptInUse | undefined;
+
+/** Chooses once per process and, for blockcheck's own copy, routes `import 'typescript'` to it. */
+export function useClassicTypeScript(): TypeScriptInUse {
+  if (inUse) return inUse;
+  const require = createRequire(import.meta.url);
+  const { project, problem } = chooseTypeScript();
+  if (project && !problem) {
+    inUse = { version: (require(project) as { version: string }).version, path: project, fallbackReason: undefined };
+    return inUse;
+  }
+  const bundled = require.resolve('@typescript/typescript6');
+  register('./typescript-hooks.js', import.meta.url, { data: { url: pathToFileURL(bundled).href } });
+  inUse = { version: (require(bundled) as { version: string }).version, path: bundled, fallbackReason: problem };
+  return inUse;
+}
+
+/** The line `--debug` prints. */
+export function describeTypeScript(used: TypeScriptInUse): string {
+  return used.fallbackReason === undefined
+    ? `using the project's TypeScript ${used.version} (${used.path})`
+    : `using blockcheck's own TypeScript ${used.version} (${used.path}): ${used.fallbackReason}`;
+}
