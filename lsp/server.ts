@@ -8,7 +8,7 @@ import { createConnection, ProposedFeatures, type Connection } from 'vscode-lang
 import { TOOL_VERSION } from '../engine/package-info.js';
 import { installExitGuard } from './server/exit-guard.js';
 import { FramingRepair } from './server/framing.js';
-import { startLanguageServer } from './server/language-server.js';
+import { describeTypeScript, useClassicTypeScript } from '../engine/typescript-runtime.js';
 
 const USAGE = 'Usage: blockcheck-lsp --stdio | --node-ipc | --socket=<port> | --pipe=<name>';
 const args = process.argv.slice(2);
@@ -22,12 +22,16 @@ if (args.includes('--version')) {
   process.exitCode = 2;
 } else {
   installExitGuard();
+  // Before anything imports 'typescript': in a project on TypeScript 7 the server runs on blockcheck's own 6.
+  const typescript = useClassicTypeScript();
   const connection = connect();
   // A bug in one request must not take down the editor's diagnostics: log it in one line and keep serving.
   process.on('uncaughtException', (error) => connection.console.error(`blockcheck: internal error: ${error.message.split('\n')[0]}`));
   process.on('unhandledRejection', (reason) =>
     connection.console.error(`blockcheck: internal error: ${(reason instanceof Error ? reason.message : String(reason)).split('\n')[0]}`),
   );
+  connection.console.info(`blockcheck: ${describeTypeScript(typescript)}`);
+  const { startLanguageServer } = await import('./server/language-server.js');
   startLanguageServer(connection);
 }
 
