@@ -80,7 +80,7 @@ const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
  * emitter listeners and async functions are the CLI's code, not a server's.
  */
 const TRAFFIC_KINDS = new Set<HandlerKind>([
-  'express-route', 'express-middleware', 'koa-middleware', 'koa-router-route', 'fastify-route', 'fastify-hook', 'hapi-route', 'route',
+  'express-route', 'express-middleware', 'koa-middleware', 'koa-router-route', 'fastify-route', 'fastify-hook', 'hapi-route', 'uws-route', 'route',
   'middleware', 'http-server', 'net-server', 'ws-listener', 'socketio-listener', 'nest-route', 'nest-message', 'nest-gateway', 'next-route',
 ]);
 

@@ -59,6 +59,7 @@ export type HandlerKind =
   | 'fastify-route'
   | 'fastify-hook'
   | 'hapi-route'
+  | 'uws-route'
   | 'route'
   | 'middleware'
   | 'http-server'

@@ -18,11 +18,12 @@ import { createRoutersModel } from './routers.js';
 import { socketsModel } from './sockets.js';
 import { timersModel } from './timers.js';
 import { userRegistrarsModel } from './user-registrars.js';
+import { uwebsocketsModel } from './uwebsockets.js';
 
 /** Families that contribute data (routers, emitters) and matchers of their own. */
 const FAMILIES: readonly FrameworkModel[] = [
   expressModel, koaModel, fastifyModel, hapiModel, honoModel, nodeServersModel, socketsModel, timersModel, nestModel, nextModel,
-  libraryMiddlewareModel, asyncFunctionsModel,
+  uwebsocketsModel, libraryMiddlewareModel, asyncFunctionsModel,
 ];
 
 /** Every model: the families, the router and listener models built from their data. */

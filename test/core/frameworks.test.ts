@@ -118,6 +118,19 @@ export const helper = () => 1;
     assert.deepEqual(labels(found), ['next-route GET /items']);
   });
 
+  it('uwebsockets: routes, any and ws behaviours of a uWS app; another object\'s any is no route', () => {
+    const found = scan(`// @ts-ignore: uWebSockets.js is not installed; the factory's import says the package.
+import uWS from 'uWebSockets.js';
+const app = uWS.App();
+app.get('/a', (res: any, req: any) => res.end(req.getUrl()));
+app.any('/*', (res: any, req: any) => res.end(req.getMethod()));
+app.ws('/chat', { message: (ws: any, message: ArrayBuffer) => ws.send(message), open(ws: any) { ws.subscribe('all'); } });
+const list: any = [];
+list.any('/a', (x: unknown) => x);
+`);
+    assert.deepEqual(labels(found), ['uws-route GET /a', 'uws-route ALL /*', 'ws-listener ws /chat open', 'ws-listener ws /chat message']);
+  });
+
   it('library middleware and async functions are candidates, not registrations', () => {
     const found = scan(`export function middleware(req: unknown, res: unknown, next: () => void) { next(); }
 module.exports = function factory() { return function (req: unknown, res: unknown) { return [req, res]; }; };
