@@ -96,7 +96,12 @@ export class CatalogMatcher {
       const decided = this.matchOrigin(node, resolved, this.originOf(declaration));
       if (decided) return decided.match;
     }
-    if (syntacticOrigin) return this.matchOrigin(node, resolved, { ...syntacticOrigin, fileName: '', isLib: false })?.match;
+    if (syntacticOrigin) {
+      const decided = this.matchOrigin(node, resolved, { ...syntacticOrigin, fileName: '', isLib: false });
+      if (decided) return decided.match;
+    }
+    // Nothing declares the callee (an object nobody typed, or a package that is not installed): Node's own
+    // sync names still say what it is (`hexo-fs`, `graceful-fs` and memfs mirror node:fs).
     const syncName = !valueDeclaration && !declaration ? untypedSyncMethod(resolved) : undefined;
     if (syncName) return this.matchOrigin(node, resolved, { module: CORE_SYNC_EXPORTS.get(syncName)!, path: [syncName], fileName: '', isLib: false })?.match;
     return undefined;

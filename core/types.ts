@@ -161,9 +161,9 @@ export interface AnalysisOptions {
   ignoredApis?: Array<string | DeclarationSpecifier>;
   /** Extra handler registrars. */
   handlerRegistrars?: HandlerRegistrar[];
-  /** Globs (relative to the project root) of CLI/build scripts whose code is never reported. */
+  /** Globs (relative to the project root) of CLI/build scripts: their own code is not an entry point, the servers they start still have handlers. */
   scriptPatterns?: string[];
-  /** Treat every `async` function as an event-loop entry point (default true). */
+  /** Treat every named async or callback-style function that is not startup code as an entry point (default true). */
   asyncFunctionsAreHandlers?: boolean;
   /**
    * Follow calls into installed dependencies' JavaScript (node_modules) when a chain needs it; the finding

@@ -80,7 +80,7 @@ export const analysisOptionsSchema: JSONSchema4 = {
     },
     asyncFunctionsAreHandlers: {
       type: 'boolean',
-      description: 'Treat every async function that is not startup code as an event-loop entry point (default true).',
+      description: 'Treat every named async or callback-style function that is not startup code as an event-loop entry point (default true).',
     },
   },
 };

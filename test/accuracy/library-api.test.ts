@@ -32,7 +32,7 @@ module.exports = FileStore;
     });
   });
 
-  it('reports a request filter a proxy config returns, a memfs-like object and a #! module the server imports', () => {
+  it('reports a request filter a proxy config returns, fs-like objects and packages nothing types, and a #! module the server imports', () => {
     assertAudit({
       'package.json': JSON.stringify({ name: 'dev-proxy', version: '1.0.0', main: 'index.js', bin: { 'dev-proxy': 'cli.js' } }),
       'cli.js': `#!/usr/bin/env node
@@ -48,13 +48,16 @@ exports.proxyConfig = function proxyConfig(publicDir) {
   };
 };
 exports.serve = function serve(dir) {
-  http.createServer((req, res) => res.end(files.read(dir + req.url))).listen(8080);
+  http.createServer((req, res) => res.end(files.read(dir + req.url) + files.stat(dir).size)).listen(8080);
 };
 `,
       'files.js': `#!/usr/bin/env node
 const fs = require('fs');
 exports.exists = function exists(file) {
   return fs.existsSync(file); // BLOCKS
+};
+exports.stat = function stat(file) {
+  return require('graceful-fs').statSync(file); // BLOCKS
 };
 exports.read = function read(file, context) {
   const fileSystem = (context && context.outputFileSystem) || makeMemoryFs();
