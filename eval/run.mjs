@@ -131,12 +131,22 @@ function makeSet(title, labels) {
   return { title, labels, packages: [...packages.values()].sort((a, b) => a.spec.localeCompare(b.spec)) };
 }
 
-/** "name@version file:line" -> class, from eval/classes.json (keys starting with "//" are comments). */
+/**
+ * "name@version file:line" -> { class, also }, from eval/classes.json (keys starting with "//" are
+ * comments). A value is the class's name, or { "class": ..., "also": [...] } when more than one class of
+ * code stands between the label and a right answer: `class` is the one a fix starts with.
+ */
 function readClasses() {
   const file = path.join(EVAL_DIR, 'classes.json');
   if (!existsSync(file)) return new Map();
   const entries = Object.entries(JSON.parse(readFileSync(file, 'utf8'))).filter(([key]) => !key.startsWith('//'));
-  return new Map(entries.map(([key, value]) => [key, typeof value === 'string' ? value : value.class]));
+  return new Map(entries.map(([key, value]) => [key, typeof value === 'string'
+    ? { class: value, also: [] }
+    : { class: value.class, also: value.also ?? [], ...(value.unlabeled ? { unlabeled: value.unlabeled } : {}) }]));
+}
+
+function classTag(cls) {
+  return cls ? `${cls.class}${cls.also.length > 0 ? ` +${cls.also.join(',')}` : ''}` : 'unclassified';
 }
 
 const PROJECT_VERDICTS = { handler: 'blocking-in-handler', startup: 'benign-startup', other: 'benign-other' };
@@ -369,7 +379,7 @@ function printSet(set, result) {
   const falsePositives = result.outcomes.filter((outcome) => outcome.outcome === 'fp');
   console.log(`\nfalse positives (${falsePositives.length}):`);
   for (const { label, spec, matched, class: cls } of falsePositives) {
-    console.log(`  [${cls ?? 'unclassified'}] ${label.verdict} ${spec} ${label.file}:${label.line} ${label.call}`);
+    console.log(`  [${classTag(cls)}] ${label.verdict} ${spec} ${label.file}:${label.line} ${label.call}`);
     for (const finding of matched) {
       console.log(`      reported ${finding.file}:${finding.line} ${finding.call} [${finding.category}]`);
       for (const handler of finding.handlers.slice(0, options.verbose ? undefined : 1)) console.log(`      via ${describeHandler(handler)}`);
@@ -380,30 +390,33 @@ function printSet(set, result) {
   const misses = result.outcomes.filter((outcome) => outcome.outcome === 'fn');
   console.log(`\nmisses (${misses.length}):`);
   for (const { label, spec, class: cls } of misses) {
-    console.log(`  [${cls ?? 'unclassified'}] ${spec} ${label.file}:${label.line} ${label.call} [${label.category}]`);
+    console.log(`  [${classTag(cls)}] ${spec} ${label.file}:${label.line} ${label.call} [${label.category}]`);
     console.log(`      handler: ${label.handler}`);
     if (label.reachable_via) console.log(`      reachable via: ${label.reachable_via}`);
   }
 
-  const byClass = new Map();
-  for (const { outcome, class: cls } of [...falsePositives, ...misses]) {
-    const entry = byClass.get(cls ?? 'unclassified') ?? { fp: 0, fn: 0 };
-    entry[outcome]++;
-    byClass.set(cls ?? 'unclassified', entry);
-  }
-  console.log('\nerrors by class (fp = false positives, fn = misses):');
-  for (const [cls, { fp, fn }] of [...byClass].sort((a, b) => b[1].fp + b[1].fn - a[1].fp - a[1].fn || a[0].localeCompare(b[0]))) {
-    console.log(`  ${cls.padEnd(26)} fp ${String(fp).padStart(2)}  fn ${String(fn).padStart(2)}`);
+  const byClass = classTally([...falsePositives, ...misses]);
+  console.log('\nerrors by class (fp = false positives, fn = misses; "also" = needed too where another class comes first):');
+  for (const [cls, { fp, fn, alsoFp, alsoFn }] of byClass) {
+    const also = alsoFp + alsoFn > 0 ? `   also in fp ${alsoFp}, fn ${alsoFn}` : '';
+    console.log(`  ${cls.padEnd(26)} fp ${String(fp).padStart(2)}  fn ${String(fn).padStart(2)}${also}`);
   }
 
-  console.log('\nunlabeled findings per package (not scored; --verbose lists them):');
+  console.log('\nunlabeled findings per package (not scored; --verbose lists them with the judgement in classes.json):');
   for (const pkg of set.packages) {
     const list = result.unlabeled.get(pkg.spec);
     if (list.length === 0) continue;
-    console.log(`  ${pkg.spec}: ${list.length}`);
+    const judgements = new Map();
+    for (const finding of list) {
+      const judged = classes.get(`${pkg.spec} ${finding.file}:${finding.line}`)?.unlabeled ?? 'not judged';
+      judgements.set(judged, (judgements.get(judged) ?? 0) + 1);
+    }
+    console.log(`  ${pkg.spec}: ${list.length} (${[...judgements].map(([judged, count]) => `${count} ${judged}`).join(', ')})`);
     if (!options.verbose) continue;
     for (const finding of list) {
-      console.log(`      ${finding.file}:${finding.line} ${finding.call} [${finding.category}] via ${finding.handlers[0] ? describeHandler(finding.handlers[0]) : '?'}`);
+      const judged = classes.get(`${pkg.spec} ${finding.file}:${finding.line}`);
+      const tag = judged?.unlabeled ? `[${judged.unlabeled}${judged.class ? `: ${judged.class}` : ''}] ` : '';
+      console.log(`      ${tag}${finding.file}:${finding.line} ${finding.call} [${finding.category}] via ${finding.handlers[0] ? describeHandler(finding.handlers[0]) : '?'}`);
     }
   }
 
@@ -417,6 +430,20 @@ function printSet(set, result) {
     `benign-other flagged ${totals.fpOther}/${totals.fpOther + totals.tnOther}`,
   );
   console.log(`precision ${totals.precision.toFixed(2)} recall ${totals.recall.toFixed(2)} (on labeled sites)`);
+}
+
+/** class -> { fp, fn, alsoFp, alsoFn }, most errors first. */
+function classTally(outcomes) {
+  const byClass = new Map();
+  const entry = (name) => {
+    if (!byClass.has(name)) byClass.set(name, { fp: 0, fn: 0, alsoFp: 0, alsoFn: 0 });
+    return byClass.get(name);
+  };
+  for (const { outcome, class: cls } of outcomes) {
+    entry(cls?.class ?? 'unclassified')[outcome]++;
+    for (const also of cls?.also ?? []) entry(also)[outcome === 'fp' ? 'alsoFp' : 'alsoFn']++;
+  }
+  return new Map([...byClass].sort((a, b) => b[1].fp + b[1].fn - a[1].fp - a[1].fn || b[1].alsoFp + b[1].alsoFn - a[1].alsoFp - a[1].alsoFn || a[0].localeCompare(b[0])));
 }
 
 function describeHandler(handler) {
@@ -457,17 +484,21 @@ function summaryOf(set, result, check) {
     totals: result.totals,
     recallByCategory: Object.fromEntries([...result.categories].sort()),
     scorePyAgrees: check.agrees ?? null,
+    errorsByClass: Object.fromEntries(classTally(result.outcomes.filter((outcome) => outcome.outcome === 'fp' || outcome.outcome === 'fn'))),
     packages: set.packages.map((pkg) => {
       const audit = audits.get(pkg.spec);
       return {
         package: pkg.spec, findings: audit.findings.length, handlers: audit.handlers.length, errors: audit.errors.length,
         durationMs: Math.round(audit.durationMs), failure: audit.failure ?? null, note: audit.note ?? null,
-        unlabeled: result.unlabeled.get(pkg.spec).map(brief),
+        unlabeled: result.unlabeled.get(pkg.spec).map((finding) => {
+          const judged = classes.get(`${pkg.spec} ${finding.file}:${finding.line}`);
+          return { ...brief(finding), judgement: judged?.unlabeled ?? null, class: judged?.unlabeled ? judged.class ?? null : null };
+        }),
       };
     }),
     labels: result.outcomes.map(({ label, spec, outcome, matched, class: cls }) => ({
       package: spec, file: label.file, line: label.line, call: label.call, category: label.category, verdict: label.verdict,
-      outcome, class: cls ?? null, findings: matched.map(brief),
+      outcome, class: cls?.class ?? null, alsoClasses: cls?.also ?? [], findings: matched.map(brief),
     })),
   };
 }
