@@ -49,7 +49,8 @@ function fromAudit(root: string): Reported {
 }
 
 async function fromLanguageServer(project: TempProject): Promise<Reported> {
-  const { client } = await LspClient.start({ rootUri: project.rootUri });
+  // The user consented to the workspace's ESLint config, as the CLI reads it.
+  const { client } = await LspClient.start({ rootUri: project.rootUri, initializationOptions: { loadEslintConfig: true } });
   try {
     const uri = project.uri('src/app.ts');
     await client.open(uri, APP_TS);
