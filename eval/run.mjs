@@ -215,14 +215,16 @@ function install(pkg) {
     return;
   }
   console.error(`eval: installing the dependencies of ${pkg.spec}`);
-  const result = spawnSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--silent'], {
+  // --loglevel=error, not --silent: npm's reason for a failure is the one line worth keeping.
+  const result = spawnSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], {
     cwd: pkg.dir, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', timeout: 900_000,
   });
   if (result.status === 0) {
     writeFileSync(path.join(pkg.dir, INSTALLED_MARKER), `${new Date().toISOString()}\n`);
     return;
   }
-  const why = (result.stderr ?? '').split('\n').find((line) => /notarget|ERR|error/i.test(line))?.trim() ?? '';
+  const lines = (result.stderr ?? '').split('\n').map((line) => line.trim());
+  const why = lines.find((line) => /notarget/i.test(line) && !/In most cases/.test(line)) ?? lines.find((line) => /error/i.test(line)) ?? '';
   pkg.installFailure = `npm install exited with ${result.status ?? result.signal}${why ? `: ${why}` : ''}`;
   console.error(`eval: ${pkg.spec}: ${pkg.installFailure}; audited without its dependencies`);
   writeFileSync(failedMarker, `${pkg.installFailure}\n`);
