@@ -26,7 +26,9 @@
  * is run on the findings file written here (when python3 is available) and must agree.
  *
  * eval/classes.json gives each known miss and false positive the class of code that causes it
- * ("name@version file:line" -> class); see /work/notes/eval-baseline.md for the analysis behind it.
+ * ("name@version file:line" -> class, or { class, also: [...] } when several classes stand in the way),
+ * and a judgement of the unlabeled findings; the analysis behind it is in the baseline notes
+ * (eval-baseline.md).
  *
  * eval/labels/*.json (the project's older label format) are scored in a section of their own, but only
  * for packages the corpus does not have (by name): the corpus's labels win.
@@ -215,14 +217,16 @@ function install(pkg) {
     return;
   }
   console.error(`eval: installing the dependencies of ${pkg.spec}`);
-  const result = spawnSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--silent'], {
+  // --loglevel=error, not --silent: npm's reason for a failure is the one line worth keeping.
+  const result = spawnSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], {
     cwd: pkg.dir, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', timeout: 900_000,
   });
   if (result.status === 0) {
     writeFileSync(path.join(pkg.dir, INSTALLED_MARKER), `${new Date().toISOString()}\n`);
     return;
   }
-  const why = (result.stderr ?? '').split('\n').find((line) => /notarget|ERR|error/i.test(line))?.trim() ?? '';
+  const lines = (result.stderr ?? '').split('\n').map((line) => line.trim());
+  const why = lines.find((line) => /notarget/i.test(line) && !/In most cases/.test(line)) ?? lines.find((line) => /error/i.test(line)) ?? '';
   pkg.installFailure = `npm install exited with ${result.status ?? result.signal}${why ? `: ${why}` : ''}`;
   console.error(`eval: ${pkg.spec}: ${pkg.installFailure}; audited without its dependencies`);
   writeFileSync(failedMarker, `${pkg.installFailure}\n`);
