@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { sourceFilesBelow } from './source-files.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');

@@ -3,7 +3,7 @@
  * summaries (breadth first, so each handler's chain to a call is a shortest one), and turn every
  * blocking call or CPU pattern reached into a finding with the handlers that reach it.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { CallCandidates, reachableModules } from './call-candidates.js';
 import { CatalogMatcher, effectiveCatalog } from './catalog-match.js';
 import { FileRoles, DEFAULT_SCRIPT_PATTERNS } from './file-roles.js';

@@ -4,7 +4,7 @@
  * analysis's cost. A method call is worth resolving only when its name could be a catalog API or a
  * function with a body that the analysis could follow; every other method call is skipped unresolved.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { CatalogEntry } from './types.js';
 import { normalizeModuleName, packageOfFile } from './declarations.js';
 import { importedModules } from './imports.js';

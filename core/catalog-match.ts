@@ -7,7 +7,7 @@ import * as childProcess from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { CATALOG } from './catalog.js';
 import { declarationOrigin, normalizeModuleName, type DeclarationOrigin } from './declarations.js';
 import type { ResolvedCallee } from './resolve.js';

@@ -5,7 +5,7 @@
  * input carry the parameters they depend on; the reachability pass fires them only when those
  * parameters carry request data in the calling context.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { hasNestedQuantifier, regexLiteralSource } from './regex.js';
 import { skipOuterExpressions } from './resolve.js';
 import type { Category, Severity } from './types.js';

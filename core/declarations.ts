@@ -4,7 +4,7 @@
  * reaching an API (alias, re-export, destructuring, typed method) ends at the same answer.
  */
 import { builtinModules } from 'node:module';
-import * as ts from 'typescript';
+import ts from 'typescript';
 
 export interface DeclarationOrigin {
   /** `node:fs`, `better-sqlite3`, `@koa/router`; undefined for the program's own files and lib files. */

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { Minimatch } from 'minimatch';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { importedFiles, resolvedImportNames, sameFileNames } from './imports.js';
 import { skipOuterExpressions } from './resolve.js';
 

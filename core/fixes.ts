@@ -3,7 +3,7 @@
  * `fs.promises` twin of the same arguments and result, inside an async function. The rules turn it into
  * an ESLint suggestion and the language server into a quick fix.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { CatalogMatch } from './catalog-match.js';
 import { skipOuterExpressions } from './resolve.js';
 import type { Fix, TextChange } from './types.js';

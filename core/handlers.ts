@@ -6,7 +6,7 @@
  * Registration methods are recognised by the module that declares them (through the checker), with a
  * syntactic fallback when the receiver is untyped.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { declarationOrigin } from './declarations.js';
 import { FALLBACK_CALL_MODEL, FRAMEWORK_MODELS, type FrameworkModel } from './frameworks/registry.js';
 import type { Callee, DeclaringModule, Registration, RouterFramework, ScanContext } from './frameworks/model.js';

@@ -1,5 +1,5 @@
 /** What a file imports: the modules it names, and the program files they resolve to. */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { normalizeModuleName } from './declarations.js';
 
 const specifiersByFile = new WeakMap<ts.SourceFile, readonly ts.Expression[]>();

@@ -5,7 +5,7 @@
  * is left to the checker.
  */
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { syntaxIndex } from './syntax-index.js';
 
 /** Guards against pathological chains (`a.b.c.d...`). */

@@ -4,7 +4,7 @@
  * methods of typed objects; falls back to imports and `require()` read from the syntax when the checker
  * knows nothing (untyped JavaScript, missing type packages).
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { normalizeModuleName, propertyNameText } from './declarations.js';
 import { memberFromDeclarations, withoutAlias } from './members.js';
 import { isFunctionExpressionLike } from './syntax-index.js';

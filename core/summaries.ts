@@ -4,7 +4,7 @@
  * Summaries are independent of who calls the function, so each is computed once per program and reused
  * by every handler that reaches it; request data flows through them as parameter bitmasks.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { CatalogMatch, CatalogMatcher } from './catalog-match.js';
 import { alternativeFor } from './catalog.js';
 import { cpuPatternAt, type CpuSite, type DependencyOf } from './cpu-patterns.js';

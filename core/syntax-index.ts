@@ -4,7 +4,7 @@
  * its own, and on a cold start (ESLint's single run) every node visit runs before V8 has optimized the
  * visitor. What a file holds depends on its text alone, so the index is kept per SourceFile object.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 
 export type FunctionNode = ts.FunctionLikeDeclaration;
 

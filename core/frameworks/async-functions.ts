@@ -6,7 +6,7 @@
  * `combineHandlerScans`. Not entry points: anonymous callbacks, which run when their enclosing code runs,
  * and functions whose names say they start or stop the program (`start`, `init`, `listen`, `close` ...).
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { isImmediatelyInvoked, type FunctionNode } from '../syntax-index.js';
 import { noRequestParameters, type FrameworkModel } from './model.js';
 

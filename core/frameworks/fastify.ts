@@ -2,7 +2,7 @@
  * Fastify: shorthand routes and `route({ method, url, handler })` (read by `routers.ts` from this model's
  * router entry), and lifecycle hooks, `fastify.addHook('onRequest', fn)`, which run on every request.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { firstParameter, type FrameworkModel } from './model.js';
 import { stringValue } from './syntax.js';
 

@@ -4,7 +4,7 @@
  * installed on request, response or context objects (`res.render = function`, `ctx.render = ...`). Nobody
  * registers them in the library's own code, yet they run on its users' event loops.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { FunctionNode } from '../syntax-index.js';
 import { expressRequestParameter, type FrameworkModel } from './model.js';
 import { exportName, returningFunction } from './syntax.js';

@@ -5,7 +5,7 @@
  * events no client sends, from file watchers (`fs.watch`, chokidar) and the terminal (`process.stdin`): a
  * developer's edit or keystroke, not traffic.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { assignedValues, resolvedSymbol, skipOuterExpressions } from '../resolve.js';
 import { everyParameter, noRequestParameters, type EmitterFamily, type FrameworkModel } from './model.js';
 import { stringValue } from './syntax.js';

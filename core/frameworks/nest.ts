@@ -3,7 +3,7 @@
  * joined to the method's path), and `@MessagePattern`, `@EventPattern` and gateway `@SubscribeMessage` methods
  * are message handlers. Parameters decorated `@Res()`/`@Next()` carry no request data.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { skipOuterExpressions } from '../resolve.js';
 import type { FunctionNode } from '../syntax-index.js';
 import type { HandlerKind } from '../types.js';

@@ -1,6 +1,6 @@
 /** Next.js App Router: `export async function GET(request)` in `app/**\/route.ts` serves that folder's path. */
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { isFunctionNode } from '../syntax-index.js';
 import { everyParameter, type FrameworkModel } from './model.js';
 

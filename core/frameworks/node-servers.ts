@@ -3,7 +3,7 @@
  * per-connection) listener, and `server.on('request' | 'connection' | 'message', fn)` listeners are labelled
  * by their server's family (read by `listeners.ts`).
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { skipOuterExpressions } from '../resolve.js';
 import { everyParameter, type EmitterFamily, type FrameworkModel } from './model.js';
 

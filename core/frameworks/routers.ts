@@ -5,7 +5,7 @@
  * typed object that happens to be called `get` or `use` is not a route; an untyped receiver counts only in
  * the unmistakable shapes, `x.get('/path', fn)` and `x.use(fn)`.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { skipOuterExpressions } from '../resolve.js';
 import type { HandlerKind } from '../types.js';
 import {

@@ -1,5 +1,5 @@
 /** Small syntax readers the framework models share: literal values, route paths, object literal members. */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { skipOuterExpressions } from '../resolve.js';
 import { isFunctionNode, isImmediatelyInvoked, type FunctionNode } from '../syntax-index.js';
 

@@ -4,7 +4,7 @@
  * Promise callbacks are not entry points of their own: they run as part of the function that chains them
  * (its summary takes them in), once if that is startup code, per request if it is a handler.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { noRequestParameters, type Callee, type FrameworkModel, type ScanContext } from './model.js';
 import type { HandlerKind } from '../types.js';
 

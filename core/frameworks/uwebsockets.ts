@@ -3,7 +3,7 @@
  * this model's router entry), `app.any('/x', fn)`, and the behaviour object of `app.ws('/x', { message })`,
  * whose functions run on every WebSocket event.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { skipOuterExpressions } from '../resolve.js';
 import { everyParameter, type FrameworkModel, type ScanContext } from './model.js';
 import { isPathLike, objectMethod, objectProperty, pathText } from './syntax.js';

@@ -5,7 +5,7 @@
  * linted text differs from what the program has.
  */
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { createDefaultProgram, projectRootOf } from '../../core/index.js';
 
 interface ParserServicesWithProgram {

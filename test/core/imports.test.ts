@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { resolvedImportNames } from '../../core/imports.js';
 import { virtualPath, virtualProgram } from './virtual-program.js';
 

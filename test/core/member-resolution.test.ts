@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { createDefaultProgram } from '../../core/index.js';
 import { resolvedSymbol } from '../../core/resolve.js';
 import { REPO_ROOT } from '../fixture-expectations.js';

@@ -1,6 +1,6 @@
 /** A TypeScript program over in-memory files (libs and node_modules still come from disk). */
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { defaultCompilerOptions } from '../../core/index.js';
 import { REPO_ROOT } from '../fixture-expectations.js';
 

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { evenSample, sourceFilesBelow } from '../../bench/source-files.js';
 import { REPO_ROOT } from '../fixture-expectations.js';
 
