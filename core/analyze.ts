@@ -4,6 +4,7 @@
  * blocking call or CPU pattern reached into a finding with the handlers that reach it.
  */
 import ts from 'typescript';
+import { calleeKnownArguments, guardsMayHold, NO_KNOWN_ARGUMENTS, type KnownArguments } from './branch-guards.js';
 import { CallCandidates, reachableModules } from './call-candidates.js';
 import { CatalogMatcher, effectiveCatalog } from './catalog-match.js';
 import { FileRoles, DEFAULT_SCRIPT_PATTERNS } from './file-roles.js';
@@ -25,6 +26,8 @@ interface StepNode {
 interface WalkState {
   fn: ts.FunctionLikeDeclaration;
   mask: ParameterMask;
+  /** The literal arguments it was reached with, which rule out branches its parameters select. */
+  known: KnownArguments;
   from: WalkState | undefined;
   step: { site: ts.Node; name: string } | undefined;
 }
@@ -62,6 +65,7 @@ const walks = new WeakMap<HandlerRoot, HandlerWalk>();
 
 /** Guards against pathological programs: no handler walks more function contexts than this. */
 const MAX_STATES_PER_HANDLER = 20_000;
+const MAX_KNOWN_VARIANTS = 4;
 
 const analyses = new WeakMap<ts.Program, Map<string, ProgramAnalysis>>();
 
@@ -257,17 +261,18 @@ class Analysis implements ProgramAnalysis {
     const walk: HandlerWalk = { optionsKey: this.optionsKey, visitedFunctions: [], visitedSummaries: [], followDecisions: new Map(), reached: [] };
     walks.set(root, walk);
     const initialMask = root.requestParameters.reduce((mask, index) => (index < 30 ? mask | (1 << index) : mask), 0);
-    // The masks each function was reached with: rarely more than one, so a short list.
-    const seen = new Map<ts.Node, ParameterMask[]>();
+    // The masks and known arguments each function was reached with: rarely more than one, so a short list.
+    const seen = new Map<ts.Node, string[]>();
     // Each state points at the state whose call reached it: chains are built only for the sites recorded,
     // not copied along every edge the walk follows.
-    const queue: WalkState[] = [{ fn: root.handler.node as ts.FunctionLikeDeclaration, mask: initialMask, from: undefined, step: undefined }];
+    const queue: WalkState[] = [{ fn: root.handler.node as ts.FunctionLikeDeclaration, mask: initialMask, known: NO_KNOWN_ARGUMENTS, from: undefined, step: undefined }];
     for (let index = 0; index < queue.length && index < MAX_STATES_PER_HANDLER; index++) {
       const state = queue[index]!;
       const summary = summaries.summaryOf(state.fn);
       walk.visitedFunctions.push(state.fn);
       walk.visitedSummaries.push(summary);
       for (const blocking of summary.blocking) {
+        if (!guardsMayHold(blocking.guards, state.known)) continue;
         const entry = blocking.match.entry;
         walk.reached.push({
           chain: chainTo(state, { node: blocking.site, name: blocking.callText }),
@@ -285,6 +290,7 @@ class Analysis implements ProgramAnalysis {
       }
       for (const cpu of summary.cpu) {
         if (cpu.requestDependency !== undefined && (cpu.requestDependency & state.mask) === 0) continue;
+        if (!guardsMayHold(cpu.guards, state.known)) continue;
         walk.reached.push({
           chain: chainTo(state, { node: cpu.site, name: cpu.callText }),
           site: cpu.site,
@@ -306,7 +312,7 @@ class Analysis implements ProgramAnalysis {
           followed = this.isFollowedFile(targetFile);
           walk.followDecisions.set(targetFile, followed);
         }
-        if (!followed || edge.target === root.handler.node) continue;
+        if (!followed || edge.target === root.handler.node || !guardsMayHold(edge.guards, state.known)) continue;
         let calleeMask = 0;
         if (state.mask !== 0) {
           const dependencies = edge.argumentDependencies;
@@ -314,11 +320,16 @@ class Analysis implements ProgramAnalysis {
             if (dependencies[argumentIndex]! & state.mask) calleeMask |= 1 << argumentIndex;
           }
         }
-        const masks = seen.get(edge.target);
-        if (!masks) seen.set(edge.target, [calleeMask]);
-        else if (masks.includes(calleeMask)) continue;
-        else masks.push(calleeMask);
-        queue.push({ fn: edge.target, mask: calleeMask, from: state, step: edge });
+        let known = calleeKnownArguments(edge.argumentValues, state.known);
+        const keys = seen.get(edge.target);
+        // A function called with many different literals (a logger's levels) is walked once more with none
+        // known rather than once per literal: what is not known never hides a site.
+        if (keys && keys.length >= MAX_KNOWN_VARIANTS) known = NO_KNOWN_ARGUMENTS;
+        const stateKey = `${calleeMask}|${known.key}`;
+        if (!keys) seen.set(edge.target, [stateKey]);
+        else if (keys.includes(stateKey)) continue;
+        else keys.push(stateKey);
+        queue.push({ fn: edge.target, mask: calleeMask, known, from: state, step: edge });
       }
     }
     return walk;

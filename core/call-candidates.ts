@@ -6,6 +6,7 @@
  */
 import ts from 'typescript';
 import type { CatalogEntry } from './types.js';
+import { CORE_SYNC_EXPORTS } from './catalog-match.js';
 import { normalizeModuleName, packageOfFile } from './declarations.js';
 import { importedModules } from './imports.js';
 import { specifierNames } from './specifiers.js';
@@ -45,6 +46,9 @@ export class CallCandidates {
       }
     }
     this.reachableCatalogKey = [...reachablePackages].sort().join('\n');
+    // Node's own sync names are matched on objects nothing types (`require('hexo-fs').writeFileSync`), which
+    // no reachable module declares.
+    for (const name of CORE_SYNC_EXPORTS.keys()) this.exactNames.add(name);
     for (const sourceFile of followedFiles) {
       for (const name of syntaxIndex(sourceFile).functionNames) this.exactNames.add(name);
     }

@@ -10,8 +10,9 @@ import * as zlib from 'node:zlib';
 import ts from 'typescript';
 import { CATALOG } from './catalog.js';
 import { declarationOrigin, normalizeModuleName, type DeclarationOrigin } from './declarations.js';
+import { computedKeyNames } from './computed-keys.js';
 import type { ResolvedCallee } from './resolve.js';
-import { skipOuterExpressions } from './resolve.js';
+import { originFromSyntax, skipOuterExpressions } from './resolve.js';
 import { specifierMatches } from './specifiers.js';
 import { isFunctionExpressionLike } from './syntax-index.js';
 import type { AnalysisOptions, CatalogEntry, DeclarationSpecifier } from './types.js';
@@ -54,7 +55,7 @@ function bucketOf(declaration: DeclarationSpecifier | DeclarationOrigin): string
  * one of these names on an object nobody typed (memfs or the real fs behind webpack's `outputFileSystem`,
  * graceful-fs, an fs passed in as an option) is taken for that module's API: the names are Node's own.
  */
-const CORE_SYNC_EXPORTS: ReadonlyMap<string, string> = new Map(
+export const CORE_SYNC_EXPORTS: ReadonlyMap<string, string> = new Map(
   ([['node:fs', fs], ['node:child_process', childProcess], ['node:zlib', zlib], ['node:crypto', crypto]] as const).flatMap(([module, exports]) =>
     Object.keys(exports).filter((name) => name.endsWith('Sync')).map((name) => [name, module] as const)),
 );
@@ -104,6 +105,24 @@ export class CatalogMatcher {
     // sync names still say what it is (`hexo-fs`, `graceful-fs` and memfs mirror node:fs).
     const syncName = !valueDeclaration && !declaration ? untypedSyncMethod(resolved) : undefined;
     if (syncName) return this.matchOrigin(node, resolved, { module: CORE_SYNC_EXPORTS.get(syncName)!, path: [syncName], fileName: '', isLib: false })?.match;
+    return this.matchComputedMember(node, resolved);
+  }
+
+  /** `zlib[method](data)`: the receiver's module with each name the key can hold; the first API named decides. */
+  private matchComputedMember(node: ts.CallExpression | ts.NewExpression, resolved: ResolvedCallee): CatalogMatch | undefined {
+    const callee = skipOuterExpressions(resolved.callee);
+    if (!ts.isElementAccessExpression(callee) || ts.isStringLiteralLike(callee.argumentExpression)) return undefined;
+    const checker = this.program.getTypeChecker();
+    const names = computedKeyNames(callee.argumentExpression, checker);
+    if (names.length === 0) return undefined;
+    const receiver = originFromSyntax(callee.expression, checker, 0);
+    for (const name of names) {
+      const module = receiver?.module ?? CORE_SYNC_EXPORTS.get(name);
+      if (module === undefined) continue;
+      const path = receiver ? [...receiver.path, name] : [name];
+      const decided = this.matchOrigin(node, resolved, { module, path, fileName: '', isLib: false });
+      if (decided?.match) return decided.match;
+    }
     return undefined;
   }
 

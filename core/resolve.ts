@@ -7,6 +7,8 @@
 import ts from 'typescript';
 import { normalizeModuleName, propertyNameText } from './declarations.js';
 import { memberFromDeclarations, withoutAlias } from './members.js';
+import { methodOfClassNamedLikeReceiver } from './named-classes.js';
+import { registryReadKey, registryValues } from './registries.js';
 import { isFunctionExpressionLike } from './syntax-index.js';
 
 export type CallLike = ts.CallExpression | ts.NewExpression;
@@ -131,7 +133,7 @@ function isCallableDeclaration(declaration: ts.Declaration): boolean {
 export function resolveCallee(node: CallLike, checker: ts.TypeChecker, program: ts.Program): ResolvedCallee {
   const { callee, args, unwrapped } = unwrapFunctionMethods(node, checker, program);
   const isConstruct = ts.isNewExpression(node);
-  const valueDeclaration = calledValueDeclaration(callee, checker, 0);
+  const valueDeclaration = calledValueDeclaration(callee, checker, 0, program);
   let signature: ts.Signature | undefined | null = null;
   const resolveSignature = (): ts.Signature | undefined => {
     if (signature !== null) return signature;
@@ -166,11 +168,12 @@ export function resolveCallee(node: CallLike, checker: ts.TypeChecker, program: 
     if (initializer && isFunctionExpressionLike(initializer)) declaration = initializer;
   }
   const syntacticOrigin = declaration || valueDeclaration ? undefined : originFromSyntax(callee, checker, 0);
+  if (!declaration && !valueDeclaration && !syntacticOrigin && !isConstruct) declaration = methodOfClassNamedLikeReceiver(callee, program);
   return { callee, args, isConstruct, declaration, valueDeclaration, resolveSignature, syntacticOrigin };
 }
 
 /** The declaration of the value an expression names, through const aliases and destructuring. */
-function calledValueDeclaration(expression: ts.Expression, checker: ts.TypeChecker, depth: number): ts.Declaration | undefined {
+function calledValueDeclaration(expression: ts.Expression, checker: ts.TypeChecker, depth: number, program?: ts.Program): ts.Declaration | undefined {
   if (depth > MAX_ORIGIN_DEPTH) return undefined;
   const symbol = resolvedSymbol(checker, calleeNameNode(expression));
   const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
@@ -178,7 +181,16 @@ function calledValueDeclaration(expression: ts.Expression, checker: ts.TypeCheck
   if (ts.isVariableDeclaration(declaration) && declaration.initializer && ts.isIdentifier(declaration.name)) {
     const initializer = skipOuterExpressions(declaration.initializer);
     if (ts.isIdentifier(initializer) || ts.isPropertyAccessExpression(initializer) || ts.isElementAccessExpression(initializer)) {
-      return calledValueDeclaration(initializer, checker, depth + 1) ?? declaration;
+      return calledValueDeclaration(initializer, checker, depth + 1, program) ?? declaration;
+    }
+    const key = program && registryReadKey(initializer);
+    if (key !== undefined) {
+      // `const View = this.get('view')`: the first stored value that names a function or class.
+      for (const value of registryValues(key, declaration, program!)) {
+        const stored = skipOuterExpressions(value);
+        const found = ts.isIdentifier(stored) || ts.isPropertyAccessExpression(stored) ? calledValueDeclaration(stored, checker, depth + 1, program) : undefined;
+        if (found && (isCallableDeclaration(found) || (ts.isVariableDeclaration(found) && found.initializer && isFunctionExpressionLike(skipOuterExpressions(found.initializer))))) return found;
+      }
     }
   }
   if (ts.isBindingElement(declaration)) {

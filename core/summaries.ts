@@ -9,9 +9,11 @@ import type { CatalogMatch, CatalogMatcher } from './catalog-match.js';
 import { alternativeFor } from './catalog.js';
 import { cpuPatternAt, type CpuSite, type DependencyOf } from './cpu-patterns.js';
 import { isFunctionNode, isLeaf, isTypeOnly } from './syntax-index.js';
-import { calleeNameNode, functionWithBody, originFromSyntax, resolveCallee, resolvedSymbol, skipOuterExpressions, type CallLike } from './resolve.js';
+import { calleeNameNode, functionWithBody, originFromSyntax, requiredModule, resolveCallee, resolvedSymbol, skipOuterExpressions, unwrapInteropCall, type CallLike } from './resolve.js';
 import type { CallCandidates } from './call-candidates.js';
 import { addDependencies, type FileCacheEntry } from './file-cache.js';
+import { argumentValueOf, guardsOf, parameterPaths, type ArgumentValue, type BranchGuard, type ParameterPath } from './branch-guards.js';
+import { implementationOf } from './implementations.js';
 import { importedModules } from './imports.js';
 
 /** A set of parameter indices, as bits. */
@@ -24,6 +26,10 @@ export interface CallEdge {
   name: string;
   /** For each of the callee's parameters, the caller's parameters its argument derives from. */
   argumentDependencies: readonly ParameterMask[];
+  /** What the call passes, for the callee's branch guards. */
+  argumentValues: readonly ArgumentValue[];
+  /** The conditions on the caller's parameters under which the call runs. */
+  guards: readonly BranchGuard[];
 }
 
 export interface BlockingSite {
@@ -32,12 +38,13 @@ export interface BlockingSite {
   match: CatalogMatch;
   callText: string;
   alternative: string;
+  guards: readonly BranchGuard[];
 }
 
 export interface FunctionSummary {
   edges: CallEdge[];
   blocking: BlockingSite[];
-  cpu: CpuSite[];
+  cpu: (CpuSite & { guards: readonly BranchGuard[] })[];
   /** Nested callbacks walked as part of this function, and nested handlers left to their own walk. */
   inlinedFunctions: ts.Node[];
   skippedRoots: ts.Node[];
@@ -110,6 +117,8 @@ export class SummaryBuilder {
       if (index < MAX_TRACKED_PARAMETERS) bindNames(parameter.name, 1 << index, dependencies);
     });
     const dependencyOf: DependencyOf = (expression) => expressionDependencies(expression, dependencies);
+    const paths = parameterPaths(fn);
+    const context: SiteContext = { fn, paths, dependencies, dependencyOf };
 
     const visit = (node: ts.Node): void => {
       // Names and literals are read through their parents (declarations, calls, loops), never on their own.
@@ -132,9 +141,9 @@ export class SummaryBuilder {
       } else if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && ts.isVariableDeclarationList(node.initializer)) {
         for (const declaration of node.initializer.declarations) bindNames(declaration.name, dependencyOf(node.expression), dependencies);
       }
-      if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.visitCall(node, summary, dependencies, dependencyOf);
+      if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.visitCall(node, summary, context);
       const cpu = cpuPatternAt(node, dependencyOf, fn);
-      if (cpu) summary.cpu.push(cpu);
+      if (cpu) summary.cpu.push({ ...cpu, guards: guardsOf(cpu.site, fn, paths) });
       ts.forEachChild(node, visit);
     };
     if (fn.body) visit(fn.body);
@@ -171,7 +180,8 @@ export class SummaryBuilder {
     return imports;
   }
 
-  private visitCall(call: CallLike, summary: FunctionSummary, dependencies: Map<string, ParameterMask>, dependencyOf: DependencyOf): void {
+  private visitCall(call: CallLike, summary: FunctionSummary, context: SiteContext): void {
+    const { dependencies, dependencyOf } = context;
     const unresolvedName = this.unresolvedMethodName(call);
     if (unresolvedName !== undefined) {
       // The method stays unresolved, but what it is given still runs: callbacks see the receiver's
@@ -179,7 +189,7 @@ export class SummaryBuilder {
       skipName(summary, unresolvedName);
       const args = call.arguments ?? [];
       bindIterationParameters(call, args, dependencies, dependencyOf);
-      this.followPassedFunctions(args, summary, true);
+      this.followPassedFunctions(args, summary, true, context, call);
       return;
     }
     const resolved = resolveCallee(call, this.checker, this.program);
@@ -188,6 +198,7 @@ export class SummaryBuilder {
     if (match) {
       summary.blocking.push({
         call, site, match, callText: calleeText(resolved.callee), alternative: alternativeFor(match.entry, match.apiName),
+        guards: guardsOf(call, context.fn, context.paths),
       });
       return;
     }
@@ -195,9 +206,12 @@ export class SummaryBuilder {
     bindIterationParameters(call, args, dependencies, dependencyOf);
     const target = this.followedFunction(resolved.declaration, summary);
     if (target) {
-      summary.edges.push({ target, site, name: calleeText(resolved.callee), argumentDependencies: args.map((argument) => dependencyOf(argument)) });
+      summary.edges.push({
+        target, site, name: calleeText(resolved.callee), argumentDependencies: args.map((argument) => dependencyOf(argument)),
+        argumentValues: args.map((argument) => argumentValueOf(argument, context.paths)), guards: guardsOf(call, context.fn, context.paths),
+      });
     }
-    this.followPassedFunctions(args, summary, false);
+    this.followPassedFunctions(args, summary, false, context, call);
   }
 
   /**
@@ -205,32 +219,71 @@ export class SummaryBuilder {
    * A plain name is cheap to look up; a member (or any name given to a method left unresolved, which is
    * most often data: `res.send(body)`) only when a function of that name exists.
    */
-  private followPassedFunctions(args: readonly ts.Expression[], summary: FunctionSummary, onlyFunctionNames: boolean): void {
+  private followPassedFunctions(args: readonly ts.Expression[], summary: FunctionSummary, onlyFunctionNames: boolean, context: SiteContext, call: CallLike): void {
     for (const argument of args) {
       const inner = skipOuterExpressions(argument);
       const name = ts.isIdentifier(inner) ? inner : ts.isPropertyAccessExpression(inner) ? inner.name : undefined;
       if (!name) continue;
-      if ((onlyFunctionNames || name !== inner) && !this.candidates.isCandidateName(name.text)) {
+      const moduleValue = ts.isIdentifier(inner) && this.isRequiredModule(inner) ? inner : undefined;
+      if ((onlyFunctionNames || name !== inner) && !moduleValue && !this.candidates.isCandidateName(name.text)) {
         skipName(summary, name.text);
         continue;
       }
       const symbol = resolvedSymbol(this.checker, name);
-      const passed = this.followedFunction(symbol?.valueDeclaration ?? symbol?.declarations?.[0], summary);
+      const passed = this.followedFunction(symbol?.valueDeclaration ?? symbol?.declarations?.[0], summary) ??
+        (moduleValue ? this.followedFunction(this.onlySignatureDeclaration(moduleValue), summary) : undefined);
       if (passed && !this.isRoot(passed)) {
-        summary.edges.push({ target: passed, site: inner, name: calleeText(inner), argumentDependencies: [] });
+        summary.edges.push({
+          target: passed, site: inner, name: calleeText(inner), argumentDependencies: [], argumentValues: [], guards: guardsOf(call, context.fn, context.paths),
+        });
       }
+    }
+  }
+
+  /**
+   * A name bound to a module of the program's own (`var step = require('./steps/step')`): a pipeline passes
+   * such steps by name (`.then(step)`), under a name no function of theirs has.
+   */
+  private isRequiredModule(name: ts.Identifier): boolean {
+    let symbol: ts.Symbol | undefined;
+    try {
+      symbol = this.checker.getSymbolAtLocation(name);
+    } catch {
+      return false;
+    }
+    const declaration = symbol?.declarations?.[0];
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;
+    const module = requiredModule(unwrapInteropCall(declaration.initializer));
+    return module !== undefined && module.startsWith('.');
+  }
+
+  /** The declaration of a value's one call signature (a module whose export is a function). */
+  private onlySignatureDeclaration(name: ts.Identifier): ts.Declaration | undefined {
+    try {
+      const signatures = this.checker.getTypeAtLocation(name).getCallSignatures();
+      return signatures.length === 1 ? signatures[0]?.declaration : undefined;
+    } catch {
+      return undefined;
     }
   }
 
   /** A function with a body the walk may follow (whether it does depends on the file's role, decided per walk). */
   private followedFunction(declaration: ts.Node | undefined, summary: FunctionSummary): ts.FunctionLikeDeclaration | undefined {
-    const fn = functionWithBody(declaration, this.checker);
+    const fn = functionWithBody(declaration && (implementationOf(declaration, this.program) ?? declaration), this.checker);
     if (!fn || !isFunctionNode(fn)) return undefined;
     const sourceFile = fn.getSourceFile();
     if (sourceFile.isDeclarationFile) return undefined;
     if (!summary.referencedFiles.includes(sourceFile)) summary.referencedFiles.push(sourceFile);
     return fn;
   }
+}
+
+/** What a function's call sites need to know about it while its body is walked. */
+interface SiteContext {
+  fn: ts.FunctionLikeDeclaration;
+  paths: ReadonlyMap<string, ParameterPath>;
+  dependencies: Map<string, ParameterMask>;
+  dependencyOf: DependencyOf;
 }
 
 /** Each name once: every reuse of the summary asks about each again (`res.send`, `res.json` ... repeat). */

@@ -2,7 +2,8 @@
  * ESLint's inline disable directives, for the blockcheck rules only: `eslint-disable` / `eslint-enable`
  * block comments (whole rest of the file, or until enabled again), and `eslint-disable-line` /
  * `eslint-disable-next-line` in line or block comments. The same rules ESLint applies
- * (SourceCode#getDisableDirectives), so an audit hides exactly what the user's ESLint run hides.
+ * (SourceCode#getDisableDirectives), so an audit hides what the user's ESLint run hides, except blanket
+ * regions (see `appliesToAudit`).
  */
 import ts from 'typescript';
 
@@ -23,10 +24,19 @@ export interface Suppressions {
   isSuppressed(rule: string, line: number, column: number): boolean;
 }
 
+/**
+ * A blanket region (`/* eslint-disable *\/` naming no rule) does not hide blocking calls from the audit: it is
+ * what bundles and generated files carry (each concatenated module's header silences the rest of the
+ * bundle) and what legacy files use to turn off style rules, written before any blockcheck rule existed.
+ * ESLint itself still applies it; a blanket `-line`/`-next-line` directive, written for the one line, applies.
+ */
+function appliesToAudit(directive: Directive): boolean {
+  if (directive.rules.length > 0) return directive.rules.some((rule) => rule.startsWith(PLUGIN_PREFIX));
+  return directive.type === 'disable-line' || directive.type === 'disable-next-line';
+}
+
 export function readSuppressions(sourceFile: ts.SourceFile): Suppressions {
-  const directives = collectDirectives(sourceFile).filter(
-    (directive) => directive.rules.length === 0 || directive.rules.some((rule) => rule.startsWith(PLUGIN_PREFIX)),
-  );
+  const directives = collectDirectives(sourceFile).filter(appliesToAudit);
   return {
     isSuppressed(rule, line, column) {
       const names = (directive: Directive) => directive.rules.length === 0 || directive.rules.includes(rule);

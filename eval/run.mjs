@@ -27,8 +27,7 @@
  *
  * eval/classes.json gives each known miss and false positive the class of code that causes it
  * ("name@version file:line" -> class, or { class, also: [...] } when several classes stand in the way),
- * and a judgement of the unlabeled findings; the analysis behind it is in the baseline notes
- * (eval-baseline.md).
+ * and a judgement of the unlabeled findings, read from the code.
  *
  * eval/labels/*.json (the project's older label format) are scored in a section of their own, but only
  * for packages the corpus does not have (by name): the corpus's labels win.

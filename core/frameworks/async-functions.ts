@@ -9,9 +9,34 @@
 import ts from 'typescript';
 import { isImmediatelyInvoked, type FunctionNode } from '../syntax-index.js';
 import { noRequestParameters, type FrameworkModel } from './model.js';
+import { skipOuterExpressions } from '../resolve.js';
 
 function isAsync(fn: FunctionNode): boolean {
-  return (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
+  return (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0 || isCompiledAsync(fn);
+}
+
+/**
+ * An async function a compiler lowered to a generator: its body returns a helper's run of a `function*`
+ * (tsc's `__awaiter(this, void 0, void 0, function* () {...})`, esbuild's `__async(this, null, function* ...)`,
+ * Bublé's `__async(function* () {...}.call(this))`, Babel's `_asyncToGenerator(function* () {...})`).
+ */
+function isCompiledAsync(fn: FunctionNode): boolean {
+  const body = fn.body;
+  if (!body || !ts.isBlock(body)) return false;
+  const statements = body.statements.filter((statement) => !ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression));
+  const only = statements.length === 1 ? statements[0] : undefined;
+  if (!only || !ts.isReturnStatement(only) || !only.expression) return false;
+  const run = skipOuterExpressions(only.expression);
+  return ts.isCallExpression(run) && run.arguments.some(isGeneratorRun);
+}
+
+/** `function* () {}` itself, or its `.call(this)` / `.apply(this, arguments)`. */
+function isGeneratorRun(argument: ts.Expression): boolean {
+  let inner = skipOuterExpressions(argument);
+  if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && /^(?:call|apply)$/.test(inner.expression.name.text)) {
+    inner = skipOuterExpressions(inner.expression.expression);
+  }
+  return ts.isFunctionExpression(inner) && inner.asteriskToken !== undefined;
 }
 
 const CALLBACK_PARAMETER = /^(?:callback|cb|done)$/;

@@ -52,4 +52,38 @@ var config = _fs.default.readFileSync("config.json"); // SILENT
 `,
     });
   });
+
+  it('follows calls into the JavaScript beside the .d.ts a compiled package ships', () => {
+    assertAudit({
+      'package.json': JSON.stringify({ name: 'compiled-auth-plugin', version: '1.0.0', main: 'lib/index.js', types: 'lib/index.d.ts' }),
+      'lib/index.d.ts': `export default class PasswordFile {
+    authenticate(user: string, password: string, cb: (error: Error | null, ok?: boolean) => void): void;
+}
+`,
+      'lib/index.js': `"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.default = void 0;
+var _check = require("./check");
+class PasswordFile {
+  authenticate(user, password, cb) {
+    cb(null, (0, _check.verify)(password, this.hashes[user]));
+  }
+}
+exports.default = PasswordFile;
+`,
+      'lib/check.d.ts': `export declare function verify(password: string, hash: string): boolean;
+export declare const rounds: number;
+`,
+      'lib/check.js': `"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.verify = verify;
+var _crypto = _interopRequireDefault(require("crypto"));
+function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
+function verify(password, hash) {
+  const [salt, key] = hash.split(':');
+  return _crypto.default.scryptSync(password, salt, 64).toString('hex') === key; // BLOCKS
+}
+`,
+    });
+  });
 });

@@ -67,4 +67,31 @@ function makeMemoryFs() { return {}; }
 `,
     });
   });
+
+  it('treats async functions a compiler lowered to generators as async functions', () => {
+    assertAudit({
+      'package.json': JSON.stringify({ name: 'compiled-renderer', version: '1.0.0', main: 'build.js' }),
+      'build.js': `'use strict';
+var fs = require('fs');
+function __async(g) { return new Promise(function (resolve) { resolve(g.next().value); }); }
+var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) { return generator.call(thisArg).next().value; };
+function Renderer(options) {
+  this.template = fs.readFileSync(options.template, 'utf8'); // SILENT
+}
+Renderer.prototype.renderToString = function renderToString(url) { return __async(function* () {
+  var page = yield fs.readFileSync(url, 'utf8'); // BLOCKS
+  return this.template.replace('<!--page-->', page);
+}.call(this)); };
+Renderer.prototype.renderPartial = function renderPartial(name) {
+  return __awaiter(this, void 0, void 0, function* () {
+    return fs.readFileSync(name, 'utf8'); // BLOCKS
+  });
+};
+Renderer.prototype.renderSync = function renderSync(name) {
+  return fs.readFileSync(name, 'utf8'); // SILENT
+};
+module.exports = Renderer;
+`,
+    });
+  });
 });

@@ -39,10 +39,22 @@ describe('readSuppressions', () => {
       'CALL();', // 5
       '// eslint-disable',
       'CALL();', // 7: line-comment eslint-disable does nothing
-      '/* eslint-disable */',
+      '/* eslint-disable blockcheck/no-sync-io */',
       'CALL();', // 9
     ].join('\n');
     assert.deepEqual(suppressedLines(source), [3, 9]);
+  });
+
+  it('does not let a blanket eslint-disable region (a bundle\'s or a generated file\'s) hide blocking calls', () => {
+    const source = [
+      '/* eslint-disable */',
+      'CALL();', // 2: reported
+      '/* eslint-enable */',
+      '/* eslint-disable no-console */',
+      'CALL();', // 5: another plugin's rule
+      'CALL(); /* eslint-disable-line */', // 6: written for this line
+    ].join('\n');
+    assert.deepEqual(suppressedLines(source), [6]);
   });
 
   it('ignores directives for other plugins and comment-like text in strings, regexes and templates', () => {
