@@ -1,7 +1,10 @@
 /** The runtime's pure parts: source maps, routes, catalog targets, the recommendation math, flags. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CATALOG } from '../../core/catalog.js';
 import { SourceMaps } from '../../runtime/source-map.js';
 import { RouteMatcher, fillPath, routesOf } from '../../runtime/routes.js';
@@ -31,6 +34,27 @@ describe('source maps', () => {
     const positions = maps.generatedFor(generated, source, line);
     assert.ok(positions.length > 0);
     for (const position of positions) assert.equal(maps.toOriginal(`file://${generated}`, position.line, position.column)?.line, line);
+  });
+
+  it('reads an index (sectioned) source map, as bundlers write them', (context) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'blockcheck-index-map-'));
+    context.after(() => rmSync(dir, { recursive: true, force: true }));
+    const generated = path.join(dir, 'bundle.js');
+    writeFileSync(generated, 'first();\nsecond();\n//# sourceMappingURL=bundle.js.map\n');
+    // Line 1 comes from src/a.ts line 1, line 2 from src/b.ts line 5 (`AAIA`: original line +4).
+    const section = (source: string, mappings: string) => ({ version: 3, sources: [source], names: [], mappings });
+    writeFileSync(`${generated}.map`, JSON.stringify({
+      version: 3,
+      sections: [
+        { offset: { line: 0, column: 0 }, map: section('src/a.ts', 'AAAA') },
+        { offset: { line: 1, column: 0 }, map: section('src/b.ts', 'AAIA') },
+      ],
+    }));
+    const maps = new SourceMaps();
+    const b = path.join(dir, 'src', 'b.ts');
+    assert.deepEqual(maps.toOriginal(`file://${generated}`, 1, 1), { file: path.join(dir, 'src', 'a.ts'), line: 1, column: 1 });
+    assert.deepEqual(maps.toOriginal(generated, 2, 4), { file: b, line: 5, column: 1 });
+    assert.deepEqual(maps.generatedFor(generated, b, 5), [{ line: 2, column: 1 }]);
   });
 
   it('leaves files without a source map as they are', () => {
