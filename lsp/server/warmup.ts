@@ -8,7 +8,7 @@ import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import { analyzeProgram } from '../../core/index.js';
 import { oneLine } from './diagnostics-service.js';
 import { guarded } from './exit-guard.js';
-import { isAnalysedSource } from './paths.js';
+import { isSourceFile } from '../../core/index.js';
 import type { Workspace } from './workspace.js';
 
 export async function warmUp(workspace: Workspace, progress: WorkDoneProgressServerReporter | undefined): Promise<void> {
@@ -21,7 +21,7 @@ export async function warmUp(workspace: Workspace, progress: WorkDoneProgressSer
     progress?.report(Math.round((index / Math.max(1, projects.length)) * 100), `analysing ${project.id}`);
     try {
       const program = project.program();
-      const sources = program.getRootFileNames().filter(isAnalysedSource);
+      const sources = program.getRootFileNames().filter(isSourceFile);
       files += sources.length;
       const representative = sources[0];
       if (!representative) continue;

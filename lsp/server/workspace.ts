@@ -8,7 +8,8 @@ import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyseFile, type FileAnalysis } from './analysis.js';
 import { guarded } from './exit-guard.js';
-import { fileNameToUri, isAnalysedSource, uriToFileName } from './paths.js';
+import { isSourceFile } from '../../core/index.js';
+import { fileNameToUri, uriToFileName } from './paths.js';
 import type { ProjectRegistry } from './project-registry.js';
 import { RuleConfigs } from './rule-config.js';
 import { PerDocumentQueue } from './serial-queue.js';
@@ -89,7 +90,7 @@ export class Workspace {
    */
   async analyse(uri: string): Promise<AnalysedDocument | undefined> {
     const fileName = uriToFileName(uri);
-    if (!fileName || !isAnalysedSource(fileName)) return undefined;
+    if (!fileName || !isSourceFile(fileName)) return undefined;
     const settings = await this.settingsFor(fileName);
     if (!settings.enable) return undefined;
     const folder = this.projects.workspaceFolderOf(fileName);
