@@ -166,8 +166,8 @@ export function startLanguageServer(connection: Connection): void {
         async (isCurrent) => {
           const document = documents.get(uri);
           if (!document || !isCurrent()) return [];
-          const analysed = await workspace.analyse(uri);
-          return analysed ? codeActionsFor(analysed, document, params.range, useDocumentChanges()) : [];
+          const analyzed = await workspace.analyze(uri);
+          return analyzed ? codeActionsFor(analyzed, document, params.range, useDocumentChanges()) : [];
         },
         'codeAction',
       );
@@ -182,11 +182,11 @@ export function startLanguageServer(connection: Connection): void {
         uri,
         async (isCurrent) => {
           if (!isCurrent()) return null;
-          const analysed = await workspace.analyse(uri);
-          if (!analysed?.matchesBuffer) return null;
-          const folder = projects.workspaceFolderOf(analysed.fileName);
-          const audit = folder === undefined ? undefined : audits.read(path.resolve(folder, analysed.settings.auditReport));
-          return hoverFor(analysed, params.position, audit) ?? null;
+          const analyzed = await workspace.analyze(uri);
+          if (!analyzed?.matchesBuffer) return null;
+          const folder = projects.workspaceFolderOf(analyzed.fileName);
+          const audit = folder === undefined ? undefined : audits.read(path.resolve(folder, analyzed.settings.auditReport));
+          return hoverFor(analyzed, params.position, audit) ?? null;
         },
         'hover',
       );

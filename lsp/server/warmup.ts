@@ -18,7 +18,7 @@ export async function warmUp(workspace: Workspace, progress: WorkDoneProgressSer
   let files = 0;
   for (const [index, project] of projects.entries()) {
     await new Promise((resolve) => setImmediate(resolve));
-    progress?.report(Math.round((index / Math.max(1, projects.length)) * 100), `analysing ${project.id}`);
+    progress?.report(Math.round((index / Math.max(1, projects.length)) * 100), `analyzing ${project.id}`);
     try {
       const program = project.program();
       const sources = program.getRootFileNames().filter(isSourceFile);
@@ -31,7 +31,7 @@ export async function warmUp(workspace: Workspace, progress: WorkDoneProgressSer
       const rules = await workspace.rules.forFile(representative, workspace.projects.workspaceFolderOf(representative) ?? project.directory, settings);
       await new Promise((resolve) => setImmediate(resolve));
       for (const setting of Object.values(rules)) {
-        if (setting) guarded(`analysing ${project.id}`, () => analyzeProgram(project.program(), setting.options));
+        if (setting) guarded(`analyzing ${project.id}`, () => analyzeProgram(project.program(), setting.options));
       }
     } catch (error) {
       workspace.log.error(`blockcheck: could not load ${project.id}: ${oneLine(error)}`);
