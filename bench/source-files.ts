@@ -1,31 +1,14 @@
 /** JS/TS source files of an installed tree, and a deterministic sample of them. */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
-const SOURCE = /\.(?:[cm]?js|[cm]?ts|jsx|tsx)$/;
-const DECLARATION = /\.d\.[cm]?ts$/;
+import { isSourceFile } from '../core/index.js';
+import { walkTree } from '../engine/file-tree.js';
 
 /** Every JS/TS file (declaration files excepted) below `root`, in a stable order. */
 export function sourceFilesBelow(root: string): string[] {
+  const enter = ({ entry }: { entry: { name: string } }) => entry.name !== '.bin' && entry.name !== '.cache';
   const files: string[] = [];
-  const visit = (dir: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== '.bin' && entry.name !== '.cache') visit(full);
-      } else if (entry.isFile() && SOURCE.test(entry.name) && !DECLARATION.test(entry.name)) {
-        files.push(full);
-      }
-    }
-  };
-  visit(root);
+  for (const { path, entry } of walkTree(root, enter)) {
+    if (entry.isFile() && isSourceFile(path)) files.push(path);
+  }
   return files;
 }
 

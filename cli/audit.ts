@@ -11,7 +11,8 @@ import { analyzeProgram, formatFindingMessage, type AnalysisOptions, type Handle
 import type { RuleSettingsSource } from '../engine/eslint-config.js';
 import type { Progress } from './progress.js';
 import { createPathFilter } from './ignores.js';
-import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, listSourceFiles, normalize } from './project.js';
+import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, listSourceFiles } from './project.js';
+import { toTsPath } from '../engine/paths.js';
 import { recommend } from '../engine/recommend.js';
 import { buildReport, type AuditedFinding, type Report, type ReportError } from '../engine/report.js';
 import { reportedFindings } from '../engine/reported-findings.js';
@@ -116,7 +117,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     if (analyses.size === 0) analysisFor({});
     for (const analysis of analyses.values()) {
       for (const handler of analysis.handlers) {
-        if (!discovery.auditedFiles.has(normalize(handler.fileName))) continue;
+        if (!discovery.auditedFiles.has(toTsPath(handler.fileName))) continue;
         handlers.set(`${handler.fileName}:${handler.line}:${handler.column}:${handler.label}`, handler);
       }
     }

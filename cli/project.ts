@@ -4,11 +4,13 @@
  * the files no tsconfig covers (plain JavaScript projects need no configuration at all, see the core's
  * defaultCompilerOptions).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { minimatch } from 'minimatch';
 import ts from 'typescript';
-import { createGuardedCompilerHost, defaultCompilerOptions, projectRootOf, SOURCE_EXTENSIONS } from '../core/index.js';
+import { createGuardedCompilerHost, defaultCompilerOptions, isSourceFile, projectRootOf } from '../core/index.js';
+import { walkTree, type TreeEntry } from '../engine/file-tree.js';
+import { toTsPath } from '../engine/paths.js';
 import type { PathFilter } from './ignores.js';
 
 export interface ProjectSpec {
@@ -32,27 +34,18 @@ export interface Discovery {
   problems: ConfigProblem[];
 }
 
-export function isSourceFile(fileName: string): boolean {
-  return !/\.d\.[mc]?ts$/.test(fileName) && SOURCE_EXTENSIONS.includes(path.extname(fileName));
-}
-
 /**
  * The source files under `root` (a file or a folder), skipping node_modules, dot folders and what the
  * filter ignores below it (an ignored folder is not walked).
  */
 export function listSourceFiles(root: string, filter: PathFilter): string[] {
   if (statSync(root).isFile()) return isSourceFile(root) && !filter.isIgnored(root, false) ? [root] : [];
+  const enter = ({ path: folder, entry }: TreeEntry) =>
+    entry.name !== 'node_modules' && !entry.name.startsWith('.') && !filter.isIgnored(folder, true);
   const files: string[] = [];
-  const visit = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!filter.isIgnored(full, true)) visit(full);
-      } else if (entry.isFile() && isSourceFile(full) && !filter.isIgnored(full, false)) files.push(full);
-    }
-  };
-  visit(root);
+  for (const { path: file, entry } of walkTree(root, enter)) {
+    if (entry.isFile() && !entry.name.startsWith('.') && isSourceFile(file) && !filter.isIgnored(file, false)) files.push(file);
+  }
   return files.sort();
 }
 
@@ -64,16 +57,16 @@ export function listSourceFiles(root: string, filter: PathFilter): string[] {
  * under the paths; those a tsconfig excludes or writes (its outDir) are dropped unless another covers them.
  */
 export function discoverProjects(paths: readonly string[], explicitProjects: readonly string[], files: readonly string[]): Discovery {
-  const auditedFiles = new Set(files.map(normalize));
+  const auditedFiles = new Set(files.map(toTsPath));
   const problems: ConfigProblem[] = [];
   const candidates = new Set<string>();
   if (explicitProjects.length > 0) {
-    for (const project of explicitProjects) candidates.add(normalize(project));
+    for (const project of explicitProjects) candidates.add(toTsPath(project));
   } else {
     for (const root of paths) {
       const dir = statSync(root).isDirectory() ? root : path.dirname(root);
       const nearest = ts.findConfigFile(dir, ts.sys.fileExists, 'tsconfig.json');
-      if (nearest) candidates.add(normalize(nearest));
+      if (nearest) candidates.add(toTsPath(nearest));
       for (const nested of listNestedConfigs(dir)) candidates.add(nested);
     }
   }
@@ -88,8 +81,8 @@ export function discoverProjects(paths: readonly string[], explicitProjects: rea
     if (!parsed) return;
     excluders.push(excludedBy(configFile, parsed));
     // Solution files (`files: []` plus references) have no files of their own; the references do.
-    for (const reference of parsed.projectReferences ?? []) visitConfig(normalize(ts.resolveProjectReferencePath(reference)));
-    const rootNames = parsed.fileNames.map(normalize);
+    for (const reference of parsed.projectReferences ?? []) visitConfig(toTsPath(ts.resolveProjectReferencePath(reference)));
+    const rootNames = parsed.fileNames.map(toTsPath);
     if (!rootNames.some((file) => auditedFiles.has(file))) return;
     for (const file of rootNames) covered.add(file);
     projects.push({
@@ -104,7 +97,7 @@ export function discoverProjects(paths: readonly string[], explicitProjects: rea
   const excluders: Array<(fileName: string) => boolean> = [];
   for (const candidate of candidates) visitConfig(candidate);
   // An exclusion that covers a path the user names as a whole (auditing dist/ itself) does not apply to it.
-  const applicable = excluders.filter((isExcluded) => !paths.some((root) => isExcluded(normalize(root))));
+  const applicable = excluders.filter((isExcluded) => !paths.some((root) => isExcluded(toTsPath(root))));
   for (const file of auditedFiles) {
     if (!covered.has(file) && applicable.some((isExcluded) => isExcluded(file))) auditedFiles.delete(file);
   }
@@ -125,18 +118,12 @@ export function discoverProjects(paths: readonly string[], explicitProjects: rea
 
 /** tsconfig.json files in folders below `dir` (monorepo packages without a solution file). */
 function listNestedConfigs(dir: string): string[] {
+  // Up to five folders deep: the packages of a monorepo, not every fixture in it.
+  const enter = ({ entry, depth }: TreeEntry) => depth < 5 && entry.name !== 'node_modules' && !entry.name.startsWith('.');
   const found: string[] = [];
-  const visit = (current: string, depth: number): void => {
-    if (depth > 4) return;
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
-      if (!entry.isDirectory() || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-      const child = path.join(current, entry.name);
-      const config = path.join(child, 'tsconfig.json');
-      if (existsSync(config)) found.push(normalize(config));
-      visit(child, depth + 1);
-    }
-  };
-  visit(dir, 0);
+  for (const { path: file, entry, depth } of walkTree(dir, enter)) {
+    if (depth > 0 && entry.name === 'tsconfig.json' && entry.isFile()) found.push(toTsPath(file));
+  }
   return found;
 }
 
@@ -146,7 +133,7 @@ function listNestedConfigs(dir: string): string[] {
  */
 function excludedBy(configFile: string, parsed: ts.ParsedCommandLine): (fileName: string) => boolean {
   const configDir = path.dirname(configFile);
-  const outputDirs = [parsed.options.outDir, parsed.options.declarationDir].filter((dir): dir is string => !!dir).map(normalize);
+  const outputDirs = [parsed.options.outDir, parsed.options.declarationDir].filter((dir): dir is string => !!dir).map(toTsPath);
   const raw = parsed.raw as { exclude?: unknown } | undefined;
   const excludes = Array.isArray(raw?.exclude) ? raw.exclude.filter((pattern): pattern is string => typeof pattern === 'string') : [];
   return (fileName) => {
@@ -186,11 +173,6 @@ function parseConfig(configFile: string, problems: ConfigProblem[]): ts.ParsedCo
 
 export function flattenMessage(diagnostic: ts.Diagnostic): string {
   return ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
-}
-
-/** TypeScript's own spelling of a path (forward slashes), so set lookups match `SourceFile.fileName`. */
-export function normalize(fileName: string): string {
-  return ts.sys.resolvePath(path.resolve(fileName)).replace(/\\/g, '/');
 }
 
 /**

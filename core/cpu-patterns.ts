@@ -6,7 +6,7 @@
  * parameters carry request data in the calling context.
  */
 import ts from 'typescript';
-import { hasNestedQuantifier, regexLiteralSource } from './regex.js';
+import { isSuperLinearRegex } from './regex.js';
 import { skipOuterExpressions } from './resolve.js';
 import type { Category, Severity } from './types.js';
 
@@ -223,9 +223,9 @@ function regexOrJsonPattern(node: ts.CallExpression | ts.NewExpression, dependen
     regex = regexLiteralOf(args[0]);
     input = callee.expression;
   }
-  if (!regex || !input || !hasNestedQuantifier(regexLiteralSource(regex.text))) return undefined;
+  if (!regex || !input) return undefined;
   const dependency = dependencyOf(input);
-  if (dependency === 0) return undefined;
+  if (dependency === 0 || !isSuperLinearRegex(regex.text)) return undefined;
   return {
     patternId: 'redos', site: callee.name, callText: `${shortText(regex, 30)} (super-linear regex)`, category: 'regex', severity: 'error',
     alternative: 'rewrite the regex without nested quantifiers (or use RE2), and bound the input length', requestDependency: dependency,

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import ts from 'typescript';
+import { SOURCE_EXTENSIONS } from './source-files.js';
 
-export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const EXCLUDED_FOLDERS = ['**/node_modules', '**/.git', '**/coverage'];
 
 const require = createRequire(import.meta.url);

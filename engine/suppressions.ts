@@ -3,11 +3,15 @@
  * block comments (whole rest of the file, or until enabled again), and `eslint-disable-line` /
  * `eslint-disable-next-line` in line or block comments. The same rules ESLint applies
  * (SourceCode#getDisableDirectives), so an audit hides what the user's ESLint run hides, except blanket
- * regions (see `appliesToAudit`).
+ * regions (see `appliesToAudit`); the comment text is read by ESLint's own parser (`ConfigCommentParser`
+ * from @eslint/plugin-kit).
  */
+import { ConfigCommentParser } from '@eslint/plugin-kit';
 import ts from 'typescript';
 
 const PLUGIN_PREFIX = 'blockcheck/';
+const DIRECTIVE_TYPES: ReadonlySet<string> = new Set(['disable', 'enable', 'disable-line', 'disable-next-line']);
+const commentParser = new ConfigCommentParser();
 
 interface Directive {
   type: 'disable' | 'enable' | 'disable-line' | 'disable-next-line';
@@ -102,13 +106,13 @@ function commentRanges(sourceFile: ts.SourceFile): ts.CommentRange[] {
 }
 
 function parseDirective(body: string): Pick<Directive, 'type' | 'rules'> | undefined {
-  // `eslint-disable-next-line a, b -- why`: the justification after `--` is not part of the rule list.
-  const match = /^\s*eslint-(disable-next-line|disable-line|disable|enable)(?:\s|$)([\s\S]*)$/.exec(body);
-  if (!match) return undefined;
-  const list = match[2]!.split(/\s-{2,}\s|\s-{2,}$/)[0]!;
-  const rules = list
-    .split(',')
-    .map((rule) => rule.trim())
-    .filter((rule) => rule.length > 0);
-  return { type: match[1] as Directive['type'], rules };
+  const directive = commentParser.parseDirective(body);
+  const type = directive?.label.startsWith('eslint-') ? directive.label.slice('eslint-'.length) : undefined;
+  if (!directive || !type || !isDirectiveType(type)) return undefined;
+  // The justification after `--` is not part of the rule list; parseDirective has already cut it off.
+  return { type, rules: Object.keys(commentParser.parseListConfig(directive.value)) };
+}
+
+function isDirectiveType(type: string): type is Directive['type'] {
+  return DIRECTIVE_TYPES.has(type);
 }

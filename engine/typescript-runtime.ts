@@ -7,6 +7,7 @@
  */
 import { createRequire, register } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import type ts from 'typescript';
 import { classicApiProblem } from '../core/typescript-api.js';
 
 export interface TypeScriptInUse {
@@ -34,19 +35,28 @@ export function chooseTypeScript(from: string | URL = import.meta.url): { projec
 
 let inUse: TypeScriptInUse | undefined;
 
+/** The `typescript` module file to run on: the project's when it has the classic API, else blockcheck's own. */
+function classicTypeScriptPath(): { path: string; fallbackReason: string | undefined } {
+  const { project, problem } = chooseTypeScript();
+  if (project && !problem) return { path: project, fallbackReason: undefined };
+  return { path: createRequire(import.meta.url).resolve('@typescript/typescript6'), fallbackReason: problem };
+}
+
 /** Chooses once per process and, for blockcheck's own copy, routes `import 'typescript'` to it. */
 export function useClassicTypeScript(): TypeScriptInUse {
   if (inUse) return inUse;
-  const require = createRequire(import.meta.url);
-  const { project, problem } = chooseTypeScript();
-  if (project && !problem) {
-    inUse = { version: (require(project) as { version: string }).version, path: project, fallbackReason: undefined };
-    return inUse;
-  }
-  const bundled = require.resolve('@typescript/typescript6');
-  register('./typescript-hooks.js', import.meta.url, { data: { url: pathToFileURL(bundled).href } });
-  inUse = { version: (require(bundled) as { version: string }).version, path: bundled, fallbackReason: problem };
+  const { path, fallbackReason } = classicTypeScriptPath();
+  if (fallbackReason !== undefined) register('./typescript-hooks.js', import.meta.url, { data: { url: pathToFileURL(path).href } });
+  inUse = { version: (createRequire(import.meta.url)(path) as { version: string }).version, path, fallbackReason };
   return inUse;
+}
+
+/**
+ * The same choice of TypeScript, loaded without routing anyone's `import 'typescript'` to it: for code that
+ * runs inside the user's app (the probe's host), whose own imports must stay what they are.
+ */
+export function requireClassicTypeScript(): typeof ts {
+  return createRequire(import.meta.url)(classicTypeScriptPath().path) as typeof ts;
 }
 
 /** The line `--debug` prints. */

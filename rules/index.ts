@@ -6,7 +6,7 @@
 import './utils/classic-typescript.js';
 import { createRequire } from 'node:module';
 import type { TSESLint } from '@typescript-eslint/utils';
-import { RULES, type RuleName } from '../core/index.js';
+import { RULES, SOURCE_FILES_GLOB, type RuleName } from '../core/index.js';
 import noBlockingClient from './no-blocking-client.js';
 import noCpuLoop from './no-cpu-loop.js';
 import noSyncIo from './no-sync-io.js';
@@ -39,7 +39,7 @@ const recommendedRules: TSESLint.FlatConfig.Rules = Object.fromEntries(
  */
 plugin.configs.recommended = {
   name: 'blockcheck/recommended',
-  files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
+  files: [SOURCE_FILES_GLOB],
   plugins: { blockcheck: plugin },
   languageOptions: {
     parser,

@@ -8,6 +8,8 @@ import http from 'node:http';
 import net from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type ts from 'typescript';
+import { requireClassicTypeScript } from '../engine/typescript-runtime.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -40,24 +42,27 @@ export function pickExport(moduleNamespace: Record<string, unknown>, exportName:
  * Its source map then maps every position back to the .ts source.
  */
 function buildOutputOf(tsFile: string): string {
+  const typescript = requireClassicTypeScript();
   for (let dir = dirname(tsFile); ; dir = dirname(dir)) {
     const tsconfigPath = join(dir, 'tsconfig.json');
-    if (existsSync(tsconfigPath)) {
-      // tsconfig.json allows comments and trailing commas; outDir/rootDir are plain strings either way.
-      const text = readFileSync(tsconfigPath, 'utf8');
-      const outDir = /"outDir"\s*:\s*"([^"]+)"/.exec(text)?.[1];
-      const rootDir = /"rootDir"\s*:\s*"([^"]+)"/.exec(text)?.[1];
-      if (outDir) {
-        const roots = rootDir ? [join(dir, rootDir)] : [dir, join(dir, 'src')];
-        for (const root of roots) {
-          const candidate = join(dir, outDir, relative(root, tsFile)).replace(/\.([mc]?)ts$/, '.$1js');
-          if (!candidate.includes('..') && existsSync(candidate)) return candidate;
-        }
+    const { outDir, rootDir } = existsSync(tsconfigPath) ? compilerOptionsOf(typescript, tsconfigPath) : {};
+    if (outDir) {
+      const roots = rootDir ? [rootDir] : [dir, join(dir, 'src')];
+      for (const root of roots) {
+        const candidate = join(outDir, relative(root, tsFile)).replace(/\.([mc]?)ts$/, '.$1js');
+        if (!relative(outDir, candidate).startsWith('..') && existsSync(candidate)) return candidate;
       }
     }
     if (dirname(dir) === dir) break;
   }
   throw new Error(`${tsFile} is TypeScript, which Node 20 cannot run, and no build output was found for it: build the app and pass the compiled file (e.g. --module dist/app.js)`);
+}
+
+/** The tsconfig's options as tsc reads them (comments, `extends`), with outDir/rootDir made absolute. */
+function compilerOptionsOf(typescript: typeof ts, tsconfigPath: string): ts.CompilerOptions {
+  const { config, error } = typescript.readConfigFile(tsconfigPath, (file) => typescript.sys.readFile(file));
+  if (error) return {};
+  return typescript.parseJsonConfigFileContent(config, typescript.sys, dirname(tsconfigPath), undefined, tsconfigPath).options;
 }
 
 /** A directory stands for its package's main (or index.js), as `blockcheck serve fixtures/slow-service` expects. */

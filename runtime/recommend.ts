@@ -5,8 +5,7 @@
  * only turns per-route measurements into its inputs (S and CPU share of the route that needs the most
  * capacity, λ) and adds the per-route ceilings and predictions --verify checks.
  */
-import { recommend } from '../engine/recommend.js';
-import type { BlockKind, Category } from '../core/types.js';
+import { recommend, type RecommendationInput } from '../engine/recommend.js';
 import type { Recommendation } from './report.js';
 
 export interface RouteBlocking {
@@ -17,10 +16,11 @@ export interface RouteBlocking {
   cpuWallRatio: number | null;
 }
 
-export interface RecommendationInput {
+/** What the probe measured; recommendFromMeasurements turns it into engine/recommend.ts's RecommendationInput. */
+export interface MeasuredRecommendationInput {
   routes: RouteBlocking[];
   /** The confirmed findings (static and runtime-only): what blocks, by kind and category. */
-  findings: ReadonlyArray<{ kind: BlockKind; category: Category }>;
+  findings: RecommendationInput['findings'];
   /** A route blocking less than this per request (ms) does not count as blocking. */
   thresholdMs: number;
   /** Arrival rate to size for (λ, req/s); default: `concurrency` requests always in flight, λ = concurrency / S. */
@@ -46,7 +46,7 @@ export interface MeasuredRecommendation {
 /** The CLI's threshold between CPU-bound and waiting, applied to the measured CPU/wall. */
 const CPU_BOUND_RATIO = 0.5;
 
-export function recommendFromMeasurements(input: RecommendationInput): MeasuredRecommendation {
+export function recommendFromMeasurements(input: MeasuredRecommendationInput): MeasuredRecommendation {
   const blocking = input.routes.filter((route) => route.blockedMsPerRequest >= input.thresholdMs);
   const demand = (route: RouteBlocking): number => input.targetReqPerSec ?? input.concurrency / (route.blockedMsPerRequest / 1000);
   if (blocking.length === 0 || input.findings.length === 0) {

@@ -1,20 +1,13 @@
 /**
  * Maps positions in an app's generated JavaScript back to its sources (TypeScript via `sourceMappingURL`),
  * and source lines forward to generated positions (coverage ranges are offsets in the generated code).
- * Decoding is done here, in the probe, so stacks, profiles and coverage all map the same way.
+ * Decoding is @jridgewell/trace-mapping's (plain and index maps), done here in the probe so stacks, profiles
+ * and coverage all map the same way.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { FlattenMap, GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, eachMapping, originalPositionFor } from '@jridgewell/trace-mapping';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-/** 0-based generated line/column → 0-based original source line/column. */
-interface Segment {
-  generatedLine: number;
-  generatedColumn: number;
-  source: string;
-  originalLine: number;
-  originalColumn: number;
-}
 
 export interface Position {
   /** Absolute file path. */
@@ -22,54 +15,6 @@ export interface Position {
   /** 1-based. */
   line: number;
   column: number;
-}
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const BASE64_VALUE = new Map([...BASE64].map((char, index) => [char, index]));
-
-function decodeVlq(text: string, start: number): [value: number, next: number] {
-  let result = 0;
-  let shift = 0;
-  let index = start;
-  for (;;) {
-    const digit = BASE64_VALUE.get(text[index++]!);
-    if (digit === undefined) throw new Error('invalid source map mappings');
-    result += (digit & 31) << shift;
-    shift += 5;
-    if ((digit & 32) === 0) break;
-  }
-  return [result & 1 ? -(result >>> 1) : result >>> 1, index];
-}
-
-export function decodeMappings(mappings: string, sources: string[]): Segment[] {
-  const segments: Segment[] = [];
-  let generatedLine = 0;
-  let sourceIndex = 0;
-  let originalLine = 0;
-  let originalColumn = 0;
-  let index = 0;
-  while (index < mappings.length) {
-    let generatedColumn = 0;
-    while (index < mappings.length && mappings[index] !== ';') {
-      const fields: number[] = [];
-      while (index < mappings.length && mappings[index] !== ',' && mappings[index] !== ';') {
-        const [value, next] = decodeVlq(mappings, index);
-        fields.push(value);
-        index = next;
-      }
-      generatedColumn += fields[0] ?? 0;
-      if (fields.length >= 4) {
-        sourceIndex += fields[1]!;
-        originalLine += fields[2]!;
-        originalColumn += fields[3]!;
-        segments.push({ generatedLine, generatedColumn, source: sources[sourceIndex]!, originalLine, originalColumn });
-      }
-      if (mappings[index] === ',') index++;
-    }
-    index++;
-    generatedLine++;
-  }
-  return segments;
 }
 
 export interface SourceMapping {
@@ -87,40 +32,42 @@ function loadMapping(generatedFile: string): SourceMapping | null {
   }
   const reference = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(code)?.[1];
   if (!reference || reference.startsWith('data:') && !reference.includes('base64,')) return null;
-  let payload: { sources: string[]; sourceRoot?: string; mappings: string };
-  let mapDir: string;
+  let payload: string;
+  let mapFile: string;
   if (reference.startsWith('data:')) {
-    payload = JSON.parse(Buffer.from(reference.slice(reference.indexOf('base64,') + 7), 'base64').toString('utf8'));
-    mapDir = dirname(generatedFile);
+    payload = Buffer.from(reference.slice(reference.indexOf('base64,') + 7), 'base64').toString('utf8');
+    mapFile = generatedFile;
   } else {
-    const mapFile = resolve(dirname(generatedFile), decodeURIComponent(reference));
+    mapFile = resolve(dirname(generatedFile), decodeURIComponent(reference));
     if (!existsSync(mapFile)) return null;
-    payload = JSON.parse(readFileSync(mapFile, 'utf8'));
-    mapDir = dirname(mapFile);
+    payload = readFileSync(mapFile, 'utf8');
   }
-  const sources = payload.sources.map((source) =>
-    source.startsWith('file://') ? fileURLToPath(source) : resolve(mapDir, payload.sourceRoot ?? '', source),
-  );
-  const segments = decodeMappings(payload.mappings, sources);
-  const byGeneratedLine = new Map<number, Segment[]>();
-  for (const segment of segments) {
-    const list = byGeneratedLine.get(segment.generatedLine) ?? [];
-    list.push(segment);
-    byGeneratedLine.set(segment.generatedLine, list);
-  }
+  // FlattenMap reads plain and index (sectioned) maps alike, resolving sources against the map's location.
+  const map = new FlattenMap(payload, mapFile);
+  const sourcePath = (source: string) => (source.startsWith('file://') ? fileURLToPath(source) : resolve(source));
+  let bySourceLine: Map<string, Array<{ line: number; column: number }>> | undefined;
   return {
     toOriginal(line, column) {
-      const candidates = byGeneratedLine.get(line - 1);
-      if (!candidates) return null;
-      let best: Segment | undefined;
-      for (const segment of candidates) if (segment.generatedColumn <= column - 1) best = segment;
-      best ??= candidates[0];
-      return best ? { file: best.source, line: best.originalLine + 1, column: best.originalColumn + 1 } : null;
+      // The segment starting at or before the column; a column before the line's first segment takes that one.
+      const needle = { line, column: column - 1 };
+      let original = originalPositionFor(map, { ...needle, bias: GREATEST_LOWER_BOUND });
+      if (original.source === null) original = originalPositionFor(map, { ...needle, bias: LEAST_UPPER_BOUND });
+      if (original.source === null) return null;
+      return { file: sourcePath(original.source), line: original.line, column: original.column + 1 };
     },
     generatedFor(file, line) {
-      return segments
-        .filter((segment) => segment.source === file && segment.originalLine === line - 1)
-        .map((segment) => ({ line: segment.generatedLine + 1, column: segment.generatedColumn + 1 }));
+      if (!bySourceLine) {
+        const index = new Map<string, Array<{ line: number; column: number }>>();
+        eachMapping(map, (mapping) => {
+          if (mapping.source === null) return;
+          const key = `${sourcePath(mapping.source)}:${mapping.originalLine}`;
+          const list = index.get(key) ?? [];
+          list.push({ line: mapping.generatedLine, column: mapping.generatedColumn + 1 });
+          index.set(key, list);
+        });
+        bySourceLine = index;
+      }
+      return bySourceLine.get(`${file}:${line}`) ?? [];
     },
   };
 }

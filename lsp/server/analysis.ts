@@ -14,7 +14,7 @@ export interface FileAnalysis {
   findings: readonly ReportedFinding[];
 }
 
-export function analyseFile(project: TsProject, fileName: string, rules: RuleSettings): FileAnalysis | undefined {
+export function analyzeFile(project: TsProject, fileName: string, rules: RuleSettings): FileAnalysis | undefined {
   const program = project.program();
   const sourceFile = program.getSourceFile(fileName);
   if (!sourceFile) return undefined;

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../core/types.js';
-import { toTsPath } from './paths.js';
+import { toTsPath } from '../../engine/paths.js';
 
 export interface MeasuredCost {
   /** `confirmed`, `not-reproduced`, `unreached`, or whatever a newer probe says. */

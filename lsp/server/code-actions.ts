@@ -10,7 +10,7 @@ import { insertAtLine } from './edits.js';
 import { offsetRange } from './locations.js';
 import { Commands } from './protocol.js';
 import { ruleDocUrl, ruleId } from './rule-docs.js';
-import type { AnalysedDocument } from './workspace.js';
+import type { AnalyzedDocument } from './workspace.js';
 
 /** What `blockcheck.applyFix` needs to find the finding again, in the buffer version it was offered for. */
 export interface ApplyFixArguments {
@@ -22,21 +22,21 @@ export interface ApplyFixArguments {
 }
 
 export function codeActionsFor(
-  analysed: AnalysedDocument,
+  analyzed: AnalyzedDocument,
   document: TextDocument,
   range: Range,
   useDocumentChanges: boolean,
 ): CodeAction[] {
-  const { analysis } = analysed;
+  const { analysis } = analyzed;
   const actions: CodeAction[] = [];
   const disabledRules = new Set<string>();
   for (const reported of analysis.findings) {
     const { finding } = reported;
     if (!overlaps(offsetRange(analysis.sourceFile, finding.start, finding.end), range)) continue;
-    const diagnostic = toDiagnostic(reported, analysis.program, analysed.cwd);
+    const diagnostic = toDiagnostic(reported, analysis.program, analyzed.cwd);
     const rule = ruleId(finding.rule);
-    // Offsets refer to the analysed text; edits are only safe when the buffer still holds exactly that text.
-    if (analysed.matchesBuffer) {
+    // Offsets refer to the analyzed text; edits are only safe when the buffer still holds exactly that text.
+    if (analyzed.matchesBuffer) {
       if (finding.fix) {
         const args: ApplyFixArguments = {
           uri: document.uri,

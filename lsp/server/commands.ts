@@ -29,14 +29,14 @@ async function applyFix(workspace: Workspace, args: ApplyFixArguments, useDocume
     if (document.version !== args.version) {
       throw new ResponseError(ErrorCodes.InvalidRequest, 'the document changed since the fix was offered; ask for code actions again');
     }
-    const analysed = await workspace.analyse(args.uri);
-    const finding = analysed?.matchesBuffer
-      ? analysed.analysis.findings.find(({ finding }) => finding.patternId === args.patternId && finding.start === args.start && finding.end === args.end)?.finding
+    const analyzed = await workspace.analyze(args.uri);
+    const finding = analyzed?.matchesBuffer
+      ? analyzed.analysis.findings.find(({ finding }) => finding.patternId === args.patternId && finding.start === args.start && finding.end === args.end)?.finding
       : undefined;
-    if (!analysed || !finding?.fix) {
+    if (!analyzed || !finding?.fix) {
       throw new ResponseError(ErrorCodes.InvalidRequest, 'blockcheck no longer reports this call; nothing to fix');
     }
-    const edit = workspaceEditFor(finding.fix.changes, analysed.analysis.program, workspace.documents, useDocumentChanges);
+    const edit = workspaceEditFor(finding.fix.changes, analyzed.analysis.program, workspace.documents, useDocumentChanges);
     const result = await workspace.connection.workspace.applyEdit({ label: finding.fix.description, edit });
     if (!result.applied) workspace.log.warn(`blockcheck: the editor did not apply "${finding.fix.description}"${result.failureReason ? `: ${result.failureReason}` : ''}`);
     return { applied: result.applied };

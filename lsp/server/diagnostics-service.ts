@@ -157,15 +157,15 @@ export class DiagnosticsService {
     let diagnostics: Diagnostic[] = [];
     let failure: string | undefined;
     try {
-      const analysed = await this.workspace.analyse(uri);
-      if (analysed) {
-        const { analysis, cwd } = analysed;
+      const analyzed = await this.workspace.analyze(uri);
+      if (analyzed) {
+        const { analysis, cwd } = analyzed;
         diagnostics = analysis.findings.map((reported) => toDiagnostic(reported, analysis.program, cwd));
-        this.reportTime(uri, performance.now() - started, diagnostics.length, analysed.settings.slowValidationMs);
+        this.reportTime(uri, performance.now() - started, diagnostics.length, analyzed.settings.slowValidationMs);
       }
     } catch (error) {
       failure = oneLine(error);
-      this.workspace.log.error(`blockcheck: could not analyse ${uri}: ${failure}`);
+      this.workspace.log.error(`blockcheck: could not analyze ${uri}: ${failure}`);
       void this.workspace.connection.sendNotification(StatusNotification, {
         uri,
         state: 'error',

@@ -13,7 +13,7 @@ import { chainSteps } from './diagnostics.js';
 import { offsetRange } from './locations.js';
 import { fileNameToUri } from './paths.js';
 import { ruleDescription, ruleDocUrl, ruleId } from './rule-docs.js';
-import type { AnalysedDocument } from './workspace.js';
+import type { AnalyzedDocument } from './workspace.js';
 
 const WHY: Record<BlockKind, string> = {
   io: 'it waits for disk or network I/O on the event loop thread; no other request, timer or socket is served until it returns',
@@ -21,8 +21,8 @@ const WHY: Record<BlockKind, string> = {
   wait: 'it waits for another thread or process on the event loop thread; no other request, timer or socket is served meanwhile',
 };
 
-export function hoverFor(analysed: AnalysedDocument, position: Position, audit: AuditReport | undefined): Hover | undefined {
-  const { analysis, cwd } = analysed;
+export function hoverFor(analyzed: AnalyzedDocument, position: Position, audit: AuditReport | undefined): Hover | undefined {
+  const { analysis, cwd } = analyzed;
   const hit = analysis.findings.find(({ finding }) => contains(offsetRange(analysis.sourceFile, finding.start, finding.end), position));
   if (!hit) return undefined;
   const { finding } = hit;

@@ -20,6 +20,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { isDeclarationFile, isSourceFile, SOURCE_FILES_GLOB } from '../../core/index.js';
 import { TOOL_VERSION } from '../../engine/package-info.js';
 import { AuditReports } from './audit-report.js';
 import { codeActionsFor } from './code-actions.js';
@@ -27,7 +28,7 @@ import { executeCommand } from './commands.js';
 import { DiagnosticsService, oneLine } from './diagnostics-service.js';
 import { ProcessExitAttempt } from './exit-guard.js';
 import { hoverFor } from './hover.js';
-import { isAnalysedSource, isDeclarationFile, isProjectConfig, uriToFileName } from './paths.js';
+import { isProjectConfig, uriToFileName } from './paths.js';
 import { ProjectRegistry } from './project-registry.js';
 import { Commands } from './protocol.js';
 import { parseInitializationOptions } from './settings.js';
@@ -37,7 +38,7 @@ import { holdsWatchedFiles } from './watched-folders.js';
 import { Workspace } from './workspace.js';
 
 const WATCHED: FileSystemWatcher[] = [
-  ...['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', '**/{tsconfig,jsconfig}*.json', '**/package.json', '**/eslint.config.*'].map((globPattern) => ({ globPattern })),
+  ...[SOURCE_FILES_GLOB, '**/{tsconfig,jsconfig}*.json', '**/package.json', '**/eslint.config.*'].map((globPattern) => ({ globPattern })),
   // A folder created, deleted or renamed may be reported as that one path, which no pattern above matches.
   { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
 ];
@@ -165,8 +166,8 @@ export function startLanguageServer(connection: Connection): void {
         async (isCurrent) => {
           const document = documents.get(uri);
           if (!document || !isCurrent()) return [];
-          const analysed = await workspace.analyse(uri);
-          return analysed ? codeActionsFor(analysed, document, params.range, useDocumentChanges()) : [];
+          const analyzed = await workspace.analyze(uri);
+          return analyzed ? codeActionsFor(analyzed, document, params.range, useDocumentChanges()) : [];
         },
         'codeAction',
       );
@@ -181,11 +182,11 @@ export function startLanguageServer(connection: Connection): void {
         uri,
         async (isCurrent) => {
           if (!isCurrent()) return null;
-          const analysed = await workspace.analyse(uri);
-          if (!analysed?.matchesBuffer) return null;
-          const folder = projects.workspaceFolderOf(analysed.fileName);
-          const audit = folder === undefined ? undefined : audits.read(path.resolve(folder, analysed.settings.auditReport));
-          return hoverFor(analysed, params.position, audit) ?? null;
+          const analyzed = await workspace.analyze(uri);
+          if (!analyzed?.matchesBuffer) return null;
+          const folder = projects.workspaceFolderOf(analyzed.fileName);
+          const audit = folder === undefined ? undefined : audits.read(path.resolve(folder, analyzed.settings.auditReport));
+          return hoverFor(analyzed, params.position, audit) ?? null;
         },
         'hover',
       );
@@ -221,7 +222,7 @@ export function startLanguageServer(connection: Connection): void {
       } else if (base === 'package.json') {
         // Its `type`, `exports` and `types` decide module formats and where imports resolve.
         sources.layoutChanged();
-      } else if (isAnalysedSource(fileName) || isDeclarationFile(fileName)) {
+      } else if (isSourceFile(fileName) || isDeclarationFile(fileName)) {
         sources.diskChanged(fileName);
         if (change.type !== FileChangeType.Changed) {
           sources.layoutChanged();

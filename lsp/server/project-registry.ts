@@ -7,7 +7,8 @@ import ts from 'typescript';
 import * as path from 'node:path';
 import type { SourceStore } from './sources.js';
 import { TsProject, inferredOptions, loadConfigFile } from './ts-project.js';
-import { isInside, toTsPath } from './paths.js';
+import { toTsPath } from '../../engine/paths.js';
+import { isInside } from './paths.js';
 
 const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
 

@@ -9,7 +9,7 @@ export type RuleSeverity = 'off' | 'warn' | 'error';
 
 export interface Settings {
   enable: boolean;
-  /** Analyse the unsaved text on every edit, or only the saved text. */
+  /** Analyze the unsaved text on every edit, or only the saved text. */
   run: 'onType' | 'onSave';
   /** Severity overrides, on top of the project's ESLint config (or the recommended config). */
   rules: Partial<Record<RuleName, RuleSeverity>>;

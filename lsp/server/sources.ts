@@ -1,5 +1,5 @@
 /**
- * The text every TypeScript project sees for a file: the analysed text of an open buffer when there is one,
+ * The text every TypeScript project sees for a file: the analyzed text of an open buffer when there is one,
  * otherwise the file on disk (read once per change). Each file carries a version that changes only when its
  * text may have changed, which is what lets the LanguageService keep every other parsed file.
  */
@@ -61,7 +61,7 @@ export class SourceStore {
     return this.buffers.has(fileName);
   }
 
-  /** The analysed text of an open buffer changed (every edit on type, or each save in on-save mode). */
+  /** The analyzed text of an open buffer changed (every edit on type, or each save in on-save mode). */
   setBuffer(fileName: string, text: string): void {
     const previous = this.buffers.get(fileName);
     if (previous?.text === text) return;

@@ -11,7 +11,7 @@ import ts from 'typescript';
 import { isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import type { SourceStore } from './sources.js';
-import { toTsPath } from './paths.js';
+import { toTsPath } from '../../engine/paths.js';
 
 export interface ProjectConfig {
   options: ts.CompilerOptions;

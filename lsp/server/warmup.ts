@@ -8,7 +8,7 @@ import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import { analyzeProgram } from '../../core/index.js';
 import { oneLine } from './diagnostics-service.js';
 import { guarded } from './exit-guard.js';
-import { isAnalysedSource } from './paths.js';
+import { isSourceFile } from '../../core/index.js';
 import type { Workspace } from './workspace.js';
 
 export async function warmUp(workspace: Workspace, progress: WorkDoneProgressServerReporter | undefined): Promise<void> {
@@ -18,10 +18,10 @@ export async function warmUp(workspace: Workspace, progress: WorkDoneProgressSer
   let files = 0;
   for (const [index, project] of projects.entries()) {
     await new Promise((resolve) => setImmediate(resolve));
-    progress?.report(Math.round((index / Math.max(1, projects.length)) * 100), `analysing ${project.id}`);
+    progress?.report(Math.round((index / Math.max(1, projects.length)) * 100), `analyzing ${project.id}`);
     try {
       const program = project.program();
-      const sources = program.getRootFileNames().filter(isAnalysedSource);
+      const sources = program.getRootFileNames().filter(isSourceFile);
       files += sources.length;
       const representative = sources[0];
       if (!representative) continue;
@@ -31,7 +31,7 @@ export async function warmUp(workspace: Workspace, progress: WorkDoneProgressSer
       const rules = await workspace.rules.forFile(representative, workspace.projects.workspaceFolderOf(representative) ?? project.directory, settings);
       await new Promise((resolve) => setImmediate(resolve));
       for (const setting of Object.values(rules)) {
-        if (setting) guarded(`analysing ${project.id}`, () => analyzeProgram(project.program(), setting.options));
+        if (setting) guarded(`analyzing ${project.id}`, () => analyzeProgram(project.program(), setting.options));
       }
     } catch (error) {
       workspace.log.error(`blockcheck: could not load ${project.id}: ${oneLine(error)}`);

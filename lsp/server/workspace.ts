@@ -1,14 +1,15 @@
 /**
  * The server's view of the user's files: open buffers, the TypeScript projects, settings and rule config per
- * workspace folder. `analyse(uri)` is the one path from a document to its findings, shared by diagnostics,
+ * workspace folder. `analyze(uri)` is the one path from a document to its findings, shared by diagnostics,
  * code actions and hover.
  */
 import * as path from 'node:path';
 import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyseFile, type FileAnalysis } from './analysis.js';
+import { analyzeFile, type FileAnalysis } from './analysis.js';
 import { guarded } from './exit-guard.js';
-import { fileNameToUri, isAnalysedSource, uriToFileName } from './paths.js';
+import { isSourceFile } from '../../core/index.js';
+import { fileNameToUri, uriToFileName } from './paths.js';
 import type { ProjectRegistry } from './project-registry.js';
 import { RuleConfigs } from './rule-config.js';
 import { PerDocumentQueue } from './serial-queue.js';
@@ -16,7 +17,7 @@ import type { Settings } from './settings.js';
 import { SettingsStore } from './settings-store.js';
 import type { SourceStore } from './sources.js';
 
-export interface AnalysedDocument {
+export interface AnalyzedDocument {
   uri: string;
   fileName: string;
   /** The workspace folder (or the file's directory): relative paths in messages start here. */
@@ -85,11 +86,11 @@ export class Workspace {
 
   /**
    * The findings to report in a document now (after handing over its latest buffer text), or undefined when
-   * blockcheck does not analyse it.
+   * blockcheck does not analyze it.
    */
-  async analyse(uri: string): Promise<AnalysedDocument | undefined> {
+  async analyze(uri: string): Promise<AnalyzedDocument | undefined> {
     const fileName = uriToFileName(uri);
-    if (!fileName || !isAnalysedSource(fileName)) return undefined;
+    if (!fileName || !isSourceFile(fileName)) return undefined;
     const settings = await this.settingsFor(fileName);
     if (!settings.enable) return undefined;
     const folder = this.projects.workspaceFolderOf(fileName);
@@ -98,7 +99,7 @@ export class Workspace {
     const document = this.documents.get(uri);
     if (document) await this.syncDocument(document, 'change');
     const project = this.projects.projectFor(fileName);
-    const analysis = guarded(`analysing ${fileName}`, () => analyseFile(project, fileName, rules));
+    const analysis = guarded(`analyzing ${fileName}`, () => analyzeFile(project, fileName, rules));
     if (!analysis) return undefined;
     return {
       uri,

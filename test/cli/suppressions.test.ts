@@ -68,6 +68,17 @@ describe('readSuppressions', () => {
     assert.deepEqual(suppressedLines(source), []);
   });
 
+  it('reads quoted rule names and a `--` description in a rule list as ESLint does', () => {
+    const source = [
+      '/* eslint-disable-next-line "blockcheck/no-sync-io", \'no-console\' -- reads config once */',
+      'CALL();', // 2
+      '// eslint-disable-next-line no-console -- blockcheck/no-sync-io is named only in the description',
+      'CALL();', // 4: not suppressed
+      'CALL(); // eslint-disable-line no-console,blockcheck/no-sync-io --- three dashes',
+    ].join('\n');
+    assert.deepEqual(suppressedLines(source), [2, 5]);
+  });
+
   it('starts a next-line directive after a multi-line block comment ends', () => {
     const source = ['/* eslint-disable-next-line', '   blockcheck/no-sync-io */', 'CALL();'].join('\n');
     assert.deepEqual(suppressedLines(source), [3]);

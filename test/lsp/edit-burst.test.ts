@@ -26,7 +26,7 @@ describe('a burst of 10,000 edits', () => {
     project.remove();
   });
 
-  it('is analysed and pushed a bounded number of times, ending with the final text', async () => {
+  it('is analyzed and pushed a bounded number of times, ending with the final text', async () => {
     const pushesBefore = client.pushCount;
     const analysesBefore = client.statuses.length;
     const start = { line: 0, character: 0 };

@@ -65,7 +65,7 @@ describe('settings', () => {
     const { client, uri } = await start(expressProject(), { run: 'onSave' });
     assert.equal(items(await client.pull(uri)).length, 1);
     await client.replace(uri, 'res.send(report);', 'res.send(report);\n  fs.writeFileSync("b", "c");');
-    assert.equal(items(await client.pull(uri)).length, 1, 'unsaved edits are not analysed');
+    assert.equal(items(await client.pull(uri)).length, 1, 'unsaved edits are not analyzed');
     await client.save(uri);
     assert.equal(items(await client.pull(uri)).length, 2);
   });

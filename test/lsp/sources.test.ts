@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { toTsPath } from '../../lsp/server/paths.js';
+import { toTsPath } from '../../engine/paths.js';
 import { SourceStore } from '../../lsp/server/sources.js';
 
 describe('source store: folders created or deleted', () => {

@@ -4,7 +4,7 @@ import { after, describe, it } from 'node:test';
 import ts from 'typescript';
 import { ProjectRegistry } from '../../lsp/server/project-registry.js';
 import { SourceStore } from '../../lsp/server/sources.js';
-import { toTsPath } from '../../lsp/server/paths.js';
+import { toTsPath } from '../../engine/paths.js';
 import { expressProject } from './projects.js';
 import { TempProject } from './temp-project.js';
 

@@ -24,6 +24,7 @@ const flagged: FlaggedInRoute[] = [
   },
   { name: 'a super-linear regex tested on request data', body: "/^(a+)+$/.test(String(req.query.q));", at: 'test' },
   { name: 'a super-linear regex matched against request data', body: "String(req.query.q ?? '').match(/(\\w+\\s?)*$/);", at: 'match' },
+  { name: 'a loop over alternatives that share a word, on request data', body: "/^(a|a)*$/.test(String(req.query.q));", at: 'test' },
   { name: 'a super-linear regex held in a const', imports: 'const EMAIL = /^([a-zA-Z0-9]+)*@example\\.com$/;', body: 'EMAIL.test(String(req.query.email));', at: 'test' },
   { name: 'new RegExp(request data)', body: "new RegExp(String(req.query.pattern));", at: 'RegExp' },
   { name: 'JSON.parse of request data', body: 'JSON.parse(req.body);', at: 'parse' },

@@ -1,9 +1,13 @@
 /** The runtime's pure parts: source maps, routes, catalog targets, the recommendation math, flags. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CATALOG } from '../../core/catalog.js';
 import { SourceMaps } from '../../runtime/source-map.js';
+import { loadAppServer } from '../../runtime/host-app.js';
 import { RouteMatcher, fillPath, routesOf } from '../../runtime/routes.js';
 import { wrapTargets } from '../../runtime/child/catalog-targets.js';
 import { ProbeError, parseServeArgs, probeOptionsFromFlags, recommendFromMeasurements } from '../../runtime/index.js';
@@ -33,9 +37,46 @@ describe('source maps', () => {
     for (const position of positions) assert.equal(maps.toOriginal(`file://${generated}`, position.line, position.column)?.line, line);
   });
 
+  it('reads an index (sectioned) source map, as bundlers write them', (context) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'blockcheck-index-map-'));
+    context.after(() => rmSync(dir, { recursive: true, force: true }));
+    const generated = path.join(dir, 'bundle.js');
+    writeFileSync(generated, 'first();\nsecond();\n//# sourceMappingURL=bundle.js.map\n');
+    // Line 1 comes from src/a.ts line 1, line 2 from src/b.ts line 5 (`AAIA`: original line +4).
+    const section = (source: string, mappings: string) => ({ version: 3, sources: [source], names: [], mappings });
+    writeFileSync(`${generated}.map`, JSON.stringify({
+      version: 3,
+      sections: [
+        { offset: { line: 0, column: 0 }, map: section('src/a.ts', 'AAAA') },
+        { offset: { line: 1, column: 0 }, map: section('src/b.ts', 'AAIA') },
+      ],
+    }));
+    const maps = new SourceMaps();
+    const b = path.join(dir, 'src', 'b.ts');
+    assert.deepEqual(maps.toOriginal(`file://${generated}`, 1, 1), { file: path.join(dir, 'src', 'a.ts'), line: 1, column: 1 });
+    assert.deepEqual(maps.toOriginal(generated, 2, 4), { file: b, line: 5, column: 1 });
+    assert.deepEqual(maps.generatedFor(generated, b, 5), [{ line: 2, column: 1 }]);
+  });
+
   it('leaves files without a source map as they are', () => {
     const file = fixture('probe-http', 'server.mjs');
     assert.deepEqual(new SourceMaps().toOriginal(file, 12, 3), { file, line: 12, column: 3 });
+  });
+});
+
+describe('TypeScript modules run from their build output', () => {
+  it("finds the build output through the tsconfig as tsc reads it (comments, extends)", async (context) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'blockcheck-build-output-'));
+    context.after(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(path.join(dir, 'src'));
+    mkdirSync(path.join(dir, 'build'));
+    writeFileSync(path.join(dir, 'tsconfig.base.json'), '{ "compilerOptions": { "outDir": "build", "rootDir": "src" } }');
+    // A commented-out outDir and an inherited one: only a JSON-with-comments reader following extends gets build/.
+    writeFileSync(path.join(dir, 'tsconfig.json'), '{\n  // "outDir": "old-dist",\n  "extends": "./tsconfig.base.json",\n}\n');
+    writeFileSync(path.join(dir, 'src', 'app.ts'), 'export function handler() {}\n');
+    writeFileSync(path.join(dir, 'build', 'app.js'), 'export function handler(req, res) { res.end(); }\n');
+    const server = await loadAppServer(path.join(dir, 'src', 'app.ts'), 'handler');
+    assert.equal(server.listening, false);
   });
 });
 

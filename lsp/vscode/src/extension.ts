@@ -105,7 +105,7 @@ async function start(context: vscode.ExtensionContext, output: vscode.LogOutputC
       status.tooltip =
         params.state === 'ok'
           ? `${params.findings} finding(s) in ${vscode.workspace.asRelativePath(vscode.Uri.parse(params.uri))}, validated in ${params.durationMs} ms by ${choice.description}`
-          : `blockcheck could not analyse ${params.uri}: ${params.message ?? 'unknown error'}`;
+          : `blockcheck could not analyze ${params.uri}: ${params.message ?? 'unknown error'}`;
       status.command = 'blockcheck.showOutputChannel';
       status.show();
     }),
