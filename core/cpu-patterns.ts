@@ -129,14 +129,78 @@ function loopBoundOf(node: ts.Node, dependencyOf: DependencyOf): number | undefi
   return undefined;
 }
 
-function regexLiteralOf(node: ts.Expression | undefined): ts.RegularExpressionLiteral | undefined {
-  if (!node) return undefined;
+/**
+ * The regex literals an expression can be: the literal itself, a `const RE = /.../` in scope, or a regex
+ * kept in a constant table and picked from it (`PATTERNS.email`, `rules[name]`, `for (const re of
+ * PATTERNS)`, `PATTERNS.some((re) => re.test(input))`, `Object.values(RULES)`).
+ */
+function regexLiteralsOf(node: ts.Expression | undefined, depth = 0): ts.RegularExpressionLiteral[] {
+  if (!node || depth > MAX_CONSTANT_DEPTH) return [];
   const inner = skipOuterExpressions(node);
-  if (ts.isRegularExpressionLiteral(inner)) return inner;
+  if (ts.isRegularExpressionLiteral(inner)) return [inner];
+  if (ts.isArrayLiteralExpression(inner)) return inner.elements.flatMap((element) => regexLiteralsOf(element, depth + 1));
+  if (ts.isObjectLiteralExpression(inner)) {
+    return inner.properties.flatMap((property) => (ts.isPropertyAssignment(property) ? regexLiteralsOf(property.initializer, depth + 1) : []));
+  }
   if (ts.isIdentifier(inner)) {
-    // A `const RE = /.../` in the same file.
-    const declaration = findConstInitializer(inner);
-    return declaration && ts.isRegularExpressionLiteral(declaration) ? declaration : undefined;
+    const initializer = findConstInitializer(inner);
+    if (initializer) return regexLiteralsOf(initializer, depth + 1);
+    const collection = iteratedCollection(inner);
+    return collection ? regexLiteralsOf(collection, depth + 1) : [];
+  }
+  if (ts.isPropertyAccessExpression(inner)) {
+    const table = constantValue(inner.expression, depth);
+    const entry = table && ts.isObjectLiteralExpression(table)
+      ? table.properties.find((property): property is ts.PropertyAssignment => ts.isPropertyAssignment(property) && property.name.getText() === inner.name.text)
+      : undefined;
+    return entry ? regexLiteralsOf(entry.initializer, depth + 1) : [];
+  }
+  if (ts.isElementAccessExpression(inner)) {
+    const table = constantValue(inner.expression, depth);
+    return table && (ts.isArrayLiteralExpression(table) || ts.isObjectLiteralExpression(table)) ? regexLiteralsOf(table, depth + 1) : [];
+  }
+  if (ts.isCallExpression(inner) && isObjectValuesCall(inner)) return regexLiteralsOf(inner.arguments[0], depth + 1);
+  return [];
+}
+
+const MAX_CONSTANT_DEPTH = 4;
+
+/** `Object.values(table)` */
+function isObjectValuesCall(call: ts.CallExpression): boolean {
+  const callee = skipOuterExpressions(call.expression);
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'values' && ts.isIdentifier(callee.expression) &&
+    callee.expression.text === 'Object' && call.arguments.length === 1;
+}
+
+/** What a constant name stands for, through `const` aliases. */
+function constantValue(node: ts.Expression, depth: number): ts.Expression | undefined {
+  let current = skipOuterExpressions(node);
+  for (let step = depth; ts.isIdentifier(current) && step <= MAX_CONSTANT_DEPTH; step++) {
+    const initializer = findConstInitializer(current);
+    if (!initializer) return undefined;
+    current = initializer;
+  }
+  return current;
+}
+
+/** The collection a name iterates: `for (const re of list)`, or `list.some((re) => ...)`'s first parameter. */
+function iteratedCollection(name: ts.Identifier): ts.Expression | undefined {
+  for (let node: ts.Node | undefined = name.parent; node; node = node.parent) {
+    if (ts.isForOfStatement(node) && ts.isVariableDeclarationList(node.initializer) &&
+      node.initializer.declarations.some((declaration) => ts.isIdentifier(declaration.name) && declaration.name.text === name.text)) {
+      return node.expression;
+    }
+    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) {
+      const first = node.parameters[0];
+      if (!first || !ts.isIdentifier(first.name) || first.name.text !== name.text) {
+        if (node.parameters.some((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === name.text)) return undefined;
+        continue;
+      }
+      const call = node.parent;
+      const callee = call && ts.isCallExpression(call) ? skipOuterExpressions(call.expression) : undefined;
+      return callee && ts.isPropertyAccessExpression(callee) && LOOP_METHODS.has(callee.name.text) ? callee.expression : undefined;
+    }
+    if (ts.isFunctionLike(node)) return undefined;
   }
   return undefined;
 }
@@ -214,18 +278,19 @@ function regexOrJsonPattern(node: ts.CallExpression | ts.NewExpression, dependen
       alternative: `bound the body size (e.g. express.json({ limit })), or ${WORKER_POOL}`, requestDependency: dependency,
     };
   }
-  let regex: ts.RegularExpressionLiteral | undefined;
+  let regexes: ts.RegularExpressionLiteral[] = [];
   let input: ts.Expression | undefined;
   if (REGEX_METHODS_ON_REGEX.has(method)) {
-    regex = regexLiteralOf(callee.expression);
+    regexes = regexLiteralsOf(callee.expression);
     input = args[0];
   } else if (REGEX_METHODS_ON_STRING.has(method)) {
-    regex = regexLiteralOf(args[0]);
+    regexes = regexLiteralsOf(args[0]);
     input = callee.expression;
   }
-  if (!regex || !input) return undefined;
+  if (regexes.length === 0 || !input) return undefined;
   const dependency = dependencyOf(input);
-  if (dependency === 0 || !isSuperLinearRegex(regex.text)) return undefined;
+  const regex = dependency === 0 ? undefined : regexes.find((candidate) => isSuperLinearRegex(candidate.text));
+  if (!regex) return undefined;
   return {
     patternId: 'redos', site: callee.name, callText: `${shortText(regex, 30)} (super-linear regex)`, category: 'regex', severity: 'error',
     alternative: 'rewrite the regex without nested quantifiers (or use RE2), and bound the input length', requestDependency: dependency,

@@ -52,4 +52,40 @@ module.exports = function minify(options) {
 `,
     });
   });
+
+  it('finds a super-linear regex kept in a table and tested on request data, not a safe one beside it', () => {
+    assertAudit({
+      'package.json': JSON.stringify({ name: 'request-filter', version: '1.0.0', main: 'index.js' }),
+      'rules.js': `const RULES = {
+  email: /^([a-zA-Z0-9])(([\\-.]|[_]+)?([a-zA-Z0-9]+))*(@){1}[a-z0-9]+[.]{1}(([a-z]{2,3})|([a-z]{2,3}[.]{1}[a-z]{2,3}))$/,
+  id: /^[0-9a-f]{24}$/,
+};
+const BLOCKED_AGENTS = [/^curl\\//, /(\\w+\\s?)*bot$/];
+exports.validEmail = function validEmail(value) {
+  return RULES.email.test(value); // BLOCKS
+};
+exports.validId = function validId(value) {
+  return RULES.id.test(value); // SILENT
+};
+exports.isBot = function isBot(agent) {
+  return BLOCKED_AGENTS.some((pattern) => pattern.test(agent)); // BLOCKS
+};
+exports.checkAll = function checkAll(fields) {
+  for (const rule of Object.values(RULES)) {
+    if (!rule.test(fields.value)) return false; // BLOCKS
+  }
+  return true;
+};
+`,
+      'index.js': `const rules = require('./rules');
+module.exports = function filter() {
+  return function (req, res, next) {
+    if (rules.isBot(req.headers['user-agent']) || !rules.validEmail(req.query.email) || !rules.validId(req.query.id)) return res.end();
+    if (!rules.checkAll({ value: req.query.q })) return res.end();
+    next();
+  };
+};
+`,
+    });
+  });
 });
