@@ -84,30 +84,27 @@ function readRequestsFile(path: string, report: StaticReport): Route[] {
 
 /**
  * Per route: mean blocking per request (S) and its CPU/wall, from the request log: a request blocks for
- * its synchronous segment, or for its timed catalog calls when they ran in later segments.
+ * all its synchronous stretches (before and after its awaits), less the time its thread waited for a core.
  */
 function routeBlocking(measurements: ChildMeasurements, matcher: RouteMatcher, thresholdMs: number): RouteBlocking[] {
-  // CPU/wall with wall minus run-queue wait: a busy machine must not make CPU-bound calls look like waiting.
-  const explained = new Map<number, { ms: number; cpuMs: number; runQueueMs: number }>();
+  // Time in timed catalog calls is CPU only as far as the thread's clock says: sleeping in execFileSync is not.
+  const timed = new Map<number, { heldMs: number; cpuMs: number }>();
   for (const call of measurements.slowCalls) {
     if (call.requestId === null) continue;
-    const entry = explained.get(call.requestId) ?? { ms: 0, cpuMs: 0, runQueueMs: 0 };
-    entry.ms += call.ms;
+    const entry = timed.get(call.requestId) ?? { heldMs: 0, cpuMs: 0 };
+    entry.heldMs += call.ms - call.runQueueMs;
     entry.cpuMs += call.cpuMs;
-    entry.runQueueMs += call.runQueueMs;
-    explained.set(call.requestId, entry);
+    timed.set(call.requestId, entry);
   }
-  const byRoute = new Map<string, { ms: number; cpuMs: number; runQueueMs: number; count: number }>();
+  const byRoute = new Map<string, { ms: number; cpuMs: number; count: number }>();
   for (const request of measurements.requests) {
     const label = matcher.labelFor(request.method, request.url);
-    const known = explained.get(request.id) ?? { ms: 0, cpuMs: 0, runQueueMs: 0 };
+    const known = timed.get(request.id) ?? { heldMs: 0, cpuMs: 0 };
+    const heldMs = Math.max(request.busyMs - request.busyRunQueueMs, known.heldMs);
+    const route = byRoute.get(label) ?? { ms: 0, cpuMs: 0, count: 0 };
+    route.ms += heldMs;
     // Synchronous time beyond the timed catalog calls is JavaScript running: CPU.
-    const blockedMs = Math.max(request.syncMs, known.ms);
-    const cpuMs = known.cpuMs + Math.max(0, request.syncMs - known.ms);
-    const route = byRoute.get(label) ?? { ms: 0, cpuMs: 0, runQueueMs: 0, count: 0 };
-    route.ms += blockedMs;
-    route.cpuMs += cpuMs;
-    route.runQueueMs += known.runQueueMs;
+    route.cpuMs += known.cpuMs + Math.max(0, heldMs - known.heldMs);
     route.count++;
     byRoute.set(label, route);
   }
@@ -116,7 +113,7 @@ function routeBlocking(measurements: ChildMeasurements, matcher: RouteMatcher, t
     return {
       route,
       blockedMsPerRequest: Math.round(mean * 10) / 10,
-      cpuWallRatio: mean >= thresholdMs ? Math.round(Math.min(totals.cpuMs / Math.max(totals.ms - totals.runQueueMs, 1e-9), 1) * 100) / 100 : null,
+      cpuWallRatio: mean >= thresholdMs ? Math.round(Math.min(totals.cpuMs / Math.max(totals.ms, 1e-9), 1) * 100) / 100 : null,
     };
   });
 }

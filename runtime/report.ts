@@ -48,7 +48,10 @@ export interface RuntimeSection {
   cpuWallRatio: number | null;
   /** Routes whose requests hit the site, with how many requests each. */
   routes: Array<{ route: string; requests: number }>;
-  /** How the time was measured: a timing wrapper around a catalog call, or CPU profile samples. */
+  /**
+   * How the time was measured: a timing wrapper around a catalog call, or (`cpu-profile`) the synchronous
+   * stretches the site ran in, timed around each callback, with the CPU profile naming the line.
+   */
   measuredBy: 'timing-wrapper' | 'cpu-profile';
   /**
    * For `unreached`, why the line did not run: its route answered (most of) its requests with a 4xx before
