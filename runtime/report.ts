@@ -93,7 +93,11 @@ export interface ProbeSummary {
   skipped: SkippedRoute[];
   loop: LoopMeasurements;
   /** Per route: single-loop ceiling (1/S) and req/s predicted under the recommendation. */
-  predictions: Array<{ route: string; blockedMsPerRequest: number; cpuWallRatio: number | null; singleLoopCeiling: number | null; predictedReqPerSec: number | null }>;
+  /**
+   * Per route: S (`blockedMsPerRequest`, ms) the recommendation is sized from, taken on the app without
+   * instrumentation for the routes that block; `probedBlockedMsPerRequest` is S under the probe.
+   */
+  predictions: Array<{ route: string; blockedMsPerRequest: number; probedBlockedMsPerRequest: number; cpuWallRatio: number | null; singleLoopCeiling: number | null; predictedReqPerSec: number | null }>;
   verify?: VerifyResult;
 }
 

@@ -272,8 +272,8 @@ export function judge(input: JudgeInput): ProbedFinding[] {
 /**
  * The static CPU findings a long stretch confirms: those in the app function the most samples of the
  * stretch are charged to (a finding's function that the JIT inlined into that one counts too). Without
- * samples in the stretch (a loaded machine starves the sampler too), the one CPU finding of the stretch's
- * route that ran, if there is exactly one.
+ * samples of app code in the stretch (a loaded machine starves the sampler too), the one CPU finding of the
+ * stretch's route that ran, if there is exactly one.
  */
 function ownersOf(
   cpu: CpuBlock,
@@ -296,7 +296,6 @@ function ownersOf(
       return own && [...profileFunctions].some(([key, fn]) => fn === own && profile?.callersOf(key).has(top));
     });
   }
-  if (cpu.code && cpu.code.samples > 0) return [];
   const ran = profiled.filter(
     (finding) => route !== null && finding.handlers.some((handler) => handler.label === route) && (coverage.executions(resolve(cwd, finding.file), finding.line, finding.column) ?? 0) > 0,
   );

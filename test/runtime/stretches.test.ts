@@ -11,16 +11,18 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProbeError, probe } from '../../runtime/index.js';
+import { percentile } from '../../runtime/stats.js';
 import type { ProbedFinding, ProbedReport } from '../../runtime/index.js';
 import { assertNoChildLeft, finding, fixture, lineOf, staticReport } from './helpers.js';
 import type { ReportHandler } from '../../runtime/report.js';
 
 const app = fixture('probe-stretches', 'app.mjs');
 const REQUESTS = 8;
+const WARMUP = 20;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+/** The median as the probe's p50 takes it (nearest rank), so both sides pick the same request. */
+function median(numbers: number[]): number {
+  return percentile(numbers, 50);
 }
 
 const body = JSON.stringify({ items: Array.from({ length: 60_000 }, (_, id) => ({ id, name: `item ${id}`, tags: ['a', 'b', 'c'], value: id * 1.5 })) });
@@ -30,16 +32,23 @@ describe('probe: synchronous stretches (Express)', () => {
   let probing: Promise<ProbedReport>;
   let probed: ProbedReport;
   let dir: string;
-  /** The app's own median timing of a path's blocking work, over the measured requests (the last, after warm-up). */
-  const truthMs = (path: string): number =>
-    median(readFileSync(join(dir, 'truth.txt'), 'utf8').split('\n').filter((line) => line.startsWith(`${path} `)).slice(-REQUESTS).map((line) => Number(line.split(' ')[1])));
-  const within = (measured: number, expected: number): boolean => Math.abs(measured - expected) <= 0.1 * expected + 1;
   /**
-   * A route's S is net of the time the app's thread waited for a core, which the app's own wall-clock timing
-   * holds: on a loaded machine (two cores, several test runs) it is well under the truth, but past the
-   * threshold and never the twentieth of it a probe blind to the work gave.
+   * The app's own median timing of a path's blocking work over the probe's measured requests: after the
+   * warm-up, before the bare run that sizes the recommendation.
    */
-  const counted = (route: string, path: string): boolean => sOf(route) >= 10 && sOf(route) >= 0.25 * truthMs(path);
+  const truthMs = (path: string, run: 'probed' | 'bare' = 'probed'): number => {
+    // Per path: the probe's warm-up and requests, then the bare run's.
+    const start = run === 'probed' ? WARMUP : 2 * WARMUP + REQUESTS;
+    return median(readFileSync(join(dir, 'truth.txt'), 'utf8').split('\n').filter((line) => line.startsWith(`${path} `)).slice(start, start + REQUESTS).map((line) => Number(line.split(' ')[1])));
+  };
+  /**
+   * The probe's figure against the app's: every defect was an underestimate (a fragment, a tenth, nothing), so
+   * 10% under at most; over, the rest of the stretch (routing, the response) and on a loaded machine the
+   * thread's waits for a core count too. The 10% accuracy both ways is bench/RESULTS.md's, on a quieter run.
+   */
+  const within = (measured: number, expected: number, upper = expected): boolean => measured >= 0.9 * expected && measured <= 1.5 * upper + 2;
+  /** A route's S (all its synchronous stretches, per request) holds the whole of its blocking work. */
+  const counted = (route: string, path: string): boolean => sOf(route) >= 0.9 * truthMs(path);
   const byMarker = (marker: string): ProbedFinding => probed.findings.find((candidate) => candidate.id === `test-${marker}`)!;
   const runtimeOnly = (route: string): ProbedFinding[] => probed.findings.filter((candidate) => candidate.source === 'runtime' && candidate.runtime!.routes.some((entry) => entry.route === route));
   const sOf = (route: string): number => probed.probe.predictions.find((prediction) => prediction.route === route)!.blockedMsPerRequest;
@@ -47,7 +56,7 @@ describe('probe: synchronous stretches (Express)', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'blockcheck-stretches-'));
     const requestsFile = join(dir, 'requests.json');
-    const paths = ['/busy', '/after-await', '/dependency', '/helper', '/files'];
+    const paths = ['/busy', '/after-await', '/dependency', '/helper', '/awaits', '/files'];
     writeFileSync(requestsFile, JSON.stringify([...paths.map((path) => ({ method: 'GET', path })), { method: 'POST', path: '/json', body, headers: { 'content-type': 'application/json' } }]));
     const handlers = [...paths.map((path) => ({ method: 'GET', path })), { method: 'POST', path: '/json' }].map(({ method, path }): ReportHandler => ({
       label: `${method} ${path}`, kind: 'express-route', file: app, line: handlerLine(path), method, path,
@@ -60,7 +69,7 @@ describe('probe: synchronous stretches (Express)', () => {
       target: { kind: 'module', modulePath: app, exportName: 'app' },
       cwd: fixture('probe-stretches'),
       requestsFile,
-      load: { requests: REQUESTS, concurrency: 2, durationSec: 60, warmupRequests: 20 },
+      load: { requests: REQUESTS, concurrency: 2, durationSec: 60, warmupRequests: WARMUP },
     }).catch((error: unknown) => {
       throw error instanceof ProbeError ? new Error(`${error.message}\napp output:\n${error.details}`) : error;
     });
@@ -101,7 +110,7 @@ describe('probe: synchronous stretches (Express)', () => {
     const [found] = runtimeOnly('POST /json');
     assert.ok(found, 'a runtime finding on POST /json');
     assert.equal(found.line, handlerLine('/json'));
-    assert.ok(within(found.runtime!.blockedMsPerRequest!.p50, parse), `p50 ${found.runtime!.blockedMsPerRequest!.p50} vs the parse ${parse.toFixed(1)}`);
+    assert.ok(within(found.runtime!.blockedMsPerRequest!.p50, parse, truthMs('/json:loop')), `p50 ${found.runtime!.blockedMsPerRequest!.p50} vs the parse ${parse.toFixed(1)} (${truthMs('/json:loop').toFixed(1)} to the loop)`);
     assert.ok(counted('POST /json', '/json'), `S ${sOf('POST /json')} vs ${parse.toFixed(1)}`);
   });
 
@@ -113,6 +122,15 @@ describe('probe: synchronous stretches (Express)', () => {
     assert.ok(within(found.runtime!.blockedMsPerRequest!.p50, compile), `p50 ${found.runtime!.blockedMsPerRequest!.p50} vs the compile ${compile.toFixed(1)}`);
     assert.ok(counted('GET /dependency', '/dependency'), `S ${sOf('GET /dependency')} vs ${compile.toFixed(1)}`);
     assert.notEqual(probed.recommendation!.workerClass, 'event-loop');
+  });
+
+  it('sizes from S measured on the bare app: the app\'s own, not the figure the probe\'s hooks inflate', () => {
+    const awaits = probed.probe.predictions.find((prediction) => prediction.route === 'GET /awaits')!;
+    assert.ok(awaits.blockedMsPerRequest < awaits.probedBlockedMsPerRequest, JSON.stringify(awaits));
+    assert.ok(within(awaits.blockedMsPerRequest, truthMs('/awaits', 'bare')), `bare S ${awaits.blockedMsPerRequest} vs ${truthMs('/awaits', 'bare')}`);
+    assert.equal(awaits.singleLoopCeiling, Math.round((1000 / awaits.blockedMsPerRequest) * 100) / 100);
+    const busy = probed.probe.predictions.find((prediction) => prediction.route === 'GET /busy')!;
+    assert.ok(within(busy.blockedMsPerRequest, truthMs('/busy', 'bare')), `bare S ${busy.blockedMsPerRequest} vs ${truthMs('/busy', 'bare')}`);
   });
 
   it('async routes and a stats timer make no runtime finding', () => {
