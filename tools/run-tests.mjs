@@ -16,6 +16,7 @@ const LOAD = [
   'runtime/serve.test.js',
   'runtime/slow-service.test.js',
   'runtime/stretches.test.js',
+  'runtime/watch.test.js',
 ];
 
 const set = process.argv[2];
