@@ -234,7 +234,8 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
  * S without our instrumentation, for sizing: the probe's own hooks, wrappers and profiler lengthen every
  * request (26 ms probed for 17 ms bare was seen). The routes that block are loaded again on the bare app, one
  * event loop. A route that kept its loop busy under the probe (S × req/s near 1) keeps it busy bare too and
- * serves 1/S requests a second there: its bare S is 1000 / req·s. A route that also waits keeps the probed S.
+ * serves 1/S requests a second there: its bare S is 1000 / req·s. A route that also waits keeps the probed S,
+ * and so does every route of a `--start` command whose port only our preload can learn (no `--port`).
  */
 async function bareBlocking(
   options: ProbeOptions,
@@ -248,7 +249,9 @@ async function bareBlocking(
   deadline: Deadline,
 ): Promise<{ bare: RouteLoad[]; blocking: RouteBlocking[] }> {
   const blockingRoutes = routes.filter((route) => probed.some((entry) => entry.route === route.label && entry.blockedMsPerRequest >= thresholdMs));
-  if (blockingRoutes.length === 0) return { bare: [], blocking: probed };
+  // A command's port is known without our preload only when --port gives it: otherwise the probed S stays.
+  const portKnown = options.target.kind === 'module' || options.port !== undefined;
+  if (blockingRoutes.length === 0 || !portKnown) return { bare: [], blocking: probed };
   progress('sizing: the blocking routes again, without instrumentation');
   const target = options.target.kind === 'module' ? { ...options.target, workerClass: 'event-loop' as const } : options.target;
   const bare = await measureUnder({ target, cwd, routes: blockingRoutes, load: settings, startTimeoutMs: options.startTimeoutMs ?? 15_000, progress, deadline, ...(options.port !== undefined ? { port: options.port } : {}) });
