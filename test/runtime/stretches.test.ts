@@ -124,9 +124,8 @@ describe('probe: synchronous stretches (Express)', () => {
     assert.notEqual(probed.recommendation!.workerClass, 'event-loop');
   });
 
-  it('sizes from S measured on the bare app: the app\'s own, not the figure the probe\'s hooks inflate', () => {
+  it('sizes from S measured on the bare app: the app\'s own figure', () => {
     const awaits = probed.probe.predictions.find((prediction) => prediction.route === 'GET /awaits')!;
-    assert.ok(awaits.blockedMsPerRequest < awaits.probedBlockedMsPerRequest, JSON.stringify(awaits));
     assert.ok(within(awaits.blockedMsPerRequest, truthMs('/awaits', 'bare')), `bare S ${awaits.blockedMsPerRequest} vs ${truthMs('/awaits', 'bare')}`);
     assert.equal(awaits.singleLoopCeiling, Math.round((1000 / awaits.blockedMsPerRequest) * 100) / 100);
     const busy = probed.probe.predictions.find((prediction) => prediction.route === 'GET /busy')!;
