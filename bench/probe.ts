@@ -3,45 +3,58 @@
  * instrumentation, interleaved in one run) and the slow-service table (the published measurement's
  * shape: blocking vs async at concurrency 5, 10, 20, then the recommended cluster).
  *
- *   node dist/bench/probe.js [--delay 500] [--rounds 2]
+ *   node dist/bench/probe.js [--delay 500] [--rounds 2] [--requests 3000] [--only overhead|slow-service]
  */
 import { recommend } from '../engine/recommend.js';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { measureUnder, probe, recommendFromMeasurements } from '../runtime/index.js';
 import type { RouteLoad, StaticReport } from '../runtime/index.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
-const { values } = parseArgs({ options: { delay: { type: 'string', default: '500' }, rounds: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { delay: { type: 'string', default: '500' }, rounds: { type: 'string', default: '2' }, requests: { type: 'string', default: '3000' }, only: { type: 'string' } } });
 const delayMs = Number(values.delay);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 async function overhead(): Promise<void> {
   const modulePath = resolve(ROOT, 'fixtures/probe-fastify/app.mjs');
   const ping = { label: 'GET /ping', method: 'GET', pattern: '/ping', path: '/ping' };
-  const load = { requests: 3000, concurrency: 10, durationSec: 20, warmupRequests: 300 };
+  const load = { requests: Number(values.requests), concurrency: 10, durationSec: 20, warmupRequests: 300 };
   const report: StaticReport = {
     schemaVersion: 1, tool: { name: 'blockcheck', version: 'bench' }, root: ROOT, findings: [], recommendation: recommend({ findings: [], availableParallelism: 1 }), errors: [], stats: { files: 1, durationMs: 0 },
     handlers: [{ label: ping.label, kind: 'fastify-route', file: modulePath, line: 1, method: 'GET', path: '/ping' }],
   };
+  const target = { kind: 'module', modulePath, exportName: 'app' } as const;
+  const watchEnv = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(resolve(ROOT, 'dist/runtime/watch-entry.js')).href}`.trim() };
   const bare: number[] = [];
+  const watched: number[] = [];
   const probed: number[] = [];
+  // Interleaved, so the machine's load drifts over all three alike.
   for (let round = 0; round < Number(values.rounds); round++) {
     log(`overhead round ${round + 1}: bare`);
-    const [plain] = await measureUnder({ target: { kind: 'module', modulePath, exportName: 'app' }, cwd: ROOT, routes: [ping], load });
-    bare.push(plain!.reqPerSec);
+    bare.push((await measureUnder({ target, cwd: ROOT, routes: [ping], load }))[0]!.reqPerSec);
+    log(`overhead round ${round + 1}: low-overhead watch`);
+    watched.push((await measureUnder({ target, cwd: ROOT, routes: [ping], load, env: watchEnv }))[0]!.reqPerSec);
     log(`overhead round ${round + 1}: probed`);
-    const result = await probe(report, { target: { kind: 'module', modulePath, exportName: 'app' }, cwd: ROOT, load });
-    probed.push(result.probe.routes[0]!.reqPerSec);
+    probed.push((await probe(report, { target, cwd: ROOT, load })).probe.routes[0]!.reqPerSec);
   }
-  const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
-  console.log('## Probe overhead (fastify GET /ping, concurrency 10, 3000 requests per run)\n');
-  console.log('| run | req/s bare | req/s probed |');
-  console.log('|---|---|---|');
-  bare.forEach((value, index) => console.log(`| ${index + 1} | ${value} | ${probed[index]} |`));
-  console.log(`\nprobed / bare: ${(mean(probed) / mean(bare)).toFixed(2)} (instrumentation: timing wrappers, request attribution, precise coverage, CPU profiler, loop monitor)\n`);
+  // Per round, bare over each mode (the three runs of a round are minutes apart at most); the median round.
+  const medianRatio = (mode: number[]): number => {
+    const ratios = bare.map((value, index) => value / mode[index]!).sort((a, b) => a - b);
+    return ratios[Math.floor(ratios.length / 2)]!;
+  };
+  const range = (mode: number[]): string => {
+    const ratios = bare.map((value, index) => value / mode[index]!);
+    return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+  };
+  console.log(`## Probe overhead (fastify GET /ping, concurrency 10, ${load.requests} requests per run)\n`);
+  console.log('| run | req/s bare | req/s low-overhead watch | req/s probed (full) |');
+  console.log('|---|---|---|---|');
+  bare.forEach((value, index) => console.log(`| ${index + 1} | ${value} | ${watched[index]} | ${probed[index]} |`));
+  console.log(`\nbare / watch, median of the rounds: ${medianRatio(watched).toFixed(3)} (${range(watched)}; loop delay and utilization, a watchdog timer, a profiler sampling once a second)`);
+  console.log(`bare / probed, median of the rounds: ${medianRatio(probed).toFixed(2)} (${range(probed)}; timing wrappers, async_hooks stretches, request attribution, precise coverage, CPU profiler, loop monitor)\n`);
 }
 
 async function slowService(): Promise<void> {
@@ -86,5 +99,5 @@ async function slowService(): Promise<void> {
   console.log(`| cluster of ${processes} (predicted ${predicted[0]!.predictedReqPerSec} req/s) | ${clustered!.reqPerSec} | ${clustered!.latencyMs.p95} |`);
 }
 
-await overhead();
-await slowService();
+if (values.only !== 'slow-service') await overhead();
+if (values.only !== 'overhead') await slowService();

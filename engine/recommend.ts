@@ -12,8 +12,14 @@ export type WorkerClass = 'event-loop' | 'thread-pool' | 'cluster' | 'fix-first'
 
 export const TARGET_UTILISATION = 0.75;
 
-/** Categories whose async alternative runs on libuv's thread pool, sized by UV_THREADPOOL_SIZE. */
-const LIBUV_POOL_CATEGORIES: ReadonlySet<Category> = new Set(['fs', 'crypto', 'zlib']);
+/**
+ * Categories whose async alternative runs on libuv's thread pool (UV_THREADPOOL_SIZE): fs calls wait there,
+ * so the pool is sized for the requests in flight; crypto (pbkdf2, scrypt) and zlib compute there, so more
+ * threads than cores buy nothing. CPU-bound JavaScript (loops, regexes, JSON) never runs on it.
+ */
+const LIBUV_POOL_WAITING: ReadonlySet<Category> = new Set(['fs']);
+const LIBUV_POOL_COMPUTING: ReadonlySet<Category> = new Set(['crypto', 'zlib']);
+const DEFAULT_UV_THREADPOOL_SIZE = 4;
 /** CPU work that can move into a worker function (piscina) or an async libuv API. */
 const OFFLOADABLE_CPU: ReadonlySet<Category> = new Set(['crypto', 'zlib', 'cpu-loop', 'regex']);
 
@@ -57,9 +63,6 @@ export function recommend(input: RecommendationInput): Recommendation {
   const ceiling = S !== undefined && S > 0 ? `one event loop tops out at 1/S ≈ ${formatRate(1 / S)} req/s (S = ${formatSeconds(S)} blocked per request)` : undefined;
   const howToMeasure = sizingHint(S, lambda);
   const categories = new Set(findings.map((finding) => finding.category));
-  const usesLibuvPool = [...categories].some((category) => LIBUV_POOL_CATEGORIES.has(category));
-  const uvThreadpoolSize = usesLibuvPool && needed !== null ? Math.min(1024, Math.max(4, needed)) : null;
-  const env = uvThreadpoolSize !== null ? { UV_THREADPOOL_SIZE: String(uvThreadpoolSize) } : undefined;
 
   if (findings.length === 0) {
     return {
@@ -75,7 +78,10 @@ export function recommend(input: RecommendationInput): Recommendation {
 
   const measuredCpuBound = input.cpuShare !== undefined ? input.cpuShare >= 0.5 : undefined;
   const waitsOnIo = findings.some((finding) => finding.kind !== 'cpu');
-  if (measuredCpuBound === false || (measuredCpuBound === undefined && waitsOnIo)) {
+  const waiting = measuredCpuBound === false || (measuredCpuBound === undefined && waitsOnIo);
+  const uvThreadpoolSize = libuvPoolSize(categories, needed, cores, waiting);
+  const env = uvThreadpoolSize !== null ? { UV_THREADPOOL_SIZE: String(uvThreadpoolSize) } : undefined;
+  if (waiting) {
     // Blocking I/O is a bug with a known fix (the async alternative); processes only buy time until it lands.
     const processes = needed;
     return {
@@ -129,6 +135,18 @@ export function recommend(input: RecommendationInput): Recommendation {
     ),
     config: { cluster: clusterSnippet(capped), pm2: pm2Config(capped ?? 'max'), ...(env ? { env } : {}) },
   };
+}
+
+/**
+ * UV_THREADPOOL_SIZE, when the default 4 threads are not enough: for fs work while the service waits (the
+ * sized concurrency), for crypto/zlib work at most one thread per core; never for CPU-bound JavaScript,
+ * which does not run on libuv's pool.
+ */
+function libuvPoolSize(categories: ReadonlySet<Category>, needed: number | null, cores: number, waiting: boolean): number | null {
+  if (needed === null) return null;
+  const has = (pool: ReadonlySet<Category>): boolean => [...categories].some((category) => pool.has(category));
+  const size = waiting && has(LIBUV_POOL_WAITING) ? Math.min(1024, needed) : has(LIBUV_POOL_COMPUTING) ? Math.min(needed, cores) : 0;
+  return size > DEFAULT_UV_THREADPOOL_SIZE ? size : waiting && has(LIBUV_POOL_WAITING) ? DEFAULT_UV_THREADPOOL_SIZE : null;
 }
 
 function sizingHint(S: number | undefined, lambda: number | undefined): string | undefined {

@@ -1,69 +1,47 @@
 /**
- * Reads the main thread's V8 CPU profile: each sample weighs the time since the previous one, and
- * consecutive samples inside the same code form a "run", i.e. one stretch of synchronous work that held
- * the loop. Samples under our timing wrappers are left out: that time belongs to the catalog call.
+ * Reads the main thread's V8 CPU profile to name the code of a synchronous stretch already measured long
+ * (`Stretch`, timed by async_hooks in the app): the samples inside the stretch, each charged to the app's
+ * own function nearest the top of its stack (CPU in a dependency goes to the app line that called it, as
+ * static findings do). Samples under our timing wrappers are left out: that time is the catalog call's.
  */
 import { isAppUrl } from './app-code.js';
 import type { CpuProfile } from './protocol.js';
-import { SourceMaps } from './source-map.js';
+import { readFileSync } from 'node:fs';
+import { SourceMaps, toPath, type Position } from './source-map.js';
 
 type ProfileNode = CpuProfile['nodes'][number];
 
-export interface Run {
-  /** Start on the app's performance.now() clock, ms. */
-  startMs: number;
-  /** Wall time, from the samples' weights. */
-  ms: number;
-  /**
-   * The part of `ms` that may have been run-queue wait: the thread is not sampled while the machine runs
-   * something else, so the next sample's weight carries that time. At most the wait measured in the run's
-   * request segment; 0 outside one.
-   */
-  runQueueMs: number;
-  /** The request whose synchronous segment the run is in, if any. */
-  requestId: number | null;
-}
-
-/** A run's time with the run-queue wait it may hold taken out: what the code itself held the loop for. */
-export function heldMs(run: Run): number {
-  return run.ms - run.runQueueMs;
-}
-
-export interface HotFunction {
-  /** Identity of the function in the profile (script, line, column of its start). */
-  key: string;
-  /** Source position of the hottest line of the function, mapped through source maps. */
-  file: string;
-  line: number;
-  column: number;
-  functionName: string;
-  runs: Run[];
-  /** App functions above it in its stacks (the JIT may inline it into them, moving its samples there). */
-  callers: Set<string>;
-}
-
-function functionKey(node: ProfileNode): string {
+/** Identity of a function in the profile and in coverage: script URL, 0-based line and column of its start. */
+export function functionKey(node: ProfileNode): string {
   return `${node.callFrame.url}:${node.callFrame.lineNumber}:${node.callFrame.columnNumber}`;
+}
+
+/** What the samples of one stretch ran. */
+export interface StretchCode {
+  /** Samples that ran code (not idle, not our wrappers'). */
+  samples: number;
+  /** Of those, samples with no app frame on the stack (a framework's body parser, Node's internals, GC). */
+  outsideApp: number;
+  /** App functions by samples charged to them, most sampled first. */
+  functions: Array<{ key: string; samples: number }>;
+  /** The most sampled dependency (or Node) function called from the app, if any: where the app's time went. */
+  dependency: string | null;
+  /** The first frame in a dependency when no app frame was on any stack (a body parser run by the framework). */
+  dependencySite: { url: string; line: number; column: number; functionName: string } | null;
 }
 
 export class ProfileIndex {
   private readonly nodes = new Map<number, ProfileNode>();
   private readonly parents = new Map<number, number>();
   private readonly stacks = new Map<number, ProfileNode[]>();
-  /** Per sample: its leaf node, its time on the app's clock, its weight. */
-  readonly samples: Array<{ nodeId: number; timeMs: number; weightMs: number }> = [];
+  private readonly lineCounts = new Map<string, number>();
+  /** Per sample: its leaf node and its time on the app's clock. */
+  private readonly samples: Array<{ nodeId: number; timeMs: number }> = [];
 
-  /**
-   * `segmentAt(timeMs)` names the request whose synchronous segment contains a time (null outside any):
-   * a run never spans two requests, even when the profiler saw no gap between them.
-   * `segmentRunQueueMs(requestId)` is the run-queue wait measured in that segment.
-   */
   constructor(
     profile: CpuProfile,
     clockOffsetUs: number,
     private readonly ownDir: string,
-    private readonly segmentAt: (timeMs: number) => number | null,
-    private readonly segmentRunQueueMs: (requestId: number) => number,
   ) {
     for (const node of profile.nodes) {
       this.nodes.set(node.id, node);
@@ -71,14 +49,13 @@ export class ProfileIndex {
     }
     let timeUs = profile.startTime;
     profile.samples.forEach((nodeId, index) => {
-      const deltaUs = profile.timeDeltas[index] ?? 0;
-      timeUs += deltaUs;
-      this.samples.push({ nodeId, timeMs: (timeUs - clockOffsetUs) / 1000, weightMs: deltaUs / 1000 });
+      timeUs += profile.timeDeltas[index] ?? 0;
+      this.samples.push({ nodeId, timeMs: (timeUs - clockOffsetUs) / 1000 });
     });
   }
 
   /** Leaf first. */
-  stackOf(nodeId: number): ProfileNode[] {
+  private stackOf(nodeId: number): ProfileNode[] {
     let stack = this.stacks.get(nodeId);
     if (!stack) {
       stack = [];
@@ -88,117 +65,120 @@ export class ProfileIndex {
     return stack;
   }
 
-  private underTimingWrapper(nodeId: number): boolean {
-    return this.stackOf(nodeId).some((node) => node.callFrame.url.includes(this.ownDir) && node.callFrame.url.includes('/child/timing'));
+  private isApp(node: ProfileNode): boolean {
+    return isAppUrl(node.callFrame.url, this.ownDir);
   }
 
-  private isIdle(nodeId: number): boolean {
-    return this.nodes.get(nodeId)?.callFrame.functionName === '(idle)';
+  private underTimingWrapper(stack: ProfileNode[]): boolean {
+    return stack.some((node) => node.callFrame.url.includes(this.ownDir) && node.callFrame.url.includes('/child/timing'));
   }
 
-  /** V8-internal work (GC, unattributed native code) inside a stretch of JS: neither ends nor starts a run. */
-  private isNeutral(nodeId: number): boolean {
-    const name = this.nodes.get(nodeId)?.callFrame.functionName;
-    return name === '(program)' || name === '(garbage collector)';
+  /** Index of the first sample at or after `timeMs`. */
+  private firstSampleAt(timeMs: number): number {
+    let low = 0;
+    let high = this.samples.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.samples[middle]!.timeMs < timeMs) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
-  /** Runs of consecutive samples for which `inside(stack)` holds. */
-  runs(inside: (stack: ProfileNode[]) => boolean): Run[] {
-    return this.collectRuns((nodeId) => (this.underTimingWrapper(nodeId) || !inside(this.stackOf(nodeId)) ? null : 'in'), 0).map(({ run }) => run);
-  }
-
-  /**
-   * One pass over the samples: a run is a stretch of consecutive samples with the same non-null key and
-   * the same request segment. Neutral samples (GC, native) between two samples of a run count in it.
-   * Runs that held the loop for less than `minMs` once run-queue wait is taken out are dropped.
-   */
-  private collectRuns(keyOf: (nodeId: number) => string | null, minMs: number): Array<{ key: string; run: Run }> {
-    const runs: Array<{ key: string; run: Run }> = [];
-    let current: { key: string; run: Run } | null = null;
-    let pendingMs = 0;
-    const close = (): void => {
-      if (current) {
-        const { run } = current;
-        run.runQueueMs = run.requestId === null ? 0 : Math.min(run.ms, this.segmentRunQueueMs(run.requestId));
-        if (heldMs(run) >= minMs) runs.push(current);
+  /** The code the samples taken between `startMs` and `endMs` ran. */
+  codeIn(startMs: number, endMs: number): StretchCode {
+    const functions = new Map<string, number>();
+    const dependencies = new Map<string, number>();
+    let dependencySite: StretchCode['dependencySite'] = null;
+    let samples = 0;
+    let outsideApp = 0;
+    for (let index = this.firstSampleAt(startMs); index < this.samples.length && this.samples[index]!.timeMs <= endMs; index++) {
+      const stack = this.stackOf(this.samples[index]!.nodeId);
+      const name = stack[0]?.callFrame.functionName;
+      if (name === '(idle)' || name === '(root)' || this.underTimingWrapper(stack)) continue;
+      samples++;
+      const appIndex = stack.findIndex((node) => this.isApp(node));
+      const below = stack.slice(0, appIndex < 0 ? stack.length : appIndex).find((node) => node.callFrame.url && !node.callFrame.url.includes(this.ownDir));
+      if (below && appIndex >= 0) {
+        const label = dependencyLabel(below);
+        dependencies.set(label, (dependencies.get(label) ?? 0) + 1);
       }
-      current = null;
-      pendingMs = 0;
+      if (appIndex < 0) outsideApp++;
+      if (appIndex >= 0) {
+        const key = functionKey(stack[appIndex]!);
+        functions.set(key, (functions.get(key) ?? 0) + 1);
+      } else if (below && !dependencySite) {
+        dependencySite = { url: below.callFrame.url, line: below.callFrame.lineNumber + 1, column: below.callFrame.columnNumber + 1, functionName: below.callFrame.functionName };
+      }
+    }
+    const byCount = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]);
+    return {
+      samples,
+      outsideApp,
+      functions: byCount(functions).map(([key, count]) => ({ key, samples: count })),
+      // Named only when it holds most of the app's samples: otherwise the app's own code is the cost.
+      dependency: (byCount(dependencies)[0]?.[1] ?? 0) * 2 > samples - outsideApp ? byCount(dependencies)[0]![0] : null,
+      dependencySite: functions.size === 0 ? dependencySite : null,
     };
-    for (const sample of this.samples) {
-      if (this.isNeutral(sample.nodeId)) {
-        if (current) pendingMs += sample.weightMs;
-        continue;
-      }
-      const key = this.isIdle(sample.nodeId) ? null : keyOf(sample.nodeId);
-      const segment = this.segmentAt(sample.timeMs);
-      if (current && (current.key !== key || current.run.requestId !== segment)) close();
-      if (key === null) continue;
-      if (current) {
-        current.run.ms += pendingMs;
-        pendingMs = 0;
-      }
-      current ??= { key, run: { startMs: sample.timeMs - sample.weightMs, ms: 0, runQueueMs: 0, requestId: segment } };
-      current.run.ms += sample.weightMs;
-    }
-    close();
-    return runs;
   }
 
-  /**
-   * Runs in the functions whose ticks land on `file:line` (the function enclosing a CPU finding), and the
-   * app functions on the way to it (its callers, which the JIT may inline it into).
-   */
-  runsForLine(sourceMaps: SourceMaps, file: string, line: number): { runs: Run[]; callers: Set<string> } {
-    const lineNodes = new Set<number>();
+  /** Every app function in the profile, by key, with its script position (0-based). */
+  appFunctions(): Array<{ key: string; url: string; line: number; column: number }> {
+    const found = new Map<string, { key: string; url: string; line: number; column: number }>();
     for (const node of this.nodes.values()) {
-      if (!isAppUrl(node.callFrame.url, this.ownDir)) continue;
-      const onLine = (node.positionTicks ?? []).some((tick) => {
-        const original = sourceMaps.toOriginal(node.callFrame.url, tick.line, 1);
-        return original?.file === file && original.line === line;
-      });
-      if (onLine) lineNodes.add(node.id);
+      if (!this.isApp(node)) continue;
+      const key = functionKey(node);
+      if (!found.has(key)) found.set(key, { key, url: node.callFrame.url, line: node.callFrame.lineNumber, column: node.callFrame.columnNumber });
     }
+    return [...found.values()];
+  }
+
+  /** App functions above `key`'s frames in any stack: where the JIT may inline it. */
+  callersOf(key: string): Set<string> {
     const callers = new Set<string>();
-    for (const id of lineNodes) for (const node of this.stackOf(id)) if (isAppUrl(node.callFrame.url, this.ownDir)) callers.add(functionKey(node));
-    if (lineNodes.size === 0) return { runs: [], callers };
-    return { runs: this.runs((stack) => stack.some((node) => lineNodes.has(node.id))), callers };
+    for (const node of this.nodes.values()) {
+      if (functionKey(node) !== key) continue;
+      for (const above of this.stackOf(node.id).slice(1)) if (this.isApp(above)) callers.add(functionKey(above));
+    }
+    return callers;
   }
 
-  /** App functions that held the loop for `thresholdMs` or more in one run, keyed by their hottest line. */
-  hotFunctions(sourceMaps: SourceMaps, thresholdMs: number): HotFunction[] {
-    const deepestApp = (stack: ProfileNode[]): ProfileNode | undefined => stack.find((node) => isAppUrl(node.callFrame.url, this.ownDir));
-    const keyOf = functionKey;
-    const functions = new Map<string, ProfileNode[]>();
-    for (const node of this.nodes.values()) {
-      if (!isAppUrl(node.callFrame.url, this.ownDir)) continue;
-      const list = functions.get(keyOf(node)) ?? [];
-      list.push(node);
-      functions.set(keyOf(node), list);
-    }
-    const deepestKey = new Map<number, string | null>();
-    const keyOfSample = (nodeId: number): string | null => {
-      if (!deepestKey.has(nodeId)) {
-        const app = this.underTimingWrapper(nodeId) ? undefined : deepestApp(this.stackOf(nodeId));
-        deepestKey.set(nodeId, app ? keyOf(app) : null);
+  private lineCount(url: string): number {
+    if (!this.lineCounts.has(url)) {
+      const path = toPath(url);
+      let count = Number.POSITIVE_INFINITY;
+      try {
+        if (path) count = readFileSync(path, 'utf8').split('\n').length;
+      } catch {
+        // unreadable: keep every tick
       }
-      return deepestKey.get(nodeId)!;
-    };
-    const runsByKey = new Map<string, Run[]>();
-    for (const { key, run } of this.collectRuns(keyOfSample, thresholdMs)) runsByKey.set(key, [...(runsByKey.get(key) ?? []), run]);
-    const hot: HotFunction[] = [];
-    for (const [key, runs] of runsByKey) {
-      const nodes = functions.get(key)!;
-      const ticksByLine = new Map<number, number>();
-      for (const node of nodes) for (const tick of node.positionTicks ?? []) ticksByLine.set(tick.line, (ticksByLine.get(tick.line) ?? 0) + tick.ticks);
-      const first = nodes[0]!.callFrame;
-      const hottestLine = [...ticksByLine].sort((a, b) => b[1] - a[1])[0]?.[0] ?? first.lineNumber + 1;
-      const position = sourceMaps.toOriginal(first.url, hottestLine, 1);
-      if (!position) continue;
-      const callers = new Set<string>();
-      for (const node of nodes) for (const above of this.stackOf(node.id).slice(1)) if (isAppUrl(above.callFrame.url, this.ownDir)) callers.add(functionKey(above));
-      hot.push({ key, ...position, functionName: first.functionName || '(anonymous)', runs, callers });
+      this.lineCounts.set(url, count);
     }
-    return hot;
+    return this.lineCounts.get(url)!;
   }
+
+  /** The hottest line of an app function (its own ticks), else its first line; through source maps. */
+  siteOf(sourceMaps: SourceMaps, key: string): (Position & { functionName: string }) | null {
+    const nodes = [...this.nodes.values()].filter((node) => functionKey(node) === key);
+    const first = nodes[0]?.callFrame;
+    if (!first) return null;
+    // Ticks of code V8 inlined from another script (performance.now) carry that script's lines: keep the function's own.
+    const lastLine = this.lineCount(first.url);
+    const ticksByLine = new Map<number, number>();
+    for (const node of nodes) {
+      for (const tick of node.positionTicks ?? []) {
+        if (tick.line > first.lineNumber && tick.line <= lastLine) ticksByLine.set(tick.line, (ticksByLine.get(tick.line) ?? 0) + tick.ticks);
+      }
+    }
+    const hottestLine = [...ticksByLine].sort((a, b) => b[1] - a[1])[0]?.[0] ?? first.lineNumber + 1;
+    const position = sourceMaps.toOriginal(first.url, hottestLine, 1);
+    return position ? { ...position, functionName: first.functionName || '(anonymous)' } : null;
+  }
+}
+
+/** `name (package)` for a dependency's frame, `name` for Node's own. */
+function dependencyLabel(node: ProfileNode): string {
+  const name = node.callFrame.functionName || '(anonymous)';
+  const packageName = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(node.callFrame.url)?.[1];
+  return packageName ? `${name} (${packageName})` : name;
 }

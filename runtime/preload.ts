@@ -1,8 +1,8 @@
 /**
  * Loaded into the app's process with `--import` before any app code. Installs, in this order: timing
  * wrappers on the catalog's APIs (so even module-level aliases are timed), request attribution, V8
- * coverage; then, on the app's first listen, connects to the probe and waits for its commands. The
- * profiler and loop monitors start per measurement window, i.e. before the window's first request.
+ * coverage and the CPU profiler; then, on the app's first listen, connects to the probe and waits for its
+ * commands. The loop monitors start per measurement window, i.e. before the window's first request.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -163,9 +163,11 @@ async function main(config: ChildConfig): Promise<void> {
       delay.disable();
       const utilization = performance.eventLoopUtilization(utilizationStart);
       const { profile, coverage } = await v8.endWindow();
+      requestLog.stretchLog.flush();
       const data: ChildMeasurements = {
         pid: process.pid,
         requests: requestLog.requests,
+        stretches: requestLog.stretchLog.stretches,
         slowCalls: sink.slowCalls,
         callTotals: sink.callTotals,
         loop: {

@@ -55,6 +55,8 @@ export interface ProbeOptions {
 
 const OWN_DIR = dirname(fileURLToPath(import.meta.url));
 const MAX_VERIFY_WORKERS = 64;
+/** Share of the loop a route kept busy under the probe (S × req/s) past which its throughput is bound by S. */
+const SATURATED = 0.8;
 
 function readRequestsFile(path: string, report: StaticReport): Route[] {
   let entries: unknown;
@@ -83,31 +85,31 @@ function readRequestsFile(path: string, report: StaticReport): Route[] {
 }
 
 /**
- * Per route: mean blocking per request (S) and its CPU/wall, from the request log: a request blocks for
- * its synchronous segment, or for its timed catalog calls when they ran in later segments.
+ * Per route: mean blocking per request (S) and its CPU/wall, from the request log: a request blocks the loop
+ * for all its synchronous stretches (before and after its awaits), wall time as the loop saw it. CPU/wall
+ * leaves out the time the thread waited for a core, so a busy machine does not make CPU work look like waiting.
  */
 function routeBlocking(measurements: ChildMeasurements, matcher: RouteMatcher, thresholdMs: number): RouteBlocking[] {
-  // CPU/wall with wall minus run-queue wait: a busy machine must not make CPU-bound calls look like waiting.
-  const explained = new Map<number, { ms: number; cpuMs: number; runQueueMs: number }>();
+  // Time in timed catalog calls is CPU only as far as the thread's clock says: sleeping in execFileSync is not.
+  const timed = new Map<number, { ms: number; heldMs: number; cpuMs: number }>();
   for (const call of measurements.slowCalls) {
     if (call.requestId === null) continue;
-    const entry = explained.get(call.requestId) ?? { ms: 0, cpuMs: 0, runQueueMs: 0 };
+    const entry = timed.get(call.requestId) ?? { ms: 0, heldMs: 0, cpuMs: 0 };
     entry.ms += call.ms;
+    entry.heldMs += call.ms - call.runQueueMs;
     entry.cpuMs += call.cpuMs;
-    entry.runQueueMs += call.runQueueMs;
-    explained.set(call.requestId, entry);
+    timed.set(call.requestId, entry);
   }
-  const byRoute = new Map<string, { ms: number; cpuMs: number; runQueueMs: number; count: number }>();
+  const byRoute = new Map<string, { ms: number; heldMs: number; cpuMs: number; count: number }>();
   for (const request of measurements.requests) {
     const label = matcher.labelFor(request.method, request.url);
-    const known = explained.get(request.id) ?? { ms: 0, cpuMs: 0, runQueueMs: 0 };
+    const known = timed.get(request.id) ?? { ms: 0, heldMs: 0, cpuMs: 0 };
+    const heldMs = Math.max(request.busyMs - request.busyRunQueueMs, known.heldMs);
+    const route = byRoute.get(label) ?? { ms: 0, heldMs: 0, cpuMs: 0, count: 0 };
+    route.ms += Math.max(request.busyMs, known.ms);
+    route.heldMs += heldMs;
     // Synchronous time beyond the timed catalog calls is JavaScript running: CPU.
-    const blockedMs = Math.max(request.syncMs, known.ms);
-    const cpuMs = known.cpuMs + Math.max(0, request.syncMs - known.ms);
-    const route = byRoute.get(label) ?? { ms: 0, cpuMs: 0, runQueueMs: 0, count: 0 };
-    route.ms += blockedMs;
-    route.cpuMs += cpuMs;
-    route.runQueueMs += known.runQueueMs;
+    route.cpuMs += known.cpuMs + Math.max(0, heldMs - known.heldMs);
     route.count++;
     byRoute.set(label, route);
   }
@@ -116,7 +118,7 @@ function routeBlocking(measurements: ChildMeasurements, matcher: RouteMatcher, t
     return {
       route,
       blockedMsPerRequest: Math.round(mean * 10) / 10,
-      cpuWallRatio: mean >= thresholdMs ? Math.round(Math.min(totals.cpuMs / Math.max(totals.ms - totals.runQueueMs, 1e-9), 1) * 100) / 100 : null,
+      cpuWallRatio: mean >= thresholdMs ? Math.round(Math.min(totals.cpuMs / Math.max(totals.heldMs, 1e-9), 1) * 100) / 100 : null,
     };
   });
 }
@@ -173,7 +175,15 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
   }
 
   const findings = judge({ report, measurements, cwd, thresholdMs, catalog: options.catalog ?? CATALOG, matcher, ownDir: OWN_DIR, skipped });
-  const blocking = routeBlocking(measurements, matcher, thresholdMs);
+  const probedBlocking = routeBlocking(measurements, matcher, thresholdMs);
+  let bare: RouteLoad[] = [];
+  let blocking: RouteBlocking[];
+  try {
+    ({ bare, blocking } = await bareBlocking(options, cwd, routes, settings, probedBlocking, loads, thresholdMs, progress, deadline));
+  } catch (error) {
+    deadline.clear();
+    throw error;
+  }
   const measured = recommendFromMeasurements({
     routes: blocking,
     findings: findings.filter((finding) => finding.runtime.verdict === 'confirmed') as Array<ProbedFinding & { kind: BlockKind; category: Category }>,
@@ -182,7 +192,11 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
     cores: availableParallelism(),
     targetReqPerSec: options.targetReqPerSec ?? null,
   });
-  const predictions = blocking.map((route) => ({ ...route, ...measured.routes.find((prediction) => prediction.route === route.route)! }));
+  const predictions = blocking.map((route) => ({
+    ...route,
+    probedBlockedMsPerRequest: probedBlocking.find((probed) => probed.route === route.route)!.blockedMsPerRequest,
+    ...measured.routes.find((prediction) => prediction.route === route.route)!,
+  }));
 
   const probed: ProbedReport = {
     ...report,
@@ -207,13 +221,48 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
     const underClass = workerClass === 'thread-pool' ? 'thread-pool' : 'cluster';
     const workers = Math.min((underClass === 'thread-pool' ? threads : processes) ?? 1, MAX_VERIFY_WORKERS);
     try {
-      probed.probe.verify = await verify(options, options.target, cwd, routes, settings, underClass, workers, predictions, progress, deadline);
+      probed.probe.verify = await verify(options, options.target, cwd, routes, settings, underClass, workers, predictions, bare, progress, deadline);
     } finally {
       deadline.clear();
     }
   }
   deadline.clear();
   return probed;
+}
+
+/**
+ * S without our instrumentation, for sizing: the probe's own hooks, wrappers and profiler lengthen every
+ * request (26 ms probed for 17 ms bare was seen). The routes that block are loaded again on the bare app, one
+ * event loop. A route that kept its loop busy under the probe (S × req/s near 1) keeps it busy bare too and
+ * serves 1/S requests a second there: its bare S is 1000 / req·s. A route that also waits keeps the probed S,
+ * and so does every route of a `--start` command whose port only our preload can learn (no `--port`).
+ */
+async function bareBlocking(
+  options: ProbeOptions,
+  cwd: string,
+  routes: Route[],
+  settings: LoadSettings,
+  probed: RouteBlocking[],
+  probedRoutes: RouteLoad[],
+  thresholdMs: number,
+  progress: (line: string) => void,
+  deadline: Deadline,
+): Promise<{ bare: RouteLoad[]; blocking: RouteBlocking[] }> {
+  const blockingRoutes = routes.filter((route) => probed.some((entry) => entry.route === route.label && entry.blockedMsPerRequest >= thresholdMs));
+  // A command's port is known without our preload only when --port gives it: otherwise the probed S stays.
+  const portKnown = options.target.kind === 'module' || options.port !== undefined;
+  if (blockingRoutes.length === 0 || !portKnown) return { bare: [], blocking: probed };
+  progress('sizing: the blocking routes again, without instrumentation');
+  const target = options.target.kind === 'module' ? { ...options.target, workerClass: 'event-loop' as const } : options.target;
+  const bare = await measureUnder({ target, cwd, routes: blockingRoutes, load: settings, startTimeoutMs: options.startTimeoutMs ?? 15_000, progress, deadline, ...(options.port !== undefined ? { port: options.port } : {}) });
+  const blocking = probed.map((entry) => {
+    const probedLoads = probedRoutes.filter((load) => load.route === entry.route);
+    const loads = bare.filter((load) => load.route === entry.route && load.reqPerSec > 0);
+    const probedReqPerSec = probedLoads.reduce((sum, load) => sum + load.reqPerSec, 0) / Math.max(probedLoads.length, 1);
+    if (loads.length === 0 || (entry.blockedMsPerRequest * probedReqPerSec) / 1000 < SATURATED) return entry;
+    return { ...entry, blockedMsPerRequest: Math.round(Math.max(...loads.map((load) => 1000 / load.reqPerSec)) * 10) / 10 };
+  });
+  return { bare, blocking };
 }
 
 async function verify(
@@ -225,11 +274,18 @@ async function verify(
   workerClass: VerifyResult['workerClass'],
   workers: number,
   predictions: ProbedReport['probe']['predictions'],
+  bare: RouteLoad[],
   progress: (line: string) => void,
   deadline: Deadline,
 ): Promise<VerifyResult> {
+  // The bare run of the sizing step is the baseline of the routes it loaded; the others are loaded now.
+  const missing = routes.filter((route) => !bare.some((load) => load.route === route.label && load.path === route.path));
   progress('verify: baseline, one event loop, no instrumentation');
-  const baseline = await measureUnder({ target: { ...target, workerClass: 'event-loop' }, cwd, routes, load: settings, startTimeoutMs: options.startTimeoutMs ?? 15_000, progress, deadline });
+  const baseline = [
+    ...bare,
+    ...(missing.length > 0 ? await measureUnder({ target: { ...target, workerClass: 'event-loop' }, cwd, routes: missing, load: settings, startTimeoutMs: options.startTimeoutMs ?? 15_000, progress, deadline }) : []),
+  ];
+  const baselineOf = (load: RouteLoad): RouteLoad => baseline.find((candidate) => candidate.route === load.route && candidate.path === load.path)!;
   progress(`verify: ${workerClass} with ${workers} workers`);
   const recommended = await measureUnder({
     target: { ...target, workerClass, workers },
@@ -244,13 +300,13 @@ async function verify(
   return {
     workerClass,
     workers,
-    routes: recommended.map((load, index) => ({
+    routes: recommended.map((load) => ({
       route: load.route,
       predictedReqPerSec: predictions.find((prediction) => prediction.route === load.route)?.predictedReqPerSec ?? null,
       measuredReqPerSec: load.reqPerSec,
-      baselineReqPerSec: baseline[index]!.reqPerSec,
+      baselineReqPerSec: baselineOf(load).reqPerSec,
       p99Ms: load.latencyMs.p99,
-      baselineP99Ms: baseline[index]!.latencyMs.p99,
+      baselineP99Ms: baselineOf(load).latencyMs.p99,
     })),
   };
 }

@@ -38,19 +38,34 @@ export interface RequestRecord {
   endMs: number | null;
   /** The response's status code, once it finished; null when none was sent (the client went first). */
   status: number | null;
-  /** Duration of the synchronous part of the `request` emit, ms. */
-  syncMs: number;
+  /** Main-thread time of all the request's synchronous stretches (its callbacks, before and after awaits), ms. */
+  busyMs: number;
   /**
-   * Part of `syncMs` the main thread spent runnable but not running (the machine was busy), ms: CPU
-   * profile samples cannot tell it from the code they landed in. 0 where it cannot be measured.
+   * Part of `busyMs`, in stretches of at least the threshold, the main thread spent runnable but not running
+   * (the machine was busy), ms. 0 where it cannot be measured.
    */
-  syncRunQueueMs: number;
+  busyRunQueueMs: number;
+}
+
+/**
+ * One synchronous stretch of at least the threshold: from the loop handing a callback to the app until it
+ * got control back (promise continuations and next-ticks of the same request included).
+ */
+export interface Stretch {
+  requestId: number | null;
+  /** ms on the child's performance.now() clock. */
+  startMs: number;
+  ms: number;
+  /** Part of `ms` the thread waited for a core: not the code's own blocking. */
+  runQueueMs: number;
 }
 
 /** A catalog call that took at least the threshold. */
 export interface SlowCall {
   apiId: string;
   name: string;
+  /** ms on the child's performance.now() clock. */
+  startMs: number;
   ms: number;
   /** Main-thread CPU time during the call. */
   cpuMs: number;
@@ -92,11 +107,13 @@ export interface ScriptCoverage {
 export interface ChildMeasurements {
   pid: number;
   requests: RequestRecord[];
+  /** Synchronous stretches of at least the threshold in the window. */
+  stretches: Stretch[];
   slowCalls: SlowCall[];
   callTotals: Record<string, CallTotal>;
   /** Event-loop delay max and samples over threshold (ms), utilization and active ms over the window. */
   loop: { delayMaxMs: number; delaySamplesOverThreshold: number; utilization: number; activeMs: number };
-  /** CPU profile; timestamps are µs on the same monotonic clock as `startMs` × 1000 + `clockOffsetUs`. */
+  /** CPU profile, started before the app's code loaded (so V8 logs its inlining); timestamps are µs on the same monotonic clock as `startMs` × 1000 + `clockOffsetUs`. */
   profile: CpuProfile | null;
   /** `profile` timestamps − performance.now()×1000, to put samples on the requests' clock. */
   clockOffsetUs: number;

@@ -48,7 +48,10 @@ export interface RuntimeSection {
   cpuWallRatio: number | null;
   /** Routes whose requests hit the site, with how many requests each. */
   routes: Array<{ route: string; requests: number }>;
-  /** How the time was measured: a timing wrapper around a catalog call, or CPU profile samples. */
+  /**
+   * How the time was measured: a timing wrapper around a catalog call, or (`cpu-profile`) the synchronous
+   * stretches the site ran in, timed around each callback, with the CPU profile naming the line.
+   */
   measuredBy: 'timing-wrapper' | 'cpu-profile';
   /**
    * For `unreached`, why the line did not run: its route answered (most of) its requests with a 4xx before
@@ -90,7 +93,11 @@ export interface ProbeSummary {
   skipped: SkippedRoute[];
   loop: LoopMeasurements;
   /** Per route: single-loop ceiling (1/S) and req/s predicted under the recommendation. */
-  predictions: Array<{ route: string; blockedMsPerRequest: number; cpuWallRatio: number | null; singleLoopCeiling: number | null; predictedReqPerSec: number | null }>;
+  /**
+   * Per route: S (`blockedMsPerRequest`, ms) the recommendation is sized from, taken on the app without
+   * instrumentation for the routes that block; `probedBlockedMsPerRequest` is S under the probe.
+   */
+  predictions: Array<{ route: string; blockedMsPerRequest: number; probedBlockedMsPerRequest: number; cpuWallRatio: number | null; singleLoopCeiling: number | null; predictedReqPerSec: number | null }>;
   verify?: VerifyResult;
 }
 

@@ -6,11 +6,11 @@ import { createHash } from 'node:crypto';
 import { relative, resolve } from 'node:path';
 import { ruleForCategory } from '../core/rule-table.js';
 import type { BlockKind, CatalogEntry, Category } from '../core/types.js';
-import type { ChildMeasurements, RawFrame, RequestRecord, SlowCall } from './protocol.js';
+import type { ChildMeasurements, RawFrame, RequestRecord, SlowCall, Stretch } from './protocol.js';
 import type { BlockedStats, ProbedFinding, ReportFinding, RuntimeSection, StaticReport } from './report.js';
 import { LineCoverage } from './coverage.js';
 import { isAppUrl } from './app-code.js';
-import { heldMs, ProfileIndex, type Run } from './cpu-profile.js';
+import { ProfileIndex, type StretchCode } from './cpu-profile.js';
 import { SourceMaps, toPath, type Position } from './source-map.js';
 import type { RouteMatcher, SkippedRoute } from './routes.js';
 import { percentile, round1 } from './stats.js';
@@ -86,22 +86,40 @@ function routeCounts(blocks: Block[], requests: Map<number, RequestRecord>, matc
   return [...counts].map(([route, ids]) => ({ route, requests: ids.size })).sort((a, b) => b.requests - a.requests);
 }
 
-/** A run of profiled JavaScript: CPU by construction, but for the run-queue wait it may hold. */
-function profiledBlock(run: Run): Block {
-  return { ms: run.ms, cpuMs: heldMs(run), runQueueMs: run.runQueueMs, requestId: run.requestId };
+/**
+ * A synchronous stretch that held the loop past the threshold with JavaScript of its own: its time less the
+ * timed catalog calls inside it (each is its own finding). Its run-queue wait stays in its wall time: a loop
+ * that spins until a clock time kept the loop that long whoever had the core. Whether a site blocks at all
+ * is decided on time net of that wait (`heldBlock`), so a busy machine alone never confirms one.
+ */
+interface CpuBlock {
+  stretch: Stretch;
+  block: Block;
+  code: StretchCode | null;
 }
 
-/** The request whose synchronous segment contains `timeMs`, if any (requests are in start order and never overlap on one thread). */
-function requestAt(requests: RequestRecord[], timeMs: number): number | null {
-  let low = 0;
-  let high = requests.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    if (requests[middle]!.startMs <= timeMs) low = middle + 1;
-    else high = middle - 1;
+/** At least one of the blocks held the loop past the threshold with the thread's run-queue wait taken out. */
+function heldBlock(blocks: readonly Block[], thresholdMs: number): boolean {
+  return blocks.some((block) => block.ms - block.runQueueMs >= thresholdMs);
+}
+
+function cpuBlocks(measurements: ChildMeasurements, profile: ProfileIndex | null, thresholdMs: number): CpuBlock[] {
+  const blocks: CpuBlock[] = [];
+  for (const stretch of measurements.stretches) {
+    const endMs = stretch.startMs + stretch.ms;
+    const timedMs = measurements.slowCalls
+      .filter((call) => call.requestId === stretch.requestId && call.startMs >= stretch.startMs && call.startMs + call.ms <= endMs + 0.01)
+      .reduce((sum, call) => sum + call.ms, 0);
+    const ms = stretch.ms - timedMs;
+    if (ms < thresholdMs) continue;
+    blocks.push({
+      stretch,
+      // JavaScript on the thread: CPU by construction, but for the run-queue wait.
+      block: { ms, cpuMs: Math.max(0, ms - stretch.runQueueMs), runQueueMs: stretch.runQueueMs, requestId: stretch.requestId },
+      code: profile ? profile.codeIn(stretch.startMs, endMs) : null,
+    });
   }
-  const candidate = requests[high];
-  return candidate && timeMs <= candidate.startMs + candidate.syncMs ? candidate.id : null;
+  return blocks;
 }
 
 /** Why a finding's line did not run, in a word and in a sentence saying what would reach it. */
@@ -144,17 +162,16 @@ export function judge(input: JudgeInput): ProbedFinding[] {
   const sourceMaps = new SourceMaps();
   const coverage = new LineCoverage(measurements.coverage, sourceMaps);
   const requests = new Map(measurements.requests.map((request) => [request.id, request]));
-  const profile = measurements.profile
-    ? new ProfileIndex(measurements.profile, measurements.clockOffsetUs, ownDir, (timeMs) => requestAt(measurements.requests, timeMs), (id) => requests.get(id)?.syncRunQueueMs ?? 0)
-    : null;
+  const profile = measurements.profile ? new ProfileIndex(measurements.profile, measurements.clockOffsetUs, ownDir) : null;
   const busyMs = Math.max(measurements.loop.activeMs, 1e-9);
   const entries = new Map(input.catalog.map((entry) => [entry.id, entry]));
+  const routeOf = (requestId: number | null): string | null => {
+    const request = requestId === null ? undefined : requests.get(requestId);
+    return request ? matcher.labelFor(request.method, request.url) : null;
+  };
 
   const sites = measurements.slowCalls.map((call) => ({ call, site: siteOf(call.stack, ownDir, sourceMaps) }));
   const claimed = new Set<SlowCall>();
-  const explainedRuns: Run[] = [];
-  /** `request:function` pairs: a caller of a profiled finding, in a request where the finding blocked. */
-  const explainedCallers = new Set<string>();
 
   const section = (verdict: RuntimeSection['verdict'], executions: number, blocks: Block[], measuredBy: RuntimeSection['measuredBy']): RuntimeSection => {
     const stats = blockedStats(blocks);
@@ -171,6 +188,19 @@ export function judge(input: JudgeInput): ProbedFinding[] {
     };
   };
 
+  // Each long stretch of JavaScript goes to the static CPU finding whose function the profile puts in it.
+  const profiled = report.findings.filter((finding) => PROFILED_CATEGORIES.has(String(finding.category)));
+  const functionOf = new Map(profiled.map((finding) => [finding, coverage.functionAt(resolve(input.cwd, finding.file), finding.line, finding.column)]));
+  const blocksOf = new Map<ReportFinding, Block[]>(profiled.map((finding) => [finding, []]));
+  const unexplained: CpuBlock[] = [];
+  // Profile functions by the coverage function they are (findings know theirs from coverage).
+  const profileFunctions = new Map((profile?.appFunctions() ?? []).map((fn) => [fn.key, coverage.functionAtGenerated(fn.url, fn.line, fn.column)]));
+  for (const cpu of cpuBlocks(measurements, profile, thresholdMs)) {
+    const owners = ownersOf(cpu, profiled, functionOf, profileFunctions, profile, coverage, input.cwd, routeOf(cpu.stretch.requestId));
+    for (const finding of owners) blocksOf.get(finding)!.push(cpu.block);
+    if (owners.length === 0) unexplained.push(cpu);
+  }
+
   const judged = report.findings.map((finding): ProbedFinding => {
     const file = resolve(input.cwd, finding.file);
     const executions = coverage.executions(file, finding.line, finding.column);
@@ -178,12 +208,10 @@ export function judge(input: JudgeInput): ProbedFinding[] {
     /** Timed calls of the finding's line, over the threshold or not: evidence that it ran. */
     let timedCalls = 0;
     let measuredBy: RuntimeSection['measuredBy'];
-    if (PROFILED_CATEGORIES.has(String(finding.category))) {
+    if (blocksOf.has(finding)) {
       measuredBy = 'cpu-profile';
-      const { runs, callers } = profile ? profile.runsForLine(sourceMaps, file, finding.line) : { runs: [], callers: new Set<string>() };
-      explainedRuns.push(...runs);
-      for (const run of runs) if (run.requestId !== null) for (const caller of callers) explainedCallers.add(`${run.requestId}:${caller}`);
-      blocks = runs.filter((run) => heldMs(run) >= thresholdMs).map(profiledBlock);
+      const stretches = blocksOf.get(finding)!;
+      blocks = heldBlock(stretches, thresholdMs) ? stretches : [];
     } else {
       measuredBy = 'timing-wrapper';
       const matching = sites.filter(({ site }) => site && site.file === file && site.line >= finding.line && site.line <= Math.max(finding.endLine, finding.line));
@@ -225,37 +253,111 @@ export function judge(input: JudgeInput): ProbedFinding[] {
     }));
   }
 
-  // CPU work in the app's own functions that held the loop, not explained by a static CPU finding.
-  const hotFunctions = profile?.hotFunctions(sourceMaps, thresholdMs) ?? [];
-  // A caller's run in a request where one of its hot callees also ran is the callee's work (inlined by the
-  // JIT, its samples carry the caller's frame): count it there rather than as a block of its own.
-  for (const caller of hotFunctions) {
-    caller.runs = caller.runs.filter((run) => {
-      const callee = hotFunctions.find((other) => other !== caller && other.callers.has(caller.key) && other.runs.some((own) => run.requestId !== null && own.requestId === run.requestId));
-      if (callee) callee.runs.push(run);
-      return !callee;
-    });
-  }
-  for (const hot of hotFunctions) {
-    // Explained: overlapping a static finding's run, or in a caller of it during the same request (the
-    // JIT may inline the finding's function into its caller, whose frame then carries the samples).
-    const unexplained = hot.runs.filter(
-      (run) =>
-        !explainedRuns.some((other) => other.startMs < run.startMs + run.ms && run.startMs < other.startMs + other.ms) &&
-        !explainedCallers.has(`${run.requestId}:${hot.key}`),
-    );
-    if (unexplained.length === 0) continue;
-    const blocks = unexplained.map(profiledBlock);
-    const runtime = section('confirmed', Math.max(coverage.executions(hot.file, hot.line, hot.column) ?? 0, blocks.length), blocks, 'cpu-profile');
+  // Long stretches of JavaScript no static finding explains: one finding per app line the profile names.
+  for (const group of groupUnexplained(unexplained, profile, sourceMaps, report, input.cwd, routeOf)) {
+    const blocks = group.blocks.map((cpu) => cpu.block);
+    if (!heldBlock(blocks, thresholdMs)) continue;
+    const runtime = section('confirmed', Math.max(coverage.executions(group.site.file, group.site.line, group.site.column) ?? 0, blocks.length), blocks, 'cpu-profile');
     added.push(runtimeFinding({
-      cwd: input.cwd, site: hot, call: `${hot.functionName}()`,
+      cwd: input.cwd, site: group.site, call: group.call,
       rule: `blockcheck/${ruleForCategory('cpu-loop')}`, category: 'cpu-loop', kind: 'cpu', severity: 'error',
       alternative: 'move the computation to a worker pool (piscina), or split it into chunks that yield (await setImmediate)',
-      message: `${hot.functionName}() ran on the event loop for up to ${runtime.blockedMsPerRequest?.max ?? 0} ms at a time (CPU profile, hottest line); the static pass did not report it`,
+      message: `${group.what} held the event loop for up to ${runtime.blockedMsPerRequest?.max ?? 0} ms per request (synchronous stretch timed; ${group.how}); the static pass did not report it`,
       runtime,
     }));
   }
   return [...judged, ...added];
+}
+
+/**
+ * The static CPU findings a long stretch confirms: those in the app function the most samples of the
+ * stretch are charged to (a finding's function that the JIT inlined into that one counts too). Without
+ * samples of app code in the stretch (a loaded machine starves the sampler too), the one CPU finding of the
+ * stretch's route that ran, if there is exactly one.
+ */
+function ownersOf(
+  cpu: CpuBlock,
+  profiled: readonly ReportFinding[],
+  functionOf: ReadonlyMap<ReportFinding, string | null>,
+  profileFunctions: ReadonlyMap<string, string | null>,
+  profile: ProfileIndex | null,
+  coverage: LineCoverage,
+  cwd: string,
+  route: string | null,
+): ReportFinding[] {
+  const top = cpu.code?.functions[0]?.key;
+  if (top) {
+    const topFunction = profileFunctions.get(top);
+    const inTop = profiled.filter((finding) => topFunction && functionOf.get(finding) === topFunction);
+    if (inTop.length > 0) return inTop;
+    // Inlined: the finding's function sits under the top one in some stack of the profile.
+    return profiled.filter((finding) => {
+      const own = functionOf.get(finding);
+      return own && [...profileFunctions].some(([key, fn]) => fn === own && profile?.callersOf(key).has(top));
+    });
+  }
+  const ran = profiled.filter(
+    (finding) => route !== null && finding.handlers.some((handler) => handler.label === route) && (coverage.executions(resolve(cwd, finding.file), finding.line, finding.column) ?? 0) > 0,
+  );
+  return ran.length === 1 ? ran : [];
+}
+
+interface UnexplainedGroup {
+  site: Position;
+  call: string;
+  what: string;
+  how: string;
+  blocks: CpuBlock[];
+}
+
+/**
+ * Unexplained long stretches by where they are charged: the hottest line of the app function most sampled
+ * in them (with the dependency it was in, if any); else, for work with no app frame on the stack (a body
+ * parser the framework runs), the route's handler; else the dependency's own frame.
+ */
+function groupUnexplained(
+  blocks: readonly CpuBlock[],
+  profile: ProfileIndex | null,
+  sourceMaps: SourceMaps,
+  report: StaticReport,
+  cwd: string,
+  routeOf: (requestId: number | null) => string | null,
+): UnexplainedGroup[] {
+  const groups = new Map<string, UnexplainedGroup>();
+  for (const cpu of blocks) {
+    const route = routeOf(cpu.stretch.requestId);
+    const handler = route === null ? undefined : report.handlers.find((candidate) => candidate.label === route);
+    const top = cpu.code?.functions[0];
+    const dependency = cpu.code?.dependency ?? null;
+    let group: Omit<UnexplainedGroup, 'blocks'> | null = null;
+    // Mostly outside any app frame (the framework's body parser): the route's handler is the app's line.
+    const appSite = top && profile && !(handler && handler.line > 0 && top.samples < cpu.code!.outsideApp) ? profile.siteOf(sourceMaps, top.key) : null;
+    if (appSite) {
+      group = {
+        site: appSite,
+        call: `${appSite.functionName}()`,
+        what: dependency ? `${appSite.functionName}(), in ${dependency},` : `${appSite.functionName}()`,
+        how: 'the CPU profile names the line',
+      };
+    } else if (handler && handler.line > 0) {
+      group = {
+        site: { file: resolve(cwd, handler.file), line: handler.line, column: 1 },
+        call: route!,
+        what: cpu.code?.samples ? `Code outside the app's own frames (a framework's body parser, a dependency) run for ${route}` : `Work in ${route} the profiler did not sample`,
+        how: cpu.code?.samples ? 'charged to the route handler' : 'the line is unknown',
+      };
+    } else if (cpu.code?.dependencySite) {
+      const frame = cpu.code.dependencySite;
+      const position = sourceMaps.toOriginal(frame.url, frame.line, frame.column);
+      if (position) group = { site: position, call: `${frame.functionName || '(anonymous)'}()`, what: `${frame.functionName || '(anonymous)'}()`, how: 'no app frame on the stack' };
+    }
+    if (!group) continue;
+    const key = `${group.site.file}:${group.site.line}:${group.call}`;
+    const existing = groups.get(key) ?? { ...group, blocks: [] };
+    existing.blocks.push(cpu);
+    groups.set(key, existing);
+  }
+  return [...groups.values()];
 }
 
 function runtimeFinding(parts: {

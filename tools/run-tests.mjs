@@ -15,6 +15,8 @@ const LOAD = [
   'runtime/probe-http.test.js',
   'runtime/serve.test.js',
   'runtime/slow-service.test.js',
+  'runtime/stretches.test.js',
+  'runtime/watch.test.js',
 ];
 
 const set = process.argv[2];

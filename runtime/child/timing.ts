@@ -67,6 +67,7 @@ export function timed(target: WrapTarget, sink: TimingSink): AnyFunction {
         sink.slowCalls.push({
           apiId: entry.id,
           name,
+          startMs: t0,
           ms,
           cpuMs: after.cpuMs - before.cpuMs,
           runQueueMs: after.runQueueMs - before.runQueueMs,
