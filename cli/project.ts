@@ -4,7 +4,7 @@
  * the files no tsconfig covers (plain JavaScript projects need no configuration at all, see the core's
  * defaultCompilerOptions).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { minimatch } from 'minimatch';
 import ts from 'typescript';
@@ -21,6 +21,7 @@ export interface ProjectSpec {
 
 export interface ConfigProblem {
   file: string;
+  line?: number;
   message: string;
 }
 
@@ -38,13 +39,22 @@ export function isSourceFile(fileName: string): boolean {
 
 /**
  * The source files under `root` (a file or a folder), skipping node_modules, dot folders and what the
- * filter ignores below it (an ignored folder is not walked).
+ * filter ignores below it (an ignored folder is not walked). A folder that cannot be read is listed in
+ * `unreadable` and the walk goes on with its siblings.
  */
-export function listSourceFiles(root: string, filter: PathFilter): string[] {
-  if (statSync(root).isFile()) return isSourceFile(root) && !filter.isIgnored(root, false) ? [root] : [];
+export function listSourceFiles(root: string, filter: PathFilter): { files: string[]; unreadable: ConfigProblem[] } {
+  if (statSync(root).isFile()) return { files: isSourceFile(root) && !filter.isIgnored(root, false) ? [root] : [], unreadable: [] };
   const files: string[] = [];
+  const unreadable: ConfigProblem[] = [];
   const visit = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      unreadable.push({ file: dir, message: `Cannot read folder: ${reasonOf(error)} (its files were not audited)` });
+      return;
+    }
+    for (const entry of entries) {
       if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
@@ -53,7 +63,17 @@ export function listSourceFiles(root: string, filter: PathFilter): string[] {
     }
   };
   visit(root);
-  return files.sort();
+  return { files: files.sort(), unreadable };
+}
+
+/** Why a file or folder could not be read, as Node says it (`EACCES: permission denied`), without the path. */
+export function reasonOf(error: unknown): string {
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
+    const { code } = error;
+    const description = error.message.match(new RegExp(`^${code}: ([^,]+)`))?.[1];
+    return description ? `${code}: ${description}` : code;
+  }
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
 
 /**
@@ -84,7 +104,11 @@ export function discoverProjects(paths: readonly string[], explicitProjects: rea
   const visitConfig = (configFile: string): void => {
     if (seenConfigs.has(configFile)) return;
     seenConfigs.add(configFile);
-    const parsed = parseConfig(configFile, problems);
+    const configProblems: ConfigProblem[] = [];
+    const parsed = parseConfig(configFile, configProblems);
+    // A broken tsconfig matters where it would cover audited files: one the user names, or one above them.
+    const configDir = `${path.dirname(configFile)}/`;
+    if (explicitProjects.length > 0 || [...auditedFiles].some((file) => file.startsWith(configDir))) problems.push(...configProblems);
     if (!parsed) return;
     excluders.push(excludedBy(configFile, parsed));
     // Solution files (`files: []` plus references) have no files of their own; the references do.
@@ -128,7 +152,13 @@ function listNestedConfigs(dir: string): string[] {
   const found: string[] = [];
   const visit = (current: string, depth: number): void => {
     if (depth > 4) return;
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(current, { withFileTypes: true });
+    } catch {
+      return; // The file listing reports a folder it cannot read.
+    }
+    for (const entry of entries) {
       if (!entry.isDirectory() || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
       const child = path.join(current, entry.name);
       const config = path.join(child, 'tsconfig.json');
@@ -169,19 +199,28 @@ function parseConfig(configFile: string, problems: ConfigProblem[]): ts.ParsedCo
   const host: ts.ParseConfigFileHost = {
     ...ts.sys,
     onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      problems.push({ file: configFile, message: flattenMessage(diagnostic) });
+      problems.push(configProblem(configFile, diagnostic));
     },
   };
   const parsed = ts.getParsedCommandLineOfConfigFile(configFile, { noEmit: true }, host);
   if (!parsed) return undefined;
+  // The JSON syntax errors too (a missing comma or brace): TypeScript reads past them, tsc reports them.
   // "No inputs were found" (TS18003) only means the config covers nothing here; other errors are real.
-  const errors = parsed.errors.filter((diagnostic) => diagnostic.code !== 18003);
+  const errors = ts.getConfigFileParsingDiagnostics(parsed).filter((diagnostic) => diagnostic.code !== 18003);
   if (errors.length > 0) {
     // A program from a half-read config would be wrong in ways nobody sees; its files get the default one.
-    problems.push({ file: configFile, message: flattenMessage(errors[0]!) });
+    problems.push(configProblem(configFile, errors[0]!));
     return undefined;
   }
   return parsed;
+}
+
+/** A config diagnostic at the file and line it names (an extended config's own error names that file). */
+function configProblem(configFile: string, diagnostic: ts.Diagnostic): ConfigProblem {
+  const message = flattenMessage(diagnostic);
+  if (!diagnostic.file || diagnostic.start === undefined) return { file: configFile, message };
+  const line = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line + 1;
+  return { file: diagnostic.file.fileName, line, message };
 }
 
 export function flattenMessage(diagnostic: ts.Diagnostic): string {

@@ -125,19 +125,19 @@ describe('audit of other project shapes', () => {
     assert.equal(report.stats.files, 3);
   });
 
-  it('reports a tsconfig it cannot use, audits its files without it, and exits 1 (2 is for nothing audited)', () => {
+  it('reports a tsconfig it cannot use, audits its files without it, and exits 2 (a configuration error)', () => {
     const root = project({
       'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'bogus', allowJs: true }, include: ['src'] }),
       'src/server.js': PLAIN_SERVER,
     });
     const result = runCli(['audit', '--format', 'json'], root);
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2);
     const report = JSON.parse(result.stdout) as JsonReport;
     assert.deepEqual(report.findings.map((finding) => finding.file), ['src/server.js']);
     assert.equal(report.errors.length, 1);
     assert.equal(report.errors[0]!.file, 'tsconfig.json');
     assert.match(report.errors[0]!.message, /--module/);
-    assert.match(result.stderr, /^blockcheck: cannot use tsconfig\.json: .*--module.* \(its files were audited without it\)$/m);
+    assert.match(result.stderr, /^blockcheck: cannot use tsconfig\.json:1: .*--module.* \(its files were audited without it\)$/m);
   });
 
   it('audits only the given paths, with paths relative to the current directory', () => {
