@@ -133,18 +133,33 @@ export function discoverProjects(paths: readonly string[], explicitProjects: rea
     if (!covered.has(file) && applicable.some((isExcluded) => isExcluded(file))) auditedFiles.delete(file);
   }
 
-  // Files no tsconfig covers get the core's zero-config program, one per package root (the nearest
-  // package.json), whose @types/node and dependencies are the ones that package would load.
-  const uncoveredByRoot = new Map<string, string[]>();
+  // Files no tsconfig covers get the core's zero-config program for their package root (the nearest
+  // package.json): the @types/node that package would load (its dependencies resolve from each file). Roots
+  // whose programs would have the same options share one: a package that bundles a hundred packages, each
+  // with its package.json, is one type-check and one checker, not a hundred.
+  const uncoveredByOptions = new Map<string, ProjectSpec>();
+  const optionsByRoot = new Map<string, ts.CompilerOptions>();
   for (const file of auditedFiles) {
     if (covered.has(file)) continue;
     const root = projectRootOf(file);
-    uncoveredByRoot.set(root, [...(uncoveredByRoot.get(root) ?? []), file]);
+    let options = optionsByRoot.get(root);
+    if (!options) {
+      options = defaultOptionsFor(root);
+      optionsByRoot.set(root, options);
+    }
+    const key = JSON.stringify(options);
+    const project = uncoveredByOptions.get(key);
+    if (project) project.rootNames.push(file);
+    else uncoveredByOptions.set(key, { configFile: undefined, rootNames: [file], options, projectReferences: undefined });
   }
-  for (const [root, rootNames] of uncoveredByRoot) {
-    projects.push({ configFile: undefined, rootNames, options: defaultCompilerOptions(root, true), projectReferences: undefined });
-  }
+  projects.push(...uncoveredByOptions.values());
   return { auditedFiles, projects, problems };
+}
+
+/** The default program's options for a package root, without type roots that do not exist (they add nothing). */
+function defaultOptionsFor(root: string): ts.CompilerOptions {
+  const options = defaultCompilerOptions(root, true);
+  return options.typeRoots ? { ...options, typeRoots: options.typeRoots.filter((dir) => existsSync(dir)) } : options;
 }
 
 /** tsconfig.json files in folders below `dir` (monorepo packages without a solution file). */
