@@ -209,5 +209,9 @@ for (const [name, script] of [['Language server', 'lsp.js'], ['Probe', 'probe.js
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
 const header = `# Benchmark results\n\nMachine: ${machine}. ${runs} runs per figure${quick ? ' (--quick)' : `, ${overheadRuns} pairs for the rule overhead`}; ${new Date().toISOString().slice(0, 10)}.\nEach ratio is measured pairwise in the same run (pairs alternate their order: AB, BA, ...); medians with min–max.\n`;
-fs.writeFileSync(path.join(REPO_ROOT, 'bench', 'RESULTS.md'), `${header}\n${sections.join('\n\n')}\n`);
+// Measurements on trees the bench does not install (a package copied out of node_modules) are taken by hand
+// and kept from one run to the next: everything from their heading to the end of the file.
+const resultsFile = path.join(REPO_ROOT, 'bench', 'RESULTS.md');
+const byHand = fs.existsSync(resultsFile) ? /^## Measured by hand[\s\S]*/m.exec(fs.readFileSync(resultsFile, 'utf8'))?.[0] : undefined;
+fs.writeFileSync(resultsFile, `${header}\n${sections.join('\n\n')}\n${byHand ? `\n${byHand.trimEnd()}\n` : ''}`);
 log(`written ${path.join('bench', 'RESULTS.md')}`);

@@ -3,7 +3,7 @@
  * user would see from the ESLint rules — findings in audited files, minus disabled ones, with the
  * project's rule settings — plus the parse errors, so one broken file never hides the others.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
@@ -11,7 +11,7 @@ import { analyzeProgram, formatFindingMessage, type AnalysisOptions, type Handle
 import type { RuleSettingsSource } from '../engine/eslint-config.js';
 import type { Progress } from './progress.js';
 import { createPathFilter } from './ignores.js';
-import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, listSourceFiles } from './project.js';
+import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, listSourceFiles, reasonOf } from './project.js';
 import { toTsPath } from '../engine/paths.js';
 import { recommend } from '../engine/recommend.js';
 import { buildReport, type AuditedFinding, type Report, type ReportError } from '../engine/report.js';
@@ -35,6 +35,8 @@ export interface AuditResult {
   report: Report;
   /** tsconfig files that could not be read (also in report.errors): a configuration error, exit 2. */
   configProblems: ReportError[];
+  /** Audited files that could not be read or parsed (also in report.errors). */
+  unaudited: number;
   /** Warnings left out of the report by `errorsOnly`: --max-warnings still counts them. */
   hiddenWarnings: number;
 }
@@ -42,17 +44,21 @@ export interface AuditResult {
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const startedAt = performance.now();
   const files: string[] = [];
+  // Folders and files that cannot be read are errors, as ESLint's unparsable files: listed, the rest audited.
+  const unreadable: ReportError[] = [];
   for (const root of options.paths) {
     // ESLint's ignores apply below a path the user names, unless they ignore that path as a whole (ESLint
     // ignores node_modules, and `blockcheck audit ./node_modules/some-server` asks for one).
     const rootIgnored = await options.settings.isIgnored(statSync(root).isDirectory() ? path.join(root, 'index.js') : root);
-    for (const file of listSourceFiles(root, createPathFilter(options.cwd, options.ignorePatterns, root))) {
+    const listing = listSourceFiles(root, createPathFilter(options.cwd, options.ignorePatterns, root));
+    unreadable.push(...listing.unreadable);
+    for (const file of listing.files) {
       if (rootIgnored || !(await options.settings.isIgnored(file))) files.push(file);
     }
   }
   const discovery = discoverProjects(options.paths, options.projects.map((project) => path.resolve(options.cwd, project)), files);
-  const configProblems: ReportError[] = discovery.problems.map((problem) => ({ file: problem.file, message: problem.message }));
-  const errors: ReportError[] = [...configProblems];
+  const configProblems: ReportError[] = [...discovery.problems];
+  const errors: ReportError[] = [...configProblems, ...unreadable];
   const findings = new Map<string, AuditedFinding>();
   const handlers = new Map<string, Handler>();
   const hostFor = createSharedHostFactory();
@@ -91,7 +97,12 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     for (const fileName of audited) {
       const sourceFile = program.getSourceFile(fileName);
       options.progress.tick();
-      if (!sourceFile) continue;
+      if (!sourceFile) {
+        // TypeScript's host answers "no such file" for a file it cannot read; the user must hear why.
+        if (!reportedErrors.has(fileName)) errors.push({ file: fileName, message: `Cannot read file: ${readFailure(fileName)}` });
+        reportedErrors.add(fileName);
+        continue;
+      }
       const parseFailure = parseFailures.get(fileName);
       if (parseFailure !== undefined) {
         if (!reportedErrors.has(fileName)) errors.push({ file: fileName, message: parseFailure });
@@ -140,7 +151,22 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     files: discovery.auditedFiles.size,
     durationMs: performance.now() - startedAt,
   });
-  return { report, configProblems, hiddenWarnings: options.errorsOnly ? all.filter((audited) => audited.severity === 'warning').length : 0 };
+  return {
+    report,
+    configProblems,
+    unaudited: reportedErrors.size,
+    hiddenWarnings: options.errorsOnly ? all.filter((audited) => audited.severity === 'warning').length : 0,
+  };
+}
+
+/** Why reading a file fails, asked again of the file system (TypeScript's host drops the reason). */
+function readFailure(fileName: string): string {
+  try {
+    readFileSync(fileName);
+    return 'it changed while being read';
+  } catch (error) {
+    return reasonOf(error);
+  }
 }
 
 function parsingError(sourceFile: ts.SourceFile, diagnostic: ts.Diagnostic): ReportError {

@@ -24,8 +24,7 @@ export function createPathFilter(cwd: string, patterns: readonly string[], root:
   const gitignoreOf = (dir: string): Ignore | null => {
     let rules = gitignores.get(dir);
     if (rules === undefined) {
-      const file = path.join(dir, '.gitignore');
-      rules = existsSync(file) ? createIgnore().add(readFileSync(file, 'utf8')) : null;
+      rules = readGitignore(path.join(dir, '.gitignore'));
       gitignores.set(dir, rules);
     }
     return rules;
@@ -60,4 +59,13 @@ export function createPathFilter(cwd: string, patterns: readonly string[], root:
 function ignoredBy(rules: Ignore, dir: string, fileName: string, isDirectory: boolean): boolean {
   const relative = path.relative(dir, fileName).split(path.sep).join('/');
   return relative !== '' && !relative.startsWith('../') && rules.ignores(isDirectory ? `${relative}/` : relative);
+}
+
+/** A folder's .gitignore rules; one that cannot be read ignores nothing (git warns and goes on). */
+function readGitignore(file: string): Ignore | null {
+  try {
+    return createIgnore().add(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
 }

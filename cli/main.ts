@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `blockcheck` command. Exit codes follow ESLint: 0 clean, 1 error-level findings (or parse errors, or
- * more warnings than --max-warnings, or files and tsconfigs that could not be read: they are listed under
- * `errors` and everything else is still reported), 2 usage or internal error, or nothing could be audited.
+ * The `blockcheck` command. Exit codes follow ESLint: 0 clean, 1 error-level findings (or more warnings
+ * than --max-warnings, or files and folders that could not be read or parsed: they are listed under `errors`
+ * and everything else is still reported), 2 usage, configuration (a tsconfig that cannot be used: still
+ * listed, its files audited without it) or internal error, or nothing could be audited.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -70,7 +71,7 @@ async function audit(args: AuditArgs): Promise<number> {
   const { loadRuleSettings, RECOMMENDED_SOURCE } = await loadEslintConfig();
   const { runAudit } = await loadAudit();
   const settings = args.useEslintConfig ? await loadRuleSettings(cwd) : RECOMMENDED_SOURCE;
-  const { report: audited, configProblems, hiddenWarnings } = await runAudit({
+  const { report: audited, configProblems, unaudited, hiddenWarnings } = await runAudit({
     cwd,
     paths,
     projects: args.projects,
@@ -106,14 +107,15 @@ async function audit(args: AuditArgs): Promise<number> {
   }
 
   for (const problem of configProblems) {
-    process.stderr.write(`blockcheck: cannot use ${path.relative(cwd, problem.file) || problem.file}: ${problem.message} (its files were audited without it)\n`);
+    const where = `${path.relative(cwd, problem.file) || problem.file}${problem.line !== undefined ? `:${problem.line}` : ''}`;
+    process.stderr.write(`blockcheck: cannot use ${where}: ${problem.message} (its files were audited without it)\n`);
   }
-  // Exit 2 only when nothing could be audited: a bad tsconfig or an unparsable file is listed, the rest reported.
-  const unparsable = new Set(report.errors.filter((error) => error.message.startsWith('Parsing error')).map((error) => error.file));
-  if (report.stats.files === 0 || unparsable.size >= report.stats.files) {
+  if (report.stats.files === 0 || unaudited >= report.stats.files) {
     process.stderr.write('blockcheck: nothing could be audited (see the errors above); check the paths and that the files are JavaScript or TypeScript.\n');
     return 2;
   }
+  // A configuration error is exit 2, as in ESLint, after the report of everything it did not stop.
+  if (configProblems.length > 0) return 2;
   const { errors, warnings: shown } = countBySeverity(report);
   // --quiet hides warnings from the report, not from --max-warnings (ESLint counts them too).
   const warnings = shown + hiddenWarnings;

@@ -4,7 +4,7 @@
  * the files no tsconfig covers (plain JavaScript projects need no configuration at all, see the core's
  * defaultCompilerOptions).
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { minimatch } from 'minimatch';
 import ts from 'typescript';
@@ -23,6 +23,7 @@ export interface ProjectSpec {
 
 export interface ConfigProblem {
   file: string;
+  line?: number;
   message: string;
 }
 
@@ -36,17 +37,31 @@ export interface Discovery {
 
 /**
  * The source files under `root` (a file or a folder), skipping node_modules, dot folders and what the
- * filter ignores below it (an ignored folder is not walked).
+ * filter ignores below it (an ignored folder is not walked). A folder that cannot be read is listed in
+ * `unreadable` and the walk goes on with its siblings.
  */
-export function listSourceFiles(root: string, filter: PathFilter): string[] {
-  if (statSync(root).isFile()) return isSourceFile(root) && !filter.isIgnored(root, false) ? [root] : [];
+export function listSourceFiles(root: string, filter: PathFilter): { files: string[]; unreadable: ConfigProblem[] } {
+  if (statSync(root).isFile()) return { files: isSourceFile(root) && !filter.isIgnored(root, false) ? [root] : [], unreadable: [] };
   const enter = ({ path: folder, entry }: TreeEntry) =>
     entry.name !== 'node_modules' && !entry.name.startsWith('.') && !filter.isIgnored(folder, true);
+  const unreadable: ConfigProblem[] = [];
+  const onUnreadable = (folder: string, error: unknown) =>
+    unreadable.push({ file: folder, message: `Cannot read folder: ${reasonOf(error)} (its files were not audited)` });
   const files: string[] = [];
-  for (const { path: file, entry } of walkTree(root, enter)) {
+  for (const { path: file, entry } of walkTree(root, enter, onUnreadable)) {
     if (entry.isFile() && !entry.name.startsWith('.') && isSourceFile(file) && !filter.isIgnored(file, false)) files.push(file);
   }
-  return files.sort();
+  return { files: files.sort(), unreadable };
+}
+
+/** Why a file or folder could not be read, as Node says it (`EACCES: permission denied`), without the path. */
+export function reasonOf(error: unknown): string {
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
+    const { code } = error;
+    const description = error.message.match(new RegExp(`^${code}: ([^,]+)`))?.[1];
+    return description ? `${code}: ${description}` : code;
+  }
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
 
 /**
@@ -77,7 +92,11 @@ export function discoverProjects(paths: readonly string[], explicitProjects: rea
   const visitConfig = (configFile: string): void => {
     if (seenConfigs.has(configFile)) return;
     seenConfigs.add(configFile);
-    const parsed = parseConfig(configFile, problems);
+    const configProblems: ConfigProblem[] = [];
+    const parsed = parseConfig(configFile, configProblems);
+    // A broken tsconfig matters where it would cover audited files: one the user names, or one above them.
+    const configDir = `${path.dirname(configFile)}/`;
+    if (explicitProjects.length > 0 || [...auditedFiles].some((file) => file.startsWith(configDir))) problems.push(...configProblems);
     if (!parsed) return;
     excluders.push(excludedBy(configFile, parsed));
     // Solution files (`files: []` plus references) have no files of their own; the references do.
@@ -102,18 +121,33 @@ export function discoverProjects(paths: readonly string[], explicitProjects: rea
     if (!covered.has(file) && applicable.some((isExcluded) => isExcluded(file))) auditedFiles.delete(file);
   }
 
-  // Files no tsconfig covers get the core's zero-config program, one per package root (the nearest
-  // package.json), whose @types/node and dependencies are the ones that package would load.
-  const uncoveredByRoot = new Map<string, string[]>();
+  // Files no tsconfig covers get the core's zero-config program for their package root (the nearest
+  // package.json): the @types/node that package would load (its dependencies resolve from each file). Roots
+  // whose programs would have the same options share one: a package that bundles a hundred packages, each
+  // with its package.json, is one type-check and one checker, not a hundred.
+  const uncoveredByOptions = new Map<string, ProjectSpec>();
+  const optionsByRoot = new Map<string, ts.CompilerOptions>();
   for (const file of auditedFiles) {
     if (covered.has(file)) continue;
     const root = projectRootOf(file);
-    uncoveredByRoot.set(root, [...(uncoveredByRoot.get(root) ?? []), file]);
+    let options = optionsByRoot.get(root);
+    if (!options) {
+      options = defaultOptionsFor(root);
+      optionsByRoot.set(root, options);
+    }
+    const key = JSON.stringify(options);
+    const project = uncoveredByOptions.get(key);
+    if (project) project.rootNames.push(file);
+    else uncoveredByOptions.set(key, { configFile: undefined, rootNames: [file], options, projectReferences: undefined });
   }
-  for (const [root, rootNames] of uncoveredByRoot) {
-    projects.push({ configFile: undefined, rootNames, options: defaultCompilerOptions(root, true), projectReferences: undefined });
-  }
+  projects.push(...uncoveredByOptions.values());
   return { auditedFiles, projects, problems };
+}
+
+/** The default program's options for a package root, without type roots that do not exist (they add nothing). */
+function defaultOptionsFor(root: string): ts.CompilerOptions {
+  const options = defaultCompilerOptions(root, true);
+  return options.typeRoots ? { ...options, typeRoots: options.typeRoots.filter((dir) => existsSync(dir)) } : options;
 }
 
 /** tsconfig.json files in folders below `dir` (monorepo packages without a solution file). */
@@ -156,19 +190,28 @@ function parseConfig(configFile: string, problems: ConfigProblem[]): ts.ParsedCo
   const host: ts.ParseConfigFileHost = {
     ...ts.sys,
     onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      problems.push({ file: configFile, message: flattenMessage(diagnostic) });
+      problems.push(configProblem(configFile, diagnostic));
     },
   };
   const parsed = ts.getParsedCommandLineOfConfigFile(configFile, { noEmit: true }, host);
   if (!parsed) return undefined;
+  // The JSON syntax errors too (a missing comma or brace): TypeScript reads past them, tsc reports them.
   // "No inputs were found" (TS18003) only means the config covers nothing here; other errors are real.
-  const errors = parsed.errors.filter((diagnostic) => diagnostic.code !== 18003);
+  const errors = ts.getConfigFileParsingDiagnostics(parsed).filter((diagnostic) => diagnostic.code !== 18003);
   if (errors.length > 0) {
     // A program from a half-read config would be wrong in ways nobody sees; its files get the default one.
-    problems.push({ file: configFile, message: flattenMessage(errors[0]!) });
+    problems.push(configProblem(configFile, errors[0]!));
     return undefined;
   }
   return parsed;
+}
+
+/** A config diagnostic at the file and line it names (an extended config's own error names that file). */
+function configProblem(configFile: string, diagnostic: ts.Diagnostic): ConfigProblem {
+  const message = flattenMessage(diagnostic);
+  if (!diagnostic.file || diagnostic.start === undefined) return { file: configFile, message };
+  const line = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line + 1;
+  return { file: diagnostic.file.fileName, line, message };
 }
 
 export function flattenMessage(diagnostic: ts.Diagnostic): string {

@@ -12,6 +12,7 @@ import { asyncRewriteFix } from './fixes.js';
 import { handlerKindRank } from './handler-rank.js';
 import { combineHandlerScans, HandlerScanner, servedFromScript, startupSeeds, type FileHandlerScan, type HandlerRoot, type StartupCode } from './handlers.js';
 import { isFunctionNode } from './syntax-index.js';
+import { isOwnSourceFile } from './own-files.js';
 import { addDependencies, fileCacheEntry, type FileCacheEntry } from './file-cache.js';
 import { ruleForCategory } from './rule-table.js';
 import { SummaryBuilder, type FunctionSummary, type ParameterMask } from './summaries.js';
@@ -83,10 +84,6 @@ export function analyzeProgram(program: ts.Program, options: AnalysisOptions = {
     byOptions.set(key, analysis);
   }
   return analysis;
-}
-
-export function isOwnSourceFile(program: ts.Program, sourceFile: ts.SourceFile): boolean {
-  return !sourceFile.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sourceFile) && !/[\\/]node_modules[\\/]/.test(sourceFile.fileName);
 }
 
 class Analysis implements ProgramAnalysis {

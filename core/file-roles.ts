@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { Minimatch } from 'minimatch';
 import ts from 'typescript';
 import { importedFiles, resolvedImportNames, sameFileNames } from './imports.js';
+import { isOwnSourceFile } from './own-files.js';
 import { skipOuterExpressions } from './resolve.js';
 
 // Loaded as CommonJS: ESLint has already loaded that copy, and the ESM build would be a second one to load.
@@ -86,7 +87,7 @@ export class FileRoles {
   private propagateScriptRoles(): void {
     if (this.propagated) return;
     this.propagated = true;
-    const files = this.program.getSourceFiles().filter((sourceFile) => !sourceFile.isDeclarationFile && !/[\\/]node_modules[\\/]/.test(sourceFile.fileName));
+    const files = this.program.getSourceFiles().filter((sourceFile) => isOwnSourceFile(this.program, sourceFile));
     if (this.reuseLastRoles(files)) return;
     this.computeRoles(files);
     lastRoles.set(this.snapshotKey, {

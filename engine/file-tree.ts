@@ -17,14 +17,19 @@ export interface TreeEntry {
 /**
  * Every entry below `root`, depth first, each folder's entries in name order (so the order is the same on
  * every machine). A folder is entered when `enter` says so; one that cannot be read (gone, not a folder,
- * no permission) is skipped. Stop early by leaving the loop.
+ * no permission) is skipped, after `onUnreadable` hears of it. Stop early by leaving the loop.
  */
-export function* walkTree(root: string, enter: (folder: TreeEntry) => boolean = () => true): Generator<TreeEntry> {
+export function* walkTree(
+  root: string,
+  enter: (folder: TreeEntry) => boolean = () => true,
+  onUnreadable: (folder: string, error: unknown) => void = () => {},
+): Generator<TreeEntry> {
   const visit = function* (dir: string, depth: number): Generator<TreeEntry> {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
+    } catch (error) {
+      onUnreadable(dir, error);
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -1,19 +1,28 @@
 /**
  * SARIF 2.1.0 for GitHub code scanning (and any SARIF viewer). Written here rather than through the
- * Microsoft ESLint formatter, which pins ESLint 8. URIs are relative to %SRCROOT% (the current directory,
- * which is the repository root in CI), each rule carries the descriptions and help GitHub shows on an
- * alert, and the handler-to-call chain is a code flow so the alert shows how the handler reaches the call.
+ * Microsoft ESLint formatter, which pins ESLint 8. URIs are relative to %SRCROOT%, the repository's root
+ * (else the current directory), so a report is the same from any folder of the repository and GitHub
+ * places its alerts. Each rule carries the descriptions and help GitHub shows on an alert, and the
+ * handler-to-call chain is a code flow so the alert shows how the handler reaches the call. A probed
+ * report's measured verdict goes into each result's property bag (`properties.runtime`), SARIF's place
+ * for a tool's own data.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RuleName } from '../../core/index.js';
 import { RULE_NAMES } from '../../core/index.js';
 import { TOOL_NAME, TOOL_URL, TOOL_VERSION } from '../../engine/package-info.js';
-import type { Report, ReportFinding } from '../../engine/report.js';
+import { relativePath, type Report, type ReportFinding } from '../../engine/report.js';
 import { ruleDoc } from '../../engine/rule-docs.js';
 
 const SRCROOT = '%SRCROOT%';
 
 export function formatSarif(report: Report, { cwd }: { cwd: string }): string {
+  const sourceRoot = repositoryRoot(cwd);
+  // The report's paths are relative to the current directory; SARIF's to the source root.
+  const uri = (file: string) => encodeUri(relativePath(sourceRoot, path.resolve(cwd, file)));
+  const location = (file: string, line: number) => ({ physicalLocation: { artifactLocation: { uri: uri(file), uriBaseId: SRCROOT }, region: { startLine: line } } });
   const rules = RULE_NAMES.map(ruleDoc);
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const sarif = {
@@ -39,10 +48,10 @@ export function formatSarif(report: Report, { cwd }: { cwd: string }): string {
             })),
           },
         },
-        // SARIF URIs must end in a slash to be a base; cwd is where the report's relative paths start.
-        originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(cwd).href.replace(/\/?$/, '/')}` } },
+        // SARIF URIs must end in a slash to be a base.
+        originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(sourceRoot).href.replace(/\/?$/, '/')}` } },
         columnKind: 'utf16CodeUnits',
-        results: report.findings.map((finding) => result(finding, ruleIndex.get(finding.rule) ?? 0)),
+        results: report.findings.map((finding) => result(finding, ruleIndex.get(finding.rule) ?? 0, location)),
         invocations: [
           {
             executionSuccessful: true,
@@ -59,7 +68,10 @@ export function formatSarif(report: Report, { cwd }: { cwd: string }): string {
   return `${JSON.stringify(sarif, null, 2)}\n`;
 }
 
-function result(finding: ReportFinding, ruleIndex: number) {
+type Locate = (file: string, line: number) => { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number } } };
+
+function result(finding: ReportFinding, ruleIndex: number, location: Locate) {
+  const { physicalLocation } = location(finding.file, finding.line);
   return {
     ruleId: finding.rule,
     ruleIndex,
@@ -68,7 +80,7 @@ function result(finding: ReportFinding, ruleIndex: number) {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: encodeUri(finding.file), uriBaseId: SRCROOT },
+          artifactLocation: physicalLocation.artifactLocation,
           region: { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine, endColumn: finding.endColumn },
         },
       },
@@ -94,12 +106,23 @@ function result(finding: ReportFinding, ruleIndex: number) {
         },
       ],
     })),
-    properties: { category: finding.category, kind: finding.kind, call: finding.call, alternative: finding.alternative },
+    properties: {
+      category: finding.category,
+      kind: finding.kind,
+      call: finding.call,
+      alternative: finding.alternative,
+      // After --probe: the verdict (confirmed, not-reproduced, unreached) and what was measured.
+      ...(finding.runtime ? { runtime: finding.runtime } : {}),
+    },
   };
 }
 
-function location(file: string, line: number) {
-  return { physicalLocation: { artifactLocation: { uri: encodeUri(file), uriBaseId: SRCROOT }, region: { startLine: line } } };
+/** The folder holding `.git` at or above `cwd` (a worktree's `.git` is a file), else `cwd`. */
+function repositoryRoot(cwd: string): string {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(cwd);
+  }
 }
 
 /** Relative paths as URI references: each segment percent-encoded, `..` kept. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { discoverProjects } from '../../cli/project.js';
 import { auditJson, lineOf, makeProject, removeProject, runCli, type JsonReport } from './helpers.js';
 import { CLEAN_SERVER, ESM_SERVER, PLAIN_SERVER, plainProject, projectInRepo, STORE_APP, STORE_PACKAGE } from './projects.js';
 
@@ -125,19 +126,19 @@ describe('audit of other project shapes', () => {
     assert.equal(report.stats.files, 3);
   });
 
-  it('reports a tsconfig it cannot use, audits its files without it, and exits 1 (2 is for nothing audited)', () => {
+  it('reports a tsconfig it cannot use, audits its files without it, and exits 2 (a configuration error)', () => {
     const root = project({
       'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'bogus', allowJs: true }, include: ['src'] }),
       'src/server.js': PLAIN_SERVER,
     });
     const result = runCli(['audit', '--format', 'json'], root);
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2);
     const report = JSON.parse(result.stdout) as JsonReport;
     assert.deepEqual(report.findings.map((finding) => finding.file), ['src/server.js']);
     assert.equal(report.errors.length, 1);
     assert.equal(report.errors[0]!.file, 'tsconfig.json');
     assert.match(report.errors[0]!.message, /--module/);
-    assert.match(result.stderr, /^blockcheck: cannot use tsconfig\.json: .*--module.* \(its files were audited without it\)$/m);
+    assert.match(result.stderr, /^blockcheck: cannot use tsconfig\.json:1: .*--module.* \(its files were audited without it\)$/m);
   });
 
   it('audits only the given paths, with paths relative to the current directory', () => {
@@ -174,6 +175,26 @@ export const server = http.createServer((req, res) => {
       report.findings.map((finding) => [finding.file, finding.line, finding.call]),
       [['packages/api/src/server.ts', lineOf(server, 'readFileSync('), 'readFileSync']],
     );
+  });
+});
+
+describe('programs of a project without a tsconfig', () => {
+  it('builds one program for package roots that would get the same options (a package that bundles others)', () => {
+    const root = makeProject({
+      'package.json': '{ "name": "bundle" }',
+      'server.js': STORE_APP,
+      'compiled/a/package.json': '{ "name": "a" }',
+      'compiled/a/index.js': 'module.exports = 1;\n',
+      'compiled/b/package.json': '{ "name": "b" }',
+      'compiled/b/index.js': 'module.exports = 2;\n',
+    });
+    try {
+      const files = ['compiled/a/index.js', 'compiled/b/index.js', 'server.js'].map((file) => path.join(root, file));
+      const { projects } = discoverProjects([root], [], files);
+      assert.deepEqual(projects.map((project) => project.rootNames.length), [3]);
+    } finally {
+      removeProject(root);
+    }
   });
 });
 

@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { auditJson, lineOf, REPO_ROOT, removeProject, runCli, type JsonReport } from './helpers.js';
+import { RULES } from '../../core/index.js';
+import { auditJson, lineOf, makeProject, REPO_ROOT, removeProject, runCli, type JsonReport } from './helpers.js';
 import { PLAIN_SERVER, plainProject } from './projects.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its default import is the module object.
@@ -29,6 +30,12 @@ describe('--format json', () => {
     const validate = ajv.compile(schema);
     assert.ok(json.report.findings.length > 0 && json.report.errors.length > 0, 'the report has findings and errors to validate');
     assert.ok(validate(json.report), ajv.errorsText(validate.errors));
+  });
+
+  it('names exactly the rules and categories of the rule table', () => {
+    const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cli', 'schema', 'report.schema.json'), 'utf8')) as ReportSchema;
+    assert.deepEqual(schema.definitions.rule.enum, RULES.map((rule) => `blockcheck/${rule.name}`));
+    assert.deepEqual(schema.definitions.finding.properties.category.enum, RULES.flatMap((rule) => rule.categories));
   });
 
   it('rejects a report that breaks the schema (the schema is not vacuous)', () => {
@@ -99,6 +106,23 @@ describe('--format sarif', () => {
     assert.equal(locations.at(-1)!.location.physicalLocation.region.startLine, json.report.findings[0]!.line);
   });
 
+  it('gives the same paths from any folder of the repository, relative to its root', () => {
+    const repository = makeProject({ '.git/HEAD': 'ref: refs/heads/main\n', 'services/api/server.js': PLAIN_SERVER });
+    try {
+      const fromRoot = JSON.parse(runCli(['audit', '--format', 'sarif', 'services/api'], repository).stdout) as SarifLog;
+      const fromInside = JSON.parse(runCli(['audit', '--format', 'sarif', '.'], path.join(repository, 'services/api')).stdout) as SarifLog;
+      for (const log of [fromRoot, fromInside]) {
+        assert.equal(log.runs[0]!.originalUriBaseIds['%SRCROOT%']!.uri, `${pathToFileURL(repository).href}/`);
+        assert.deepEqual(
+          log.runs[0]!.results.map((result) => result.locations[0]!.physicalLocation.artifactLocation),
+          [{ uri: 'services/api/server.js', uriBaseId: '%SRCROOT%' }],
+        );
+      }
+    } finally {
+      removeProject(repository);
+    }
+  });
+
   it('reports the unparsable file as a tool notification', () => {
     const notifications = sarif.runs[0]!.invocations[0]!.toolExecutionNotifications;
     assert.equal(notifications.length, 1);
@@ -141,6 +165,10 @@ describe('--format text (default)', () => {
     assert.match(runCli(['audit', '--color'], root).stdout, /\x1b\[31merror/);
   });
 });
+
+interface ReportSchema {
+  definitions: { rule: { enum: string[] }; finding: { properties: { category: { enum: string[] } } } };
+}
 
 interface SarifLocation {
   physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number; startColumn?: number; endLine?: number; endColumn?: number } };

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 /** dist/test/cli/helpers.js → dist/cli/main.js */
@@ -57,6 +58,17 @@ export function makeProject(files: Record<string, string>, parent = os.tmpdir())
 
 export function removeProject(root: string): void {
   rmSync(root, { recursive: true, force: true });
+}
+
+/** Inside a `describe`: a `makeProject` whose folders are removed after the suite. */
+export function suiteProjects(): (files: Record<string, string>) => string {
+  const roots: string[] = [];
+  after(() => roots.forEach(removeProject));
+  return (files) => {
+    const root = makeProject(files);
+    roots.push(root);
+    return root;
+  };
 }
 
 /** 1-based line of the first line containing `text` in `source`. */

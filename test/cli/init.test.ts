@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
-import { makeProject, removeProject, runCli } from './helpers.js';
+import { describe, it } from 'node:test';
+import { runCli, suiteProjects } from './helpers.js';
 
 describe('blockcheck init', () => {
-  const roots: string[] = [];
-  after(() => roots.forEach(removeProject));
-  const project = (files: Record<string, string>) => {
-    const root = makeProject(files);
-    roots.push(root);
-    return root;
-  };
+  const project = suiteProjects();
 
   it('prints a config block that enables the recommended rules', () => {
     const root = project({});

@@ -1,6 +1,7 @@
 /**
  * `blockcheck audit --probe` end to end: the static report goes to the runtime, each finding comes back
- * with its measured verdict, the report is kept for the language server, and a target that never listens
+ * with its measured verdict (valid against the shipped schema, and carried into SARIF), the report is kept
+ * for the language server, and a target that never listens
  * is one clear line and a non-zero exit, with no process left behind.
  */
 import * as assert from 'node:assert/strict';
@@ -8,6 +9,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { Ajv } from 'ajv';
+import { formatSarif } from '../../cli/formats/sarif.js';
+import type { Report } from '../../engine/report.js';
 import { REPO_ROOT, runCli } from './helpers.js';
 
 interface ProbedFinding {
@@ -33,6 +37,15 @@ describe('audit --probe', () => {
       assert.ok(blocking.runtime.blockedMsPerRequest && blocking.runtime.blockedMsPerRequest.p95 >= 100, 'it blocks about as long as the service takes');
       assert.ok((blocking.runtime.cpuWallRatio ?? 1) < 0.5, 'waiting, not computing');
       assert.equal(report.recommendation.workerClass, 'fix-first');
+      // The probed report is what the shipped schema describes, runtime sections and probe summary included.
+      const schema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cli', 'schema', 'report.schema.json'), 'utf8')) as object;
+      const ajv = new Ajv({ allErrors: true });
+      const validate = ajv.compile(schema);
+      assert.ok(validate(report), ajv.errorsText(validate.errors));
+      // SARIF carries each verdict in the result's property bag.
+      const sarif = JSON.parse(formatSarif(report as unknown as Report, { cwd })) as { runs: Array<{ results: Array<{ properties: { call: string; runtime?: { verdict: string } } }> }> };
+      const blockingResult = sarif.runs[0]!.results.find((sarifResult) => sarifResult.properties.call === 'Atomics.wait');
+      assert.equal(blockingResult?.properties.runtime?.verdict, 'confirmed');
       const saved = JSON.parse(fs.readFileSync(path.join(cwd, '.blockcheck', 'last-audit.json'), 'utf8')) as { findings: ProbedFinding[] };
       assert.deepEqual(saved.findings.map((finding) => finding.runtime?.verdict), report.findings.map((finding) => finding.runtime?.verdict));
     } finally {

@@ -1,7 +1,8 @@
 /**
  * Input that breaks naive tools: binary files, a 5 MB minified file, expressions nested 10,000 levels
- * deep, circular re-exports, a tsconfig that extends a missing file. Each gets a clear error for that file,
- * the rest is still reported, and the exit code is 2 only when nothing could be audited.
+ * deep, circular re-exports, a tsconfig that extends a missing file. Each gets a clear error for that file
+ * and the rest is still reported; the exit code is 2 for the tsconfig (a configuration error, as in ESLint)
+ * and when nothing could be audited.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -62,7 +63,7 @@ describe('malformed input to the audit', () => {
 
   it('lists each bad file with a clear error and still reports the rest', { timeout: 5 * 60_000 }, () => {
     const { status, report, stderr } = audit(dir, '.');
-    assert.equal(status, 1, stderr);
+    assert.equal(status, 2, stderr);
     assert.ok(report);
     const errorFor = (name: string) => report.errors.find((error) => error.file.endsWith(name))?.message;
     assert.match(errorFor('binary.js') ?? '', /^Parsing error: .*binary/i);
@@ -72,6 +73,12 @@ describe('malformed input to the audit', () => {
     const reported = report.findings.map((finding) => `${path.basename(finding.file)} ${finding.call}`).sort();
     assert.deepEqual(reported, ['b.ts fs.readFileSync', 'server.js fs.readFileSync'], 'circular re-exports and the server are still analyzed');
     assert.doesNotMatch(stderr, /internal error|RangeError|    at /);
+  });
+
+  it('exits 1 for files it cannot parse when the configuration is sound', () => {
+    const { status, report, stderr } = audit(dir, 'server.js', 'binary.js');
+    assert.equal(status, 1, stderr);
+    assert.deepEqual(report?.errors.map((error) => path.basename(error.file)), ['binary.js']);
   });
 
   it('exits 2 when nothing could be audited', () => {

@@ -5,7 +5,15 @@ import { describe, it } from 'node:test';
 import blockcheck from '../../rules/index.js';
 import { REPO_ROOT } from '../fixture-expectations.js';
 
-const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+interface Manifest {
+  name: string;
+  version: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
 
 describe('the plugin object', () => {
   it('names itself from package.json', () => {
@@ -25,5 +33,15 @@ describe('the plugin object', () => {
     assert.equal(recommended.plugins?.['blockcheck'], blockcheck);
     assert.deepEqual(recommended.files, ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}']);
     assert.equal((recommended.languageOptions?.parserOptions as { projectService?: unknown }).projectService, true);
+  });
+  it("configs.recommended parses with the project's typescript-eslint parser, not a pinned copy of its own", () => {
+    // As typescript-eslint's own plugin: a peer dependency, so npm installs no second copy beside the
+    // project's (which would build every file's program twice) and the parser import finds the project's.
+    const parser = '@typescript-eslint/parser';
+    assert.equal(manifest.dependencies[parser], undefined);
+    assert.equal(manifest.peerDependencies[parser], '^8.0.0');
+    assert.match(manifest.devDependencies[parser] ?? '', /^8\.\d+\.\d+$/, 'development pins the version it is tested with');
+    const parserMeta = (blockcheck.configs.recommended.languageOptions?.parser as { meta?: { version?: string } }).meta;
+    assert.equal(parserMeta?.version, manifest.devDependencies[parser]);
   });
 });
