@@ -113,12 +113,22 @@ export function generateProject(dir: string, size: number): GeneratedProject {
   fs.rmSync(dir, { recursive: true, force: true });
   const files: Record<string, string> = {
     'package.json': JSON.stringify({ name: `generated-${size}`, private: true, type: 'module' }, null, 2),
-    'tsconfig.json': JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'],
+    'tsconfig.json': JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ['node'],
+        },
+        include: ['src/**/*.ts', 'scripts/**/*.ts'],
       },
-      include: ['src/**/*.ts', 'scripts/**/*.ts'],
-    }, null, 2),
+      null,
+      2,
+    ),
     'src/app.ts': appFile(groups),
     'scripts/seed.ts': "import fs from 'node:fs';\nfs.writeFileSync('/tmp/seed.json', '{}');\n",
   };
@@ -133,5 +143,10 @@ export function generateProject(dir: string, size: number): GeneratedProject {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, text);
   }
-  return { dir, files: Object.keys(files).filter((name) => name.endsWith('.ts')).map((name) => path.join(dir, name)) };
+  return {
+    dir,
+    files: Object.keys(files)
+      .filter((name) => name.endsWith('.ts'))
+      .map((name) => path.join(dir, name)),
+  };
 }

@@ -31,9 +31,13 @@ const configs: Record<string, ESLint.Options['overrideConfig']> = {
   none: [typed],
   blockcheck: [{ ...blockcheck.configs.recommended, files } as never],
   noop: [{ ...typed, plugins: { bench: { rules: { noop: noopRule } } as never }, rules: { 'bench/noop': 'error' } }],
-  'no-floating-promises': [{
-    ...typed, plugins: { '@typescript-eslint': tseslint.plugin as never }, rules: { '@typescript-eslint/no-floating-promises': 'error' },
-  }],
+  'no-floating-promises': [
+    {
+      ...typed,
+      plugins: { '@typescript-eslint': tseslint.plugin as never },
+      rules: { '@typescript-eslint/no-floating-promises': 'error' },
+    },
+  ],
   'n-no-sync': [{ ...typed, plugins: { n: nodePlugin as never }, rules: { 'n/no-sync': 'error' } }],
 };
 

@@ -113,7 +113,8 @@ async function main(): Promise<void> {
     for (let index = 0; index < edits; index++) {
       const line = paddingLines[Math.floor(index / 2) % paddingLines.length]!;
       const at = { line, character: PREFIX.length };
-      const change = index % 2 === 0 ? { range: { start: at, end: at }, newText: '1' } : { range: { start: at, end: { line, character: at.character + 1 } }, newText: '' };
+      const change =
+        index % 2 === 0 ? { range: { start: at, end: at }, newText: '1' } : { range: { start: at, end: { line, character: at.character + 1 } }, newText: '' };
       const started = performance.now();
       await client.edit(uri, [change]);
       await client.pull(uri);

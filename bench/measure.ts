@@ -57,11 +57,7 @@ export function formatSummary(summary: Summary, digits = 2, unit = ''): string {
  * on a busy machine nor whatever the first run of a pair leaves behind (warm file caches) favours one
  * side. Returns each side's results and the per-pair ratios B/A, of wall time and of CPU time.
  */
-export function comparePairs(
-  runs: number,
-  a: () => RunResult,
-  b: () => RunResult,
-): { a: RunResult[]; b: RunResult[]; ratios: number[]; cpuRatios: number[] } {
+export function comparePairs(runs: number, a: () => RunResult, b: () => RunResult): { a: RunResult[]; b: RunResult[]; ratios: number[]; cpuRatios: number[] } {
   const resultsA: RunResult[] = [];
   const resultsB: RunResult[] = [];
   const ratios: number[] = [];

@@ -36,12 +36,30 @@ interface Case {
 }
 /** Each case, and the same route without the work. */
 const CASES: Array<[Case, Case]> = [
-  [{ name: 'busy loop, 5 ms (helper)', method: 'GET', path: '/helper?ms=5' }, { name: '', method: 'GET', path: '/helper?ms=0' }],
-  [{ name: 'busy loop, 20 ms (helper)', method: 'GET', path: '/helper?ms=20' }, { name: '', method: 'GET', path: '/helper?ms=0' }],
-  [{ name: 'busy loop, 100 ms (Date.now() in the handler)', method: 'GET', path: '/busy?ms=100' }, { name: '', method: 'GET', path: '/busy?ms=0' }],
-  [{ name: '30 ms of CPU after an await', method: 'GET', path: '/after-await?ms=30' }, { name: '', method: 'GET', path: '/after-await?ms=0' }],
-  [{ name: `JSON.parse of a ${(body.length / 1e6).toFixed(0)} MB body (express.json)`, method: 'POST', path: '/json', body }, { name: '', method: 'POST', path: '/json', body: '{}' }],
-  [{ name: 'CPU in a dependency (ajv compile, after an await)', method: 'GET', path: '/dependency' }, { name: '', method: 'GET', path: '/dependency?skip=1' }],
+  [
+    { name: 'busy loop, 5 ms (helper)', method: 'GET', path: '/helper?ms=5' },
+    { name: '', method: 'GET', path: '/helper?ms=0' },
+  ],
+  [
+    { name: 'busy loop, 20 ms (helper)', method: 'GET', path: '/helper?ms=20' },
+    { name: '', method: 'GET', path: '/helper?ms=0' },
+  ],
+  [
+    { name: 'busy loop, 100 ms (Date.now() in the handler)', method: 'GET', path: '/busy?ms=100' },
+    { name: '', method: 'GET', path: '/busy?ms=0' },
+  ],
+  [
+    { name: '30 ms of CPU after an await', method: 'GET', path: '/after-await?ms=30' },
+    { name: '', method: 'GET', path: '/after-await?ms=0' },
+  ],
+  [
+    { name: `JSON.parse of a ${(body.length / 1e6).toFixed(0)} MB body (express.json)`, method: 'POST', path: '/json', body },
+    { name: '', method: 'POST', path: '/json', body: '{}' },
+  ],
+  [
+    { name: 'CPU in a dependency (ajv compile, after an await)', method: 'GET', path: '/dependency' },
+    { name: '', method: 'GET', path: '/dependency?skip=1' },
+  ],
 ];
 
 /** The median as the probe's p50 takes it (nearest rank), so both sides pick the same request. */
@@ -50,29 +68,54 @@ function median(numbers: number[]): number {
 }
 
 /** Probes one case alone: the app's own timings of its work (median of the measured requests) and the probed report. */
-async function probeCase(entry: Case, thresholdMs: number): Promise<{ truthMs: number; found: Array<{ p50: number; requests: number; where: string }>; sMs: number }> {
+async function probeCase(
+  entry: Case,
+  thresholdMs: number,
+): Promise<{ truthMs: number; found: Array<{ p50: number; requests: number; where: string }>; sMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'blockcheck-accuracy-'));
   const requestsFile = join(dir, 'requests.json');
   const pattern = entry.path.split('?')[0]!;
   const label = `${entry.method} ${pattern}`;
-  writeFileSync(requestsFile, JSON.stringify([{ method: entry.method, path: entry.path, ...(entry.body ? { body: entry.body, headers: { 'content-type': 'application/json' } } : {}) }]));
+  writeFileSync(
+    requestsFile,
+    JSON.stringify([{ method: entry.method, path: entry.path, ...(entry.body ? { body: entry.body, headers: { 'content-type': 'application/json' } } : {}) }]),
+  );
   process.env.TRUTH_FILE = join(dir, 'truth.txt');
   writeFileSync(process.env.TRUTH_FILE, '');
   const report: StaticReport = {
-    schemaVersion: 1, tool: { name: 'blockcheck', version: 'bench' }, root: ROOT, findings: [], recommendation: recommend({ findings: [], availableParallelism: 1 }), errors: [], stats: { files: 1, durationMs: 0 },
+    schemaVersion: 1,
+    tool: { name: 'blockcheck', version: 'bench' },
+    root: ROOT,
+    findings: [],
+    recommendation: recommend({ findings: [], availableParallelism: 1 }),
+    errors: [],
+    stats: { files: 1, durationMs: 0 },
     handlers: [{ label, kind: 'express-route', file: APP, line: 1, method: entry.method, path: pattern }],
   };
   try {
     const probed = await probe(report, {
-      target: { kind: 'module', modulePath: APP, exportName: 'app' }, cwd: resolve(ROOT, 'fixtures/probe-stretches'), requestsFile, thresholdMs,
+      target: { kind: 'module', modulePath: APP, exportName: 'app' },
+      cwd: resolve(ROOT, 'fixtures/probe-stretches'),
+      requestsFile,
+      thresholdMs,
       load: { requests, concurrency: 2, durationSec: 120, warmupRequests: WARMUP },
     });
-    const timings = readFileSync(process.env.TRUTH_FILE, 'utf8').trim().split('\n').map((line) => line.split(' ')).filter(([path]) => path === (entry.truthPath ?? pattern)).slice(WARMUP, WARMUP + requests).map(([, ms]) => Number(ms));
+    const timings = readFileSync(process.env.TRUTH_FILE, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' '))
+      .filter(([path]) => path === (entry.truthPath ?? pattern))
+      .slice(WARMUP, WARMUP + requests)
+      .map(([, ms]) => Number(ms));
     return {
       truthMs: timings.length > 0 ? median(timings) : 0,
       found: probed.findings
         .filter((finding) => finding.runtime?.routes.some((route) => route.route === label))
-        .map((finding) => ({ p50: finding.runtime!.blockedMsPerRequest?.p50 ?? 0, requests: finding.runtime!.requestsAffected, where: `${finding.call} :${finding.line} (${finding.runtime!.requestsAffected} requests)` })),
+        .map((finding) => ({
+          p50: finding.runtime!.blockedMsPerRequest?.p50 ?? 0,
+          requests: finding.runtime!.requestsAffected,
+          where: `${finding.call} :${finding.line} (${finding.runtime!.requestsAffected} requests)`,
+        })),
       sMs: probed.probe.predictions.find((prediction) => prediction.route === label)?.blockedMsPerRequest ?? 0,
     };
   } finally {
@@ -89,10 +132,12 @@ for (const [entry, without] of CASES.filter(([entry]) => !values.only || entry.n
   // The finding on most of the route's requests: a stray stretch (a GC, a hiccup of the machine) is another.
   const p50 = [...measured.found].sort((a, b) => b.requests - a.requests)[0]?.p50 ?? 0;
   const where = measured.found.map((found) => found.where).join(', ') || 'none';
-  rows.push(`| ${entry.name} | ${measured.truthMs.toFixed(1)} | ${baseline.sMs.toFixed(1)} | ${trueMs.toFixed(1)} | ${p50.toFixed(1)} | ${(((p50 - trueMs) / trueMs) * 100).toFixed(1)}% | ${where} |`);
+  rows.push(
+    `| ${entry.name} | ${measured.truthMs.toFixed(1)} | ${baseline.sMs.toFixed(1)} | ${trueMs.toFixed(1)} | ${p50.toFixed(1)} | ${(((p50 - trueMs) / trueMs) * 100).toFixed(1)}% | ${where} |`,
+  );
 }
 console.log(`## Probe accuracy (threshold 2 ms, ${requests} requests per case at concurrency 2, after 10 warm-up requests)\n`);
-console.log('True block: the work as the app timed it around the call (median), plus the route\'s own cost without the');
+console.log("True block: the work as the app timed it around the call (median), plus the route's own cost without the");
 console.log('work (its S, probed in the same run). Measured: the blocked ms per request (p50) of the finding on most of the');
 console.log("route's requests (all the route's findings are listed).\n");
 console.log('| app shape | work, app-timed ms | route without the work ms | true block ms | measured ms | error | finding |');

@@ -14,7 +14,14 @@ import { measureUnder, probe, recommendFromMeasurements } from '../runtime/index
 import type { RouteLoad, StaticReport } from '../runtime/index.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
-const { values } = parseArgs({ options: { delay: { type: 'string', default: '500' }, rounds: { type: 'string', default: '2' }, requests: { type: 'string', default: '3000' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    delay: { type: 'string', default: '500' },
+    rounds: { type: 'string', default: '2' },
+    requests: { type: 'string', default: '3000' },
+    only: { type: 'string' },
+  },
+});
 const delayMs = Number(values.delay);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -23,7 +30,13 @@ async function overhead(): Promise<void> {
   const ping = { label: 'GET /ping', method: 'GET', pattern: '/ping', path: '/ping' };
   const load = { requests: Number(values.requests), concurrency: 10, durationSec: 20, warmupRequests: 300 };
   const report: StaticReport = {
-    schemaVersion: 1, tool: { name: 'blockcheck', version: 'bench' }, root: ROOT, findings: [], recommendation: recommend({ findings: [], availableParallelism: 1 }), errors: [], stats: { files: 1, durationMs: 0 },
+    schemaVersion: 1,
+    tool: { name: 'blockcheck', version: 'bench' },
+    root: ROOT,
+    findings: [],
+    recommendation: recommend({ findings: [], availableParallelism: 1 }),
+    errors: [],
+    stats: { files: 1, durationMs: 0 },
     handlers: [{ label: ping.label, kind: 'fastify-route', file: modulePath, line: 1, method: 'GET', path: '/ping' }],
   };
   const target = { kind: 'module', modulePath, exportName: 'app' } as const;
@@ -53,8 +66,12 @@ async function overhead(): Promise<void> {
   console.log('| run | req/s bare | req/s low-overhead watch | req/s probed (full) |');
   console.log('|---|---|---|---|');
   bare.forEach((value, index) => console.log(`| ${index + 1} | ${value} | ${watched[index]} | ${probed[index]} |`));
-  console.log(`\nbare / watch, median of the rounds: ${medianRatio(watched).toFixed(3)} (${range(watched)}; loop delay and utilization, a watchdog timer, a profiler sampling once a second)`);
-  console.log(`bare / probed, median of the rounds: ${medianRatio(probed).toFixed(2)} (${range(probed)}; timing wrappers, async_hooks stretches, request attribution, precise coverage, CPU profiler, loop monitor)\n`);
+  console.log(
+    `\nbare / watch, median of the rounds: ${medianRatio(watched).toFixed(3)} (${range(watched)}; loop delay and utilization, a watchdog timer, a profiler sampling once a second)`,
+  );
+  console.log(
+    `bare / probed, median of the rounds: ${medianRatio(probed).toFixed(2)} (${range(probed)}; timing wrappers, async_hooks stretches, request attribution, precise coverage, CPU profiler, loop monitor)\n`,
+  );
 }
 
 async function slowService(): Promise<void> {
@@ -68,7 +85,9 @@ async function slowService(): Promise<void> {
   for (const concurrency of [5, 10, 20]) {
     log(`slow-service: concurrency ${concurrency}`);
     const [blocking, async] = await measureUnder({
-      target: { kind: 'module', modulePath, exportName: 'default' }, cwd: ROOT, routes,
+      target: { kind: 'module', modulePath, exportName: 'default' },
+      cwd: ROOT,
+      routes,
       load: { requests: 2 * concurrency, concurrency, durationSec: 120, warmupRequests: 1 },
     });
     rows.push({ concurrency, blocking: blocking!, async: async! });
@@ -76,7 +95,8 @@ async function slowService(): Promise<void> {
   console.log(`## slow-service (service answers after ${delayMs} ms; blocking client vs awaited fetch, one event loop)\n`);
   console.log('| concurrency | blocking req/s | blocking p95 ms | async req/s | async p95 ms |');
   console.log('|---|---|---|---|---|');
-  for (const row of rows) console.log(`| ${row.concurrency} | ${row.blocking.reqPerSec} | ${row.blocking.latencyMs.p95} | ${row.async.reqPerSec} | ${row.async.latencyMs.p95} |`);
+  for (const row of rows)
+    console.log(`| ${row.concurrency} | ${row.blocking.reqPerSec} | ${row.blocking.latencyMs.p95} | ${row.async.reqPerSec} | ${row.async.latencyMs.p95} |`);
   console.log('\npublished: blocking 1.96 req/s at 5, 10, 20 (p95 2.5 s, 5.1 s, 10.2 s); async 9.75, 19.06, 19.44 req/s at ≈0.52 s\n');
 
   const concurrency = 10;
@@ -84,15 +104,21 @@ async function slowService(): Promise<void> {
   const { recommendation, routes: predicted } = recommendFromMeasurements({
     routes: [{ route: 'GET /blocking', blockedMsPerRequest: 1000 / blocking.reqPerSec, cpuWallRatio: 0 }],
     findings: [{ kind: 'wait', category: 'blocking-client' }],
-    thresholdMs: 10, concurrency, cores: availableParallelism(),
+    thresholdMs: 10,
+    concurrency,
+    cores: availableParallelism(),
   });
   const processes = recommendation.processes!;
   log(`slow-service: cluster of ${processes}`);
   const [clustered] = await measureUnder({
-    target: { kind: 'module', modulePath, exportName: 'default', workerClass: 'cluster', workers: processes }, cwd: ROOT, routes: [routes[0]!],
+    target: { kind: 'module', modulePath, exportName: 'default', workerClass: 'cluster', workers: processes },
+    cwd: ROOT,
+    routes: [routes[0]!],
     load: { requests: 4 * concurrency, concurrency, durationSec: 120, warmupRequests: 2 * processes },
   });
-  console.log(`## slow-service blocking route under the recommendation (${recommendation.workerClass}; fallback cluster of ${processes}) at concurrency ${concurrency}\n`);
+  console.log(
+    `## slow-service blocking route under the recommendation (${recommendation.workerClass}; fallback cluster of ${processes}) at concurrency ${concurrency}\n`,
+  );
   console.log('| | req/s | p95 ms |');
   console.log('|---|---|---|');
   console.log(`| one event loop | ${blocking.reqPerSec} | ${blocking.latencyMs.p95} |`);

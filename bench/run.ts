@@ -66,10 +66,26 @@ function rxjsProject(): Project | undefined {
   const dir = path.join(CACHE, 'rxjs');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(source, path.join(dir, 'src'), { recursive: true, filter: (file) => !file.endsWith('.json') });
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true, skipLibCheck: true, lib: ['ES2022', 'DOM'], types: ['node'] },
-    include: ['src/**/*.ts'],
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          lib: ['ES2022', 'DOM'],
+          types: ['node'],
+        },
+        include: ['src/**/*.ts'],
+      },
+      null,
+      2,
+    ),
+  );
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'rxjs-sources', private: true }));
   return { name: 'rxjs (real, from npm)', dir, lintPattern: 'src/**/*.ts', auditPath: '.' };
 }
@@ -114,23 +130,29 @@ function section(title: string, header: string[], rows: string[][], note?: strin
 const projects = [generated(mainSize), rxjsProject()].filter((project): project is Project => !!project);
 
 log(`1/5 rule overhead (${overheadRuns} pairs each)`);
-section('1. Rule overhead: ESLint + project service, no rules vs + blockcheck (target ≤ 1.05)',
-  ['project', 'no rules', 'with blockcheck', 'ratio', 'CPU-time ratio', 'one no-op rule: ratio', 'blockcheck\'s own time: share of the run'],
+section(
+  '1. Rule overhead: ESLint + project service, no rules vs + blockcheck (target ≤ 1.05)',
+  ['project', 'no rules', 'with blockcheck', 'ratio', 'CPU-time ratio', 'one no-op rule: ratio', "blockcheck's own time: share of the run"],
   projects.map((project) => {
     const { a, b, ratios, cpuRatios } = comparePairs(overheadRuns, lint(project, 'none'), lint(project, 'blockcheck'));
     const floor = comparePairs(overheadRuns, lint(project, 'none'), lint(project, 'noop'));
     return [
-      project.name, seconds(a), seconds(b), formatSummary(summarize(ratios)),
-      cpuRatios.length > 0 ? formatSummary(summarize(cpuRatios)) : 'n/a', formatSummary(summarize(floor.ratios)),
+      project.name,
+      seconds(a),
+      seconds(b),
+      formatSummary(summarize(ratios)),
+      cpuRatios.length > 0 ? formatSummary(summarize(cpuRatios)) : 'n/a',
+      formatSummary(summarize(floor.ratios)),
       formatSummary(summarize(ruleShares(b).map((share) => share * 100)), 1, ' %'),
     ];
   }),
   `${overheadRuns} pairs per project. The CPU-time ratio counts every thread of the ESLint process (the garbage ` +
-  'collector\'s and compiler\'s too), for information. The no-op column runs the same pairs with one rule that ' +
-  'does nothing: what any rule costs, and how far this machine\'s noise moves a ratio. The last column is the time ' +
-  'ESLint\'s own stats (`--stats`) give blockcheck\'s rules, summed over every file, as a share of the same runs\' wall time: ' +
-  'the rules\' own work, garbage collection during it included; the rest of the ratio is what their presence changes ' +
-  'in the rest of the run (the heap\'s sizing, compiler threads) and noise.');
+    "collector's and compiler's too), for information. The no-op column runs the same pairs with one rule that " +
+    "does nothing: what any rule costs, and how far this machine's noise moves a ratio. The last column is the time " +
+    "ESLint's own stats (`--stats`) give blockcheck's rules, summed over every file, as a share of the same runs' wall time: " +
+    "the rules' own work, garbage collection during it included; the rest of the ratio is what their presence changes " +
+    "in the rest of the run (the heap's sizing, compiler threads) and noise.",
+);
 
 const lintInstructions = (project: Project, mode: string) => (): Promise<number> =>
   countInstructions([LINT_CHILD, project.dir, mode, project.lintPattern], REPO_ROOT);
@@ -146,38 +168,51 @@ if (canCountInstructions) {
       typed: lintInstructions(project, 'no-floating-promises'),
     });
     rows.push([
-      project.name, billions(baseline), billions(counts.blockcheck), formatSummary(summarize(ratios.blockcheck), 3),
-      formatSummary(summarize(ratios.noop), 3), formatSummary(summarize(ratios.typed), 3),
+      project.name,
+      billions(baseline),
+      billions(counts.blockcheck),
+      formatSummary(summarize(ratios.blockcheck), 3),
+      formatSummary(summarize(ratios.noop), 3),
+      formatSummary(summarize(ratios.typed), 3),
     ]);
   }
-  section('1b. Rule overhead in instructions executed (target ≤ 1.05)',
-    ['project', 'no rules', 'with blockcheck', 'ratio', 'one no-op rule: ratio', 'typescript-eslint\'s no-floating-promises: ratio'], rows,
+  section(
+    '1b. Rule overhead in instructions executed (target ≤ 1.05)',
+    ['project', 'no rules', 'with blockcheck', 'ratio', 'one no-op rule: ratio', "typescript-eslint's no-floating-promises: ratio"],
+    rows,
     `The same runs as above, counted by valgrind's cachegrind with V8 made deterministic (\`node --predictable ` +
-    `--predictable-gc-schedule\`: compilation and collection on the main thread, the heap grown by fixed steps), ` +
-    `${instructionRuns} rounds per project, with one libuv pool thread so that ESLint's concurrent file reads complete, and its ` +
-    'files are linted, in the same order every time: neither the machine\'s load nor the file order moves a count by more than a few ' +
-    'per cent (the min–max shows how closely it repeats). The count is work, not time: it includes the optimizing compiler and ' +
-    'the garbage collector, which a normal run spreads over a second core. It is not proportional to a rule\'s own work: ' +
-    'whatever a rule allocates moves when the collector runs, which is why a rule that does nothing already counts more than none. ' +
-    'The last column is one type-aware rule from typescript-eslint itself, run the same way: what asking the checker costs any rule.');
+      `--predictable-gc-schedule\`: compilation and collection on the main thread, the heap grown by fixed steps), ` +
+      `${instructionRuns} rounds per project, with one libuv pool thread so that ESLint's concurrent file reads complete, and its ` +
+      "files are linted, in the same order every time: neither the machine's load nor the file order moves a count by more than a few " +
+      'per cent (the min–max shows how closely it repeats). The count is work, not time: it includes the optimizing compiler and ' +
+      "the garbage collector, which a normal run spreads over a second core. It is not proportional to a rule's own work: " +
+      'whatever a rule allocates moves when the collector runs, which is why a rule that does nothing already counts more than none. ' +
+      'The last column is one type-aware rule from typescript-eslint itself, run the same way: what asking the checker costs any rule.',
+  );
 } else {
   log('1/5 rule overhead in instructions: skipped (valgrind is not installed)');
 }
 
 log('2/5 audit vs tsc --noEmit');
-section('2. `blockcheck audit` vs `tsc --noEmit` (target ≤ 1.1)', ['project', 'tsc --noEmit', 'audit', 'ratio'],
+section(
+  '2. `blockcheck audit` vs `tsc --noEmit` (target ≤ 1.1)',
+  ['project', 'tsc --noEmit', 'audit', 'ratio'],
   projects.map((project) => {
     const { a, b, ratios } = comparePairs(runs, typeCheck(project), audit(project));
     return [project.name, seconds(a), seconds(b), formatSummary(summarize(ratios))];
-  }));
+  }),
+);
 
 log('3/5 against eslint-plugin-n n/no-sync');
-section('3. `blockcheck audit` vs ESLint with `n/no-sync`', ['project', 'n/no-sync', 'audit', 'time ratio', 'n/no-sync reports', 'audit findings'],
+section(
+  '3. `blockcheck audit` vs ESLint with `n/no-sync`',
+  ['project', 'n/no-sync', 'audit', 'time ratio', 'n/no-sync reports', 'audit findings'],
   projects.map((project) => {
     const { a, b, ratios } = comparePairs(runs, lint(project, 'n-no-sync'), audit(project));
     return [project.name, seconds(a), seconds(b), formatSummary(summarize(ratios)), String(lintCount(a[0]!)), String(findingCount(b[0]!))];
   }),
-  'n/no-sync reports every call whose name ends in Sync, startup code included; blockcheck reports the blocking calls that handlers reach.');
+  'n/no-sync reports every call whose name ends in Sync, startup code included; blockcheck reports the blocking calls that handlers reach.',
+);
 
 log('4/5 scaling');
 const scaling = scalingSizes.map((size) => {
@@ -185,20 +220,28 @@ const scaling = scalingSizes.map((size) => {
   const results = Array.from({ length: runs }, () => audit(project)());
   return { size, time: summarize(results.map((result) => result.ms / 1000)), memory: summarize(results.map((result) => result.peakMiB ?? NaN)) };
 });
-section('4. Scaling of `blockcheck audit`', ['files', 'time', 'peak memory', 'ms per added file', 'MiB per added 1,000 files'],
+section(
+  '4. Scaling of `blockcheck audit`',
+  ['files', 'time', 'peak memory', 'ms per added file', 'MiB per added 1,000 files'],
   scaling.map(({ size, time, memory }, index) => {
     const previous = scaling[index - 1];
     const added = previous ? size - previous.size : 0;
     return [
-      String(size), formatSummary(time, 2, ' s'), Number.isNaN(memory.median) ? 'n/a' : formatSummary(memory, 0, ' MiB'),
+      String(size),
+      formatSummary(time, 2, ' s'),
+      Number.isNaN(memory.median) ? 'n/a' : formatSummary(memory, 0, ' MiB'),
       previous ? ((1000 * (time.median - previous.time.median)) / added).toFixed(2) : '—',
       previous && !Number.isNaN(memory.median) ? ((1000 * (memory.median - previous.memory.median)) / added).toFixed(0) : '—',
     ];
   }),
-  'Linear growth keeps the cost per added file about constant (the first row carries the fixed start-up cost).');
+  'Linear growth keeps the cost per added file about constant (the first row carries the fixed start-up cost).',
+);
 
 log('5/5 language server and probe');
-for (const [name, script] of [['Language server', 'lsp.js'], ['Probe', 'probe.js']] as const) {
+for (const [name, script] of [
+  ['Language server', 'lsp.js'],
+  ['Probe', 'probe.js'],
+] as const) {
   const file = path.join(REPO_ROOT, 'dist', 'bench', script);
   if (!fs.existsSync(file)) continue;
   const result = runCommand(NODE, [file, ...(quick ? ['--quick'] : [])], REPO_ROOT);

@@ -14,9 +14,22 @@ const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 const TREE = path.join(REPO_ROOT, '.cache', 'stress');
 const CLI = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
 const PACKAGES = [
-  'next@16.4.6', '@mui/material@7.3.5', '@aws-sdk/client-s3@3.940.0', 'core-js@3.47.0', 'lodash@4.17.21', 'date-fns@4.1.0',
-  '@babel/preset-env@7.28.5', 'webpack@5.103.0', 'rxjs@7.8.2', 'typescript@5.9.3', '@mui/icons-material@7.3.5', 'googleapis@188.0.0',
-  '@tabler/icons-react@3.51.0', '@fortawesome/free-solid-svg-icons@7.3.1', 'lodash-es@4.18.1', 'es-toolkit@1.53.2',
+  'next@16.4.6',
+  '@mui/material@7.3.5',
+  '@aws-sdk/client-s3@3.940.0',
+  'core-js@3.47.0',
+  'lodash@4.17.21',
+  'date-fns@4.1.0',
+  '@babel/preset-env@7.28.5',
+  'webpack@5.103.0',
+  'rxjs@7.8.2',
+  'typescript@5.9.3',
+  '@mui/icons-material@7.3.5',
+  'googleapis@188.0.0',
+  '@tabler/icons-react@3.51.0',
+  '@fortawesome/free-solid-svg-icons@7.3.1',
+  'lodash-es@4.18.1',
+  'es-toolkit@1.53.2',
 ];
 
 const { values } = parseArgs({ options: { chunk: { type: 'string' }, minimum: { type: 'string' } } });
@@ -45,10 +58,12 @@ for (let offset = 0; offset < files.length; offset += chunkSize) {
   const chunk = files.slice(offset, offset + chunkSize).map((file) => path.relative(TREE, file));
   const chunkStart = performance.now();
   const run = spawnSync(process.execPath, [CLI, 'audit', ...chunk, '--format', 'json', '--quiet', '--no-eslint-config'], {
-    cwd: TREE, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024,
+    cwd: TREE,
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024 * 1024,
   });
   const ms = performance.now() - chunkStart;
-  const crashed = run.status === null || run.status === 2 && /internal error/.test(run.stderr);
+  const crashed = run.status === null || (run.status === 2 && /internal error/.test(run.stderr));
   if (crashed) {
     crashes++;
     process.stderr.write(`crash in chunk starting ${chunk[0]}: ${run.stderr.split('\n')[0]}\n`);
@@ -62,18 +77,23 @@ const seconds = (performance.now() - started) / 1000;
 if (process.stderr.isTTY) process.stderr.write('\n');
 
 // The slowest files to parse: the part of an audit that grows with one file's size.
-const parseTimes = files.map((file) => {
-  const text = fs.readFileSync(file, 'utf8');
-  const start = performance.now();
-  try {
-    ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  } catch {
-    // Too deeply nested: the audit lists it under errors.
-  }
-  return { file: path.relative(TREE, file), ms: performance.now() - start, bytes: text.length };
-}).sort((a, b) => b.ms - a.ms).slice(0, 10);
+const parseTimes = files
+  .map((file) => {
+    const text = fs.readFileSync(file, 'utf8');
+    const start = performance.now();
+    try {
+      ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    } catch {
+      // Too deeply nested: the audit lists it under errors.
+    }
+    return { file: path.relative(TREE, file), ms: performance.now() - start, bytes: text.length };
+  })
+  .sort((a, b) => b.ms - a.ms)
+  .slice(0, 10);
 
-process.stdout.write(`files: ${files.length}, audited: ${audited}, crashes: ${crashes}, ${(files.length / seconds).toFixed(0)} files/s (${seconds.toFixed(1)} s)\n`);
+process.stdout.write(
+  `files: ${files.length}, audited: ${audited}, crashes: ${crashes}, ${(files.length / seconds).toFixed(0)} files/s (${seconds.toFixed(1)} s)\n`,
+);
 process.stdout.write('\nslowest chunks:\n');
 for (const chunk of [...chunkTimes].sort((a, b) => b.ms - a.ms).slice(0, 5)) {
   process.stdout.write(`  ${(chunk.ms / 1000).toFixed(1)} s  ${chunk.count} files from ${chunk.first}\n`);

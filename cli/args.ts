@@ -39,11 +39,7 @@ export interface InitArgs {
 }
 
 export type ParsedArgs =
-  | AuditArgs
-  | InitArgs
-  | { command: 'serve'; argv: string[] }
-  | { command: 'help'; topic: 'main' | 'audit' | 'init' | 'serve' }
-  | { command: 'version' };
+  AuditArgs | InitArgs | { command: 'serve'; argv: string[] } | { command: 'help'; topic: 'main' | 'audit' | 'init' | 'serve' } | { command: 'version' };
 
 export class UsageError extends Error {
   constructor(
@@ -160,7 +156,11 @@ function parseAudit(argv: readonly string[]): ParsedArgs {
     throw new UsageError(`invalid --format '${format}' (expected one of: ${FORMATS.join(', ')})`, 'audit');
   }
   if (values.color && values['no-color']) throw new UsageError('--color and --no-color conflict', 'audit');
-  const probeFlags = Object.fromEntries(Object.keys(PROBE_FLAGS).filter((flag) => flag !== 'target-rps' && values[flag as keyof typeof values] !== undefined).map((flag) => [flag, values[flag as keyof typeof values]])) as ProbeFlagValues;
+  const probeFlags = Object.fromEntries(
+    Object.keys(PROBE_FLAGS)
+      .filter((flag) => flag !== 'target-rps' && values[flag as keyof typeof values] !== undefined)
+      .map((flag) => [flag, values[flag as keyof typeof values]]),
+  ) as ProbeFlagValues;
   if (!values.probe && Object.keys(probeFlags).length > 0) {
     throw new UsageError(`--${Object.keys(probeFlags)[0]} is a probe option: add --probe`, 'audit');
   }
@@ -189,12 +189,7 @@ function parseInit(argv: readonly string[]): ParsedArgs {
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
-function strictParse<T extends OptionSpec>(
-  argv: readonly string[],
-  options: T,
-  topic: 'main' | 'audit' | 'init',
-  allowPositionals: boolean,
-) {
+function strictParse<T extends OptionSpec>(argv: readonly string[], options: T, topic: 'main' | 'audit' | 'init', allowPositionals: boolean) {
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals });
   } catch (error) {
@@ -205,11 +200,7 @@ function strictParse<T extends OptionSpec>(
   }
 }
 
-function parseNumber(
-  raw: string | undefined,
-  flag: string,
-  { integer, min }: { integer: boolean; min: number },
-): number | undefined {
+function parseNumber(raw: string | undefined, flag: string, { integer, min }: { integer: boolean; min: number }): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min) {

@@ -56,7 +56,11 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       if (rootIgnored || !(await options.settings.isIgnored(file))) files.push(file);
     }
   }
-  const discovery = discoverProjects(options.paths, options.projects.map((project) => path.resolve(options.cwd, project)), files);
+  const discovery = discoverProjects(
+    options.paths,
+    options.projects.map((project) => path.resolve(options.cwd, project)),
+    files,
+  );
   const configProblems: ReportError[] = [...discovery.problems];
   const errors: ReportError[] = [...configProblems, ...unreadable];
   const findings = new Map<string, AuditedFinding>();

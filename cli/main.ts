@@ -71,7 +71,12 @@ async function audit(args: AuditArgs): Promise<number> {
   const { loadRuleSettings, RECOMMENDED_SOURCE } = await loadEslintConfig();
   const { runAudit } = await loadAudit();
   const settings = args.useEslintConfig ? await loadRuleSettings(cwd) : RECOMMENDED_SOURCE;
-  const { report: audited, configProblems, unaudited, hiddenWarnings } = await runAudit({
+  const {
+    report: audited,
+    configProblems,
+    unaudited,
+    hiddenWarnings,
+  } = await runAudit({
     cwd,
     paths,
     projects: args.projects,

@@ -42,8 +42,7 @@ export interface Discovery {
  */
 export function listSourceFiles(root: string, filter: PathFilter): { files: string[]; unreadable: ConfigProblem[] } {
   if (statSync(root).isFile()) return { files: isSourceFile(root) && !filter.isIgnored(root, false) ? [root] : [], unreadable: [] };
-  const enter = ({ path: folder, entry }: TreeEntry) =>
-    entry.name !== 'node_modules' && !entry.name.startsWith('.') && !filter.isIgnored(folder, true);
+  const enter = ({ path: folder, entry }: TreeEntry) => entry.name !== 'node_modules' && !entry.name.startsWith('.') && !filter.isIgnored(folder, true);
   const unreadable: ConfigProblem[] = [];
   const onUnreadable = (folder: string, error: unknown) =>
     unreadable.push({ file: folder, message: `Cannot read folder: ${reasonOf(error)} (its files were not audited)` });

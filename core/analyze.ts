@@ -148,7 +148,10 @@ class Analysis implements ProgramAnalysis {
       // Every possible root stays out of the startup walk's summaries, as out of the handler walks', so that
       // both share them (a function's summary depends on which nested functions are roots).
       const possibleRoots = new Set<ts.Node>(scans.flatMap((scan) => [...scan.registrations, ...scan.candidates].map((root) => root.handler.node)));
-      const startup = this.startupCode(startupSeeds(scans, (callee) => scanner.startupMethodTarget(callee)), possibleRoots);
+      const startup = this.startupCode(
+        startupSeeds(scans, (callee) => scanner.startupMethodTarget(callee)),
+        possibleRoots,
+      );
       this.computedHandlers = combineHandlerScans(scans, this.options.asyncFunctionsAreHandlers ?? true, startup);
     }
     return this.computedHandlers;
@@ -262,7 +265,9 @@ class Analysis implements ProgramAnalysis {
     const seen = new Map<ts.Node, string[]>();
     // Each state points at the state whose call reached it: chains are built only for the sites recorded,
     // not copied along every edge the walk follows.
-    const queue: WalkState[] = [{ fn: root.handler.node as ts.FunctionLikeDeclaration, mask: initialMask, known: NO_KNOWN_ARGUMENTS, from: undefined, step: undefined }];
+    const queue: WalkState[] = [
+      { fn: root.handler.node as ts.FunctionLikeDeclaration, mask: initialMask, known: NO_KNOWN_ARGUMENTS, from: undefined, step: undefined },
+    ];
     for (let index = 0; index < queue.length && index < MAX_STATES_PER_HANDLER; index++) {
       const state = queue[index]!;
       const summary = summaries.summaryOf(state.fn);
@@ -279,8 +284,13 @@ class Analysis implements ProgramAnalysis {
             call: blocking.call,
             fix: () => asyncRewriteFix(blocking.call, blocking.match),
             base: {
-              rule: ruleForCategory(entry.category), category: entry.category, kind: entry.kind, severity: entry.severity,
-              patternId: entry.id, call: blocking.callText, alternative: blocking.alternative,
+              rule: ruleForCategory(entry.category),
+              category: entry.category,
+              kind: entry.kind,
+              severity: entry.severity,
+              patternId: entry.id,
+              call: blocking.callText,
+              alternative: blocking.alternative,
             },
           }),
         });
@@ -296,8 +306,13 @@ class Analysis implements ProgramAnalysis {
             call: undefined,
             fix: undefined,
             base: {
-              rule: 'no-cpu-loop', category: cpu.category, kind: 'cpu', severity: cpu.severity, patternId: cpu.patternId,
-              call: cpu.callText, alternative: cpu.alternative,
+              rule: 'no-cpu-loop',
+              category: cpu.category,
+              kind: 'cpu',
+              severity: cpu.severity,
+              patternId: cpu.patternId,
+              call: cpu.callText,
+              alternative: cpu.alternative,
             },
           }),
         });

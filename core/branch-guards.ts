@@ -66,8 +66,10 @@ export function parameterPaths(fn: ts.SignatureDeclaration): Map<string, Paramet
 function parameterPathOf(expression: ts.Expression, paths: ReadonlyMap<string, ParameterPath>): ParameterPath | undefined {
   const node = skipOuterExpressions(expression);
   if (ts.isIdentifier(node)) return paths.get(node.text);
-  const name = ts.isPropertyAccessExpression(node) ? node.name.text
-    : ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression) ? node.argumentExpression.text
+  const name = ts.isPropertyAccessExpression(node)
+    ? node.name.text
+    : ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)
+      ? node.argumentExpression.text
       : undefined;
   if (name === undefined) return undefined;
   const base = parameterPathOf((node as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression, paths);
@@ -79,9 +81,12 @@ function literalOf(expression: ts.Expression): { value: Literal } | undefined {
   if (ts.isStringLiteralLike(node)) return { value: node.text };
   if (ts.isNumericLiteral(node)) return { value: Number(node.text) };
   switch (node.kind) {
-    case ts.SyntaxKind.TrueKeyword: return { value: true };
-    case ts.SyntaxKind.FalseKeyword: return { value: false };
-    case ts.SyntaxKind.NullKeyword: return { value: null };
+    case ts.SyntaxKind.TrueKeyword:
+      return { value: true };
+    case ts.SyntaxKind.FalseKeyword:
+      return { value: false };
+    case ts.SyntaxKind.NullKeyword:
+      return { value: null };
   }
   if (ts.isIdentifier(node) && node.text === 'undefined') return { value: undefined };
   if (ts.isVoidExpression(node)) return { value: undefined };
@@ -128,7 +133,12 @@ function conditionGuards(condition: ts.Expression, paths: ReadonlyMap<string, Pa
     const [reference, literal] = literalOf(node.right) ? [node.left, literalOf(node.right)] : [node.right, literalOf(node.left)];
     const path = literal && parameterPathOf(reference, paths);
     // `==` against null also matches undefined: only strict comparisons and other literals are exact.
-    if (!path || !literal || (literal.value == null && operator !== ts.SyntaxKind.EqualsEqualsEqualsToken && operator !== ts.SyntaxKind.ExclamationEqualsEqualsToken)) return [];
+    if (
+      !path ||
+      !literal ||
+      (literal.value == null && operator !== ts.SyntaxKind.EqualsEqualsEqualsToken && operator !== ts.SyntaxKind.ExclamationEqualsEqualsToken)
+    )
+      return [];
     return [{ ...path, equals: { value: literal.value }, holds: isEquality === positive }];
   }
   const path = parameterPathOf(node, paths);
@@ -230,6 +240,11 @@ export function calleeKnownArguments(values: readonly ArgumentValue[] | undefine
   };
   values.forEach((value, index) => add(value, index, []));
   if (result.size === 0 && closedObjects.size === 0) return NO_KNOWN_ARGUMENTS;
-  const key = [...[...result].map(([name, value]) => `${name}=${JSON.stringify(value) ?? 'undefined'}`), ...[...closedObjects].map(([name, present]) => `${name}{${[...present].join(' ')}}`)].sort().join(',');
+  const key = [
+    ...[...result].map(([name, value]) => `${name}=${JSON.stringify(value) ?? 'undefined'}`),
+    ...[...closedObjects].map(([name, present]) => `${name}{${[...present].join(' ')}}`),
+  ]
+    .sort()
+    .join(',');
   return { values: result, closedObjects, key };
 }

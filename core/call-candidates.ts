@@ -39,7 +39,14 @@ export class CallCandidates {
         if (last === '*') {
           if (entry.declaration.from === 'package') this.wildcardModules.add(entry.declaration.package);
         } else if (last.includes('*')) {
-          this.namePatterns.push(new RegExp(`^${last.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));
+          this.namePatterns.push(
+            new RegExp(
+              `^${last
+                .split('*')
+                .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+                .join('.*')}$`,
+            ),
+          );
         } else {
           this.exactNames.add(last);
         }

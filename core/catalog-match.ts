@@ -56,8 +56,18 @@ function bucketOf(declaration: DeclarationSpecifier | DeclarationOrigin): string
  * graceful-fs, an fs passed in as an option) is taken for that module's API: the names are Node's own.
  */
 export const CORE_SYNC_EXPORTS: ReadonlyMap<string, string> = new Map(
-  ([['node:fs', fs], ['node:child_process', childProcess], ['node:zlib', zlib], ['node:crypto', crypto]] as const).flatMap(([module, exports]) =>
-    Object.keys(exports).filter((name) => name.endsWith('Sync')).map((name) => [name, module] as const)),
+  (
+    [
+      ['node:fs', fs],
+      ['node:child_process', childProcess],
+      ['node:zlib', zlib],
+      ['node:crypto', crypto],
+    ] as const
+  ).flatMap(([module, exports]) =>
+    Object.keys(exports)
+      .filter((name) => name.endsWith('Sync'))
+      .map((name) => [name, module] as const),
+  ),
 );
 
 /** `x.readFileSync(...)` where nothing about `x` is known: the method's name. */
@@ -127,7 +137,11 @@ export class CatalogMatcher {
   }
 
   /** Undefined when no entry names the API; else the decision (a match, or none for its asynchronous form). */
-  private matchOrigin(node: ts.CallExpression | ts.NewExpression, resolved: ResolvedCallee, origin: DeclarationOrigin): { match: CatalogMatch | undefined } | undefined {
+  private matchOrigin(
+    node: ts.CallExpression | ts.NewExpression,
+    resolved: ResolvedCallee,
+    origin: DeclarationOrigin,
+  ): { match: CatalogMatch | undefined } | undefined {
     const entries = this.entriesByBucket.get(bucketOf(origin));
     if (!entries) return undefined;
     const root = this.program.getCurrentDirectory();
@@ -155,8 +169,7 @@ export class CatalogMatcher {
 
   private isIgnored(origin: DeclarationOrigin, root: string): boolean {
     const qualified = `${origin.module ?? ''}.${origin.path.join('.')}`;
-    return (this.ignoredApis ?? []).some((item) =>
-      typeof item === 'string' ? normalizeQualified(item) === qualified : specifierMatches(item, origin, root));
+    return (this.ignoredApis ?? []).some((item) => (typeof item === 'string' ? normalizeQualified(item) === qualified : specifierMatches(item, origin, root)));
   }
 
   /** Whether the call passes a callback: the resolved overload's last parameter is a function. */

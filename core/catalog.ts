@@ -39,8 +39,10 @@ const nodeFs = group('node:fs', 'fs', 'io', [
   { name: 'writeSync', alternative: 'await fileHandle.write(...) from fs.promises.open' },
   { name: 'openSync', alternative: 'await fs.promises.open(...)' },
   { name: 'closeSync', alternative: 'await fileHandle.close()' },
-  { name: ['fstatSync', 'fsyncSync', 'fdatasyncSync', 'ftruncateSync', 'fchmodSync', 'fchownSync', 'futimesSync', 'readvSync', 'writevSync'],
-    alternative: 'the matching FileHandle method of await fs.promises.open(...)' },
+  {
+    name: ['fstatSync', 'fsyncSync', 'fdatasyncSync', 'ftruncateSync', 'fchmodSync', 'fchownSync', 'futimesSync', 'readvSync', 'writevSync'],
+    alternative: 'the matching FileHandle method of await fs.promises.open(...)',
+  },
   { name: ['Dir.readSync', 'Dir.closeSync'], alternative: 'await dir.read() / await dir.close(), or for await (const entry of dir)' },
   { name: '*Sync', alternative: 'await fs.promises.{base}(...)' },
 ]);
@@ -57,21 +59,37 @@ const nodeZlib = group('node:zlib', 'zlib', 'cpu', [
 
 const nodeCrypto = group('node:crypto', 'crypto', 'cpu', [
   { name: ['pbkdf2Sync', 'scryptSync', 'hkdfSync'], alternative: 'await promisify(crypto.{base})(...) from node:util (runs on the libuv pool)' },
-  { name: ['generateKeyPairSync', 'generateKeySync', 'generatePrimeSync', 'checkPrimeSync'],
-    alternative: 'await promisify(crypto.{base})(...) from node:util (runs on the libuv pool)' },
+  {
+    name: ['generateKeyPairSync', 'generateKeySync', 'generatePrimeSync', 'checkPrimeSync'],
+    alternative: 'await promisify(crypto.{base})(...) from node:util (runs on the libuv pool)',
+  },
   { name: 'randomFillSync', alternative: 'await promisify(crypto.randomFill)(...) from node:util', severity: 'warning' },
-  { name: ['randomBytes', 'randomInt'], onlyWithoutCallback: true, severity: 'warning',
-    alternative: 'await promisify(crypto.{name})(...) from node:util (the callback form runs on the libuv pool)' },
-  { name: ['sign', 'verify', 'diffieHellman'], onlyWithoutCallback: true,
-    alternative: 'the callback form crypto.{name}(..., callback), wrapped in a promise' },
+  {
+    name: ['randomBytes', 'randomInt'],
+    onlyWithoutCallback: true,
+    severity: 'warning',
+    alternative: 'await promisify(crypto.{name})(...) from node:util (the callback form runs on the libuv pool)',
+  },
+  { name: ['sign', 'verify', 'diffieHellman'], onlyWithoutCallback: true, alternative: 'the callback form crypto.{name}(..., callback), wrapped in a promise' },
 ]);
 
 const nodeSqlite = group('node:sqlite', 'blocking-client', 'io', [
   // prepare() only compiles SQL in memory; the statements it returns do the I/O.
   { name: 'DatabaseSync', constructs: true, alternative: 'an async driver (sqlite3, or better-sqlite3 in a worker pool via piscina)' },
-  { name: ['DatabaseSync.exec', 'DatabaseSync.open', 'DatabaseSync.close', 'DatabaseSync.loadExtension', 'DatabaseSync.applyChangeset',
-    'StatementSync.run', 'StatementSync.get', 'StatementSync.all', 'StatementSync.iterate'],
-    alternative: 'an async driver (sqlite3), or a worker pool (piscina) for the query' },
+  {
+    name: [
+      'DatabaseSync.exec',
+      'DatabaseSync.open',
+      'DatabaseSync.close',
+      'DatabaseSync.loadExtension',
+      'DatabaseSync.applyChangeset',
+      'StatementSync.run',
+      'StatementSync.get',
+      'StatementSync.all',
+      'StatementSync.iterate',
+    ],
+    alternative: 'an async driver (sqlite3), or a worker pool (piscina) for the query',
+  },
 ]);
 
 const atomicsWait: CatalogEntry = {
@@ -96,13 +114,22 @@ const libXmlHttpRequest: CatalogEntry = {
 
 const packages: CatalogEntry[] = [
   ...group('better-sqlite3', 'blocking-client', 'io', [
-    { name: ['Database.exec', 'Database.pragma', 'Database.close', 'Database.serialize', 'Database.loadExtension',
-      'Statement.run', 'Statement.get', 'Statement.all', 'Statement.iterate'],
-      alternative: 'a worker pool (piscina) for the query, or an async driver (sqlite3, pg, mysql2)' },
+    {
+      name: [
+        'Database.exec',
+        'Database.pragma',
+        'Database.close',
+        'Database.serialize',
+        'Database.loadExtension',
+        'Statement.run',
+        'Statement.get',
+        'Statement.all',
+        'Statement.iterate',
+      ],
+      alternative: 'a worker pool (piscina) for the query, or an async driver (sqlite3, pg, mysql2)',
+    },
   ]),
-  ...group('pg-native', 'blocking-client', 'io', [
-    { name: '*Sync', alternative: 'the callback form client.{base}(..., callback), or the pg package' },
-  ]),
+  ...group('pg-native', 'blocking-client', 'io', [{ name: '*Sync', alternative: 'the callback form client.{base}(..., callback), or the pg package' }]),
   ...group('sync-request', 'blocking-client', 'io', [{ name: '*', alternative: 'await fetch(...)' }]),
   ...group('sync-fetch', 'blocking-client', 'io', [{ name: '*', alternative: 'await fetch(...)' }]),
   ...group('xmlhttprequest', 'blocking-client', 'io', [
@@ -111,12 +138,8 @@ const packages: CatalogEntry[] = [
   ...group('deasync', 'wait', 'wait', [{ name: '*', alternative: 'an awaited promise instead of spinning the loop' }]),
   ...group('synckit', 'wait', 'wait', [{ name: '*', alternative: 'an awaited worker call (worker_threads or piscina)' }]),
   ...group('atomic-sleep', 'wait', 'wait', [{ name: '*', alternative: 'await setTimeout(ms) from node:timers/promises' }]),
-  ...group('execa', 'blocking-client', 'wait', [
-    { name: ['execaSync', 'execaCommandSync', 'execaNodeSync', 'sync', 's'], alternative: 'await execa(...)' },
-  ]),
-  ...group('cross-spawn', 'blocking-client', 'wait', [
-    { name: 'sync', alternative: 'spawn(...) and await its close event' },
-  ]),
+  ...group('execa', 'blocking-client', 'wait', [{ name: ['execaSync', 'execaCommandSync', 'execaNodeSync', 'sync', 's'], alternative: 'await execa(...)' }]),
+  ...group('cross-spawn', 'blocking-client', 'wait', [{ name: 'sync', alternative: 'spawn(...) and await its close event' }]),
   ...group('shelljs', 'blocking-client', 'wait', [
     { name: 'exec', onlyWithoutCallback: true, alternative: 'shell.exec(cmd, { async: true }, callback), or await promisify(exec)(...)' },
     { name: '*', alternative: 'the node:fs/promises or child_process equivalent, awaited' },
@@ -131,9 +154,15 @@ const packages: CatalogEntry[] = [
   ...group('del', 'blocking-client', 'io', [{ name: ['deleteSync', 'sync'], alternative: 'await deleteAsync(...)' }]),
   ...group('find-up', 'blocking-client', 'io', [{ name: ['*Sync', 'sync'], alternative: 'await findUp(...)' }]),
   ...group('adm-zip', 'blocking-client', 'io', [
-    { name: ['AdmZip.writeZip', 'AdmZip.toBuffer'], onlyWithoutCallback: true, alternative: 'the callback form, or a streaming zip library (yauzl/yazl, archiver)' },
-    { name: ['AdmZip.extractAllTo', 'AdmZip.extractEntryTo', 'AdmZip.readFile', 'AdmZip.readAsText', 'AdmZip.addLocalFile', 'AdmZip.addLocalFolder'],
-      alternative: 'a streaming zip library (yauzl/yazl, archiver), or a worker pool (piscina)' },
+    {
+      name: ['AdmZip.writeZip', 'AdmZip.toBuffer'],
+      onlyWithoutCallback: true,
+      alternative: 'the callback form, or a streaming zip library (yauzl/yazl, archiver)',
+    },
+    {
+      name: ['AdmZip.extractAllTo', 'AdmZip.extractEntryTo', 'AdmZip.readFile', 'AdmZip.readAsText', 'AdmZip.addLocalFile', 'AdmZip.addLocalFolder'],
+      alternative: 'a streaming zip library (yauzl/yazl, archiver), or a worker pool (piscina)',
+    },
   ]),
   ...group('bcrypt', 'blocking-client', 'cpu', [
     { name: ['hashSync', 'compareSync', 'genSaltSync'], alternative: 'await bcrypt.{base}(...) (runs on the libuv pool)' },
@@ -141,17 +170,13 @@ const packages: CatalogEntry[] = [
   ...group('bcrypt-nodejs', 'blocking-client', 'cpu', [
     { name: ['hashSync', 'compareSync', 'genSaltSync'], alternative: 'await bcrypt.{base}(...) from the maintained bcrypt or bcryptjs package' },
   ]),
-  ...group('bcryptjs', 'blocking-client', 'cpu', [
-    { name: ['hashSync', 'compareSync', 'genSaltSync'], alternative: 'await bcrypt.{base}(...)' },
-  ]),
+  ...group('bcryptjs', 'blocking-client', 'cpu', [{ name: ['hashSync', 'compareSync', 'genSaltSync'], alternative: 'await bcrypt.{base}(...)' }]),
   // Minifiers and template or style compilers: whole-document CPU work, which a server that runs them per
   // request (on a cache miss) does on its loop.
   ...group('uglify-js', 'blocking-client', 'cpu', [
     { name: 'minify', alternative: 'minify at build time, or in a worker pool (piscina), and cache the result' },
   ]),
-  ...group('terser', 'blocking-client', 'cpu', [
-    { name: 'minify_sync', alternative: 'await terser.minify(...) in a worker pool (piscina), or at build time' },
-  ]),
+  ...group('terser', 'blocking-client', 'cpu', [{ name: 'minify_sync', alternative: 'await terser.minify(...) in a worker pool (piscina), or at build time' }]),
   ...group('clean-css', 'blocking-client', 'cpu', [
     { name: 'minify', onlyWithoutCallback: true, alternative: 'new CleanCSS({ returnPromise: true }).minify(...) in a worker pool, or at build time' },
   ]),
@@ -164,15 +189,20 @@ const packages: CatalogEntry[] = [
   ...group('stylus', 'blocking-client', 'cpu', [
     { name: 'render', onlyWithoutCallback: true, alternative: 'compile at build time, or in a worker pool (piscina), and cache the CSS' },
   ]),
-  ...group('esbuild', 'blocking-client', 'cpu', [
-    { name: ['transformSync', 'buildSync'], alternative: 'await esbuild.transform(...) / build(...)' },
-  ]),
+  ...group('esbuild', 'blocking-client', 'cpu', [{ name: ['transformSync', 'buildSync'], alternative: 'await esbuild.transform(...) / build(...)' }]),
   ...group('@babel/core', 'blocking-client', 'cpu', [
-    { name: ['transformSync', 'transformFileSync', 'transformFromAstSync', 'parseSync'], alternative: 'await babel.transformAsync(...), or transform at build time' },
+    {
+      name: ['transformSync', 'transformFileSync', 'transformFromAstSync', 'parseSync'],
+      alternative: 'await babel.transformAsync(...), or transform at build time',
+    },
   ]),
   ...group('jsonwebtoken', 'blocking-client', 'cpu', [
-    { name: ['sign', 'verify'], onlyWithoutCallback: true, severity: 'warning',
-      alternative: 'the callback form jwt.{name}(..., callback) wrapped in a promise, or the jose package' },
+    {
+      name: ['sign', 'verify'],
+      onlyWithoutCallback: true,
+      severity: 'warning',
+      alternative: 'the callback form jwt.{name}(..., callback) wrapped in a promise, or the jose package',
+    },
   ]),
 ];
 

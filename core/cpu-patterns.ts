@@ -68,7 +68,8 @@ function contains(root: ts.Node | undefined, predicate: (node: ts.Node) => boole
   return found;
 }
 
-const isAwaitOrYield = (node: ts.Node): boolean => ts.isAwaitExpression(node) || ts.isYieldExpression(node) || (ts.isForOfStatement(node) && !!node.awaitModifier);
+const isAwaitOrYield = (node: ts.Node): boolean =>
+  ts.isAwaitExpression(node) || ts.isYieldExpression(node) || (ts.isForOfStatement(node) && !!node.awaitModifier);
 
 type Loop = ts.WhileStatement | ts.DoStatement | ts.ForStatement | ts.ForOfStatement | ts.ForInStatement;
 
@@ -122,8 +123,12 @@ function loopBoundOf(node: ts.Node, dependencyOf: DependencyOf): number | undefi
     const bound = loopCondition(node);
     return bound ? dependencyOf(bound) : 0;
   }
-  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && LOOP_METHODS.has(node.expression.name.text) &&
-    node.arguments.some((argument) => ts.isArrowFunction(argument) || ts.isFunctionExpression(argument))) {
+  if (
+    ts.isCallExpression(node) &&
+    ts.isPropertyAccessExpression(node.expression) &&
+    LOOP_METHODS.has(node.expression.name.text) &&
+    node.arguments.some((argument) => ts.isArrowFunction(argument) || ts.isFunctionExpression(argument))
+  ) {
     return dependencyOf(node.expression.expression);
   }
   return undefined;
@@ -150,9 +155,12 @@ function regexLiteralsOf(node: ts.Expression | undefined, depth = 0): ts.Regular
   }
   if (ts.isPropertyAccessExpression(inner)) {
     const table = constantValue(inner.expression, depth);
-    const entry = table && ts.isObjectLiteralExpression(table)
-      ? table.properties.find((property): property is ts.PropertyAssignment => ts.isPropertyAssignment(property) && property.name.getText() === inner.name.text)
-      : undefined;
+    const entry =
+      table && ts.isObjectLiteralExpression(table)
+        ? table.properties.find(
+            (property): property is ts.PropertyAssignment => ts.isPropertyAssignment(property) && property.name.getText() === inner.name.text,
+          )
+        : undefined;
     return entry ? regexLiteralsOf(entry.initializer, depth + 1) : [];
   }
   if (ts.isElementAccessExpression(inner)) {
@@ -168,8 +176,13 @@ const MAX_CONSTANT_DEPTH = 4;
 /** `Object.values(table)` */
 function isObjectValuesCall(call: ts.CallExpression): boolean {
   const callee = skipOuterExpressions(call.expression);
-  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'values' && ts.isIdentifier(callee.expression) &&
-    callee.expression.text === 'Object' && call.arguments.length === 1;
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    callee.name.text === 'values' &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === 'Object' &&
+    call.arguments.length === 1
+  );
 }
 
 /** What a constant name stands for, through `const` aliases. */
@@ -186,8 +199,11 @@ function constantValue(node: ts.Expression, depth: number): ts.Expression | unde
 /** The collection a name iterates: `for (const re of list)`, or `list.some((re) => ...)`'s first parameter. */
 function iteratedCollection(name: ts.Identifier): ts.Expression | undefined {
   for (let node: ts.Node | undefined = name.parent; node; node = node.parent) {
-    if (ts.isForOfStatement(node) && ts.isVariableDeclarationList(node.initializer) &&
-      node.initializer.declarations.some((declaration) => ts.isIdentifier(declaration.name) && declaration.name.text === name.text)) {
+    if (
+      ts.isForOfStatement(node) &&
+      ts.isVariableDeclarationList(node.initializer) &&
+      node.initializer.declarations.some((declaration) => ts.isIdentifier(declaration.name) && declaration.name.text === name.text)
+    ) {
       return node.expression;
     }
     if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) {
@@ -228,14 +244,24 @@ export function cpuPatternAt(node: ts.Node, dependencyOf: DependencyOf, fn: ts.N
     if (!ts.isForOfStatement(node) && !ts.isForInStatement(node) && !contains(body, isAwaitOrYield)) {
       if (condition && contains(condition, isClockRead)) {
         return {
-          patternId: 'busy-wait', site: condition, callText: `busy wait (${shortText(condition)})`, category: 'cpu-loop', severity: 'error',
-          alternative: 'await setTimeout(ms) from node:timers/promises', requestDependency: undefined,
+          patternId: 'busy-wait',
+          site: condition,
+          callText: `busy wait (${shortText(condition)})`,
+          category: 'cpu-loop',
+          severity: 'error',
+          alternative: 'await setTimeout(ms) from node:timers/promises',
+          requestDependency: undefined,
         };
       }
       if (isAlwaysTrue(condition) && !hasExit(node)) {
         return {
-          patternId: 'unbounded-loop', site: keyword, callText: 'loop with no exit', category: 'cpu-loop', severity: 'error',
-          alternative: `give it an exit, await inside it, or ${WORKER_POOL}`, requestDependency: undefined,
+          patternId: 'unbounded-loop',
+          site: keyword,
+          callText: 'loop with no exit',
+          category: 'cpu-loop',
+          severity: 'error',
+          alternative: `give it an exit, await inside it, or ${WORKER_POOL}`,
+          requestDependency: undefined,
         };
       }
     }
@@ -244,10 +270,15 @@ export function cpuPatternAt(node: ts.Node, dependencyOf: DependencyOf, fn: ts.N
   if (innerBound !== undefined) {
     const outerBound = enclosingLoopBound(node, fn, dependencyOf);
     if (outerBound !== undefined && (innerBound | outerBound) !== 0) {
-      const site = isLoop(node) ? node.getFirstToken() ?? node : (node as ts.CallExpression).expression;
+      const site = isLoop(node) ? (node.getFirstToken() ?? node) : (node as ts.CallExpression).expression;
       return {
-        patternId: 'nested-loop', site, callText: 'nested loops over request data', category: 'cpu-loop', severity: 'warning',
-        alternative: `bound the input size, or ${WORKER_POOL}`, requestDependency: innerBound | outerBound,
+        patternId: 'nested-loop',
+        site,
+        callText: 'nested loops over request data',
+        category: 'cpu-loop',
+        severity: 'warning',
+        alternative: `bound the input size, or ${WORKER_POOL}`,
+        requestDependency: innerBound | outerBound,
       };
     }
   }
@@ -262,8 +293,11 @@ function regexOrJsonPattern(node: ts.CallExpression | ts.NewExpression, dependen
     const dependency = dependencyOf(args[0]);
     if (dependency === 0) return undefined;
     return {
-      patternId: 'regexp-injection', site: callee, callText: `${ts.isNewExpression(node) ? 'new ' : ''}RegExp(${shortText(args[0], 30)})`,
-      category: 'regex', severity: 'error',
+      patternId: 'regexp-injection',
+      site: callee,
+      callText: `${ts.isNewExpression(node) ? 'new ' : ''}RegExp(${shortText(args[0], 30)})`,
+      category: 'regex',
+      severity: 'error',
       alternative: 'escape the input before building a RegExp (or match it as a plain string), and bound its length',
       requestDependency: dependency,
     };
@@ -274,8 +308,13 @@ function regexOrJsonPattern(node: ts.CallExpression | ts.NewExpression, dependen
     const dependency = dependencyOf(args[0]);
     if (dependency === 0) return undefined;
     return {
-      patternId: 'json-request-data', site: callee.name, callText: `JSON.${method}`, category: 'json', severity: 'warning',
-      alternative: `bound the body size (e.g. express.json({ limit })), or ${WORKER_POOL}`, requestDependency: dependency,
+      patternId: 'json-request-data',
+      site: callee.name,
+      callText: `JSON.${method}`,
+      category: 'json',
+      severity: 'warning',
+      alternative: `bound the body size (e.g. express.json({ limit })), or ${WORKER_POOL}`,
+      requestDependency: dependency,
     };
   }
   let regexes: ts.RegularExpressionLiteral[] = [];
@@ -292,7 +331,12 @@ function regexOrJsonPattern(node: ts.CallExpression | ts.NewExpression, dependen
   const regex = dependency === 0 ? undefined : regexes.find((candidate) => isSuperLinearRegex(candidate.text));
   if (!regex) return undefined;
   return {
-    patternId: 'redos', site: callee.name, callText: `${shortText(regex, 30)} (super-linear regex)`, category: 'regex', severity: 'error',
-    alternative: 'rewrite the regex without nested quantifiers (or use RE2), and bound the input length', requestDependency: dependency,
+    patternId: 'redos',
+    site: callee.name,
+    callText: `${shortText(regex, 30)} (super-linear regex)`,
+    category: 'regex',
+    severity: 'error',
+    alternative: 'rewrite the regex without nested quantifiers (or use RE2), and bound the input length',
+    requestDependency: dependency,
   };
 }

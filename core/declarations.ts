@@ -52,8 +52,7 @@ function packageOfPath(fileName: string): string | undefined {
 
 function containerName(node: ts.Node): string | undefined {
   if (
-    (ts.isClassLike(node) || ts.isInterfaceDeclaration(node) || ts.isModuleDeclaration(node) ||
-      ts.isFunctionDeclaration(node) || ts.isEnumDeclaration(node)) &&
+    (ts.isClassLike(node) || ts.isInterfaceDeclaration(node) || ts.isModuleDeclaration(node) || ts.isFunctionDeclaration(node) || ts.isEnumDeclaration(node)) &&
     node.name &&
     ts.isIdentifier(node.name)
   ) {

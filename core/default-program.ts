@@ -60,7 +60,10 @@ export function sourceFilesUnder(rootDir: string): string[] {
  * recursion (a 10,000-level expression) is replaced by an empty file and reported in `parseFailures`,
  * instead of the stack overflow ending the whole program.
  */
-export function createGuardedCompilerHost(options: ts.CompilerOptions, base: ts.CompilerHost = ts.createCompilerHost(options, true)): {
+export function createGuardedCompilerHost(
+  options: ts.CompilerOptions,
+  base: ts.CompilerHost = ts.createCompilerHost(options, true),
+): {
   host: ts.CompilerHost;
   parseFailures: Map<string, string>;
 } {

@@ -137,8 +137,11 @@ export class FileRoles {
     // A `#!` line marks a program's entry point, but a module that server code imports (a library file that
     // kept the line) runs on the server's loop whatever its first line says.
     for (const sourceFile of files) {
-      if (this.ownRole(sourceFile) === 'script' && this.isScriptByShebangAlone(sourceFile) &&
-        importers.get(sourceFile)?.some((importer) => this.ownRole(importer) === 'server')) {
+      if (
+        this.ownRole(sourceFile) === 'script' &&
+        this.isScriptByShebangAlone(sourceFile) &&
+        importers.get(sourceFile)?.some((importer) => this.ownRole(importer) === 'server')
+      ) {
         this.roles.set(sourceFile.fileName, 'server');
       }
     }
@@ -174,8 +177,10 @@ export class FileRoles {
     let role = byKey.get(key);
     if (!role) {
       const relative = pathBelow(this.program.getCurrentDirectory(), sourceFile.fileName);
-      role = usesWorkerThreadPort(sourceFile) ? 'worker'
-        : SHEBANG.test(sourceFile.text) || this.scriptMatchers.some((matcher) => matcher.match(relative)) ? 'script'
+      role = usesWorkerThreadPort(sourceFile)
+        ? 'worker'
+        : SHEBANG.test(sourceFile.text) || this.scriptMatchers.some((matcher) => matcher.match(relative))
+          ? 'script'
           : 'server';
       byKey.set(key, role);
     }
@@ -209,9 +214,7 @@ export class FileRoles {
     let packageDir = this.binPackageDirs.get(dir);
     if (packageDir === undefined) {
       const parent = path.dirname(dir);
-      packageDir = this.binTargetsOf(dir) !== undefined ? dir
-        : parent === dir || path.basename(dir) === 'node_modules' ? null
-          : this.binPackageDirOf(parent);
+      packageDir = this.binTargetsOf(dir) !== undefined ? dir : parent === dir || path.basename(dir) === 'node_modules' ? null : this.binPackageDirOf(parent);
       this.binPackageDirs.set(dir, packageDir);
     }
     return packageDir;
@@ -222,7 +225,6 @@ export class FileRoles {
     if (!this.binTargetsByPackageDir.has(dir)) this.binTargetsByPackageDir.set(dir, readPackageEntryPoints(dir));
     return this.binTargetsByPackageDir.get(dir);
   }
-
 }
 
 const workerTargetsByFile = new WeakMap<ts.SourceFile, readonly string[]>();

@@ -10,9 +10,32 @@ import type { Fix, TextChange } from './types.js';
 
 /** fs functions whose `fs.promises` twin takes the same arguments and resolves to the same value. */
 const FS_PROMISE_TWINS = new Set([
-  'access', 'appendFile', 'chmod', 'chown', 'copyFile', 'cp', 'lchown', 'lutimes', 'link', 'lstat', 'mkdir', 'mkdtemp',
-  'readdir', 'readFile', 'readlink', 'realpath', 'rename', 'rm', 'rmdir', 'stat', 'statfs', 'symlink', 'truncate', 'unlink',
-  'utimes', 'writeFile',
+  'access',
+  'appendFile',
+  'chmod',
+  'chown',
+  'copyFile',
+  'cp',
+  'lchown',
+  'lutimes',
+  'link',
+  'lstat',
+  'mkdir',
+  'mkdtemp',
+  'readdir',
+  'readFile',
+  'readlink',
+  'realpath',
+  'rename',
+  'rm',
+  'rmdir',
+  'stat',
+  'statfs',
+  'symlink',
+  'truncate',
+  'unlink',
+  'utimes',
+  'writeFile',
 ]);
 
 function enclosingFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
@@ -30,7 +53,7 @@ function isAsyncFunction(fn: ts.SignatureDeclaration | undefined): boolean {
 function needsParentheses(call: ts.Node): boolean {
   const parent = call.parent;
   return (
-    (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === call ||
+    ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === call) ||
     (ts.isCallExpression(parent) && parent.expression === call) ||
     ts.isTaggedTemplateExpression(parent)
   );
@@ -56,17 +79,22 @@ function declaresTopLevelName(sourceFile: ts.SourceFile, name: string): boolean 
 
 /** `import { readFile } from 'node:fs/promises'` (or the CommonJS require) when it is not there yet. */
 function importChange(sourceFile: ts.SourceFile, name: string): TextChange | undefined | 'conflict' {
-  const alreadyImported = sourceFile.statements.some((statement) =>
-    ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) &&
-    /^(?:node:)?fs\/promises$/.test(statement.moduleSpecifier.text) &&
-    !!statement.importClause?.namedBindings && ts.isNamedImports(statement.importClause.namedBindings) &&
-    statement.importClause.namedBindings.elements.some((element) => element.name.text === name && !element.propertyName));
+  const alreadyImported = sourceFile.statements.some(
+    (statement) =>
+      ts.isImportDeclaration(statement) &&
+      ts.isStringLiteral(statement.moduleSpecifier) &&
+      /^(?:node:)?fs\/promises$/.test(statement.moduleSpecifier.text) &&
+      !!statement.importClause?.namedBindings &&
+      ts.isNamedImports(statement.importClause.namedBindings) &&
+      statement.importClause.namedBindings.elements.some((element) => element.name.text === name && !element.propertyName),
+  );
   if (alreadyImported) return undefined;
   if (declaresTopLevelName(sourceFile, name)) return 'conflict';
   const imports = sourceFile.statements.filter(ts.isImportDeclaration);
   const isCommonJs = imports.length === 0 && /\brequire\(/.test(sourceFile.text) && !sourceFile.fileName.endsWith('.mjs');
   const text = isCommonJs ? `const { ${name} } = require('node:fs/promises');\n` : `import { ${name} } from 'node:fs/promises';\n`;
-  const anchor = imports[imports.length - 1] ?? (isCommonJs ? sourceFile.statements.find((statement) => /\brequire\(/.test(statement.getText(sourceFile))) : undefined);
+  const anchor =
+    imports[imports.length - 1] ?? (isCommonJs ? sourceFile.statements.find((statement) => /\brequire\(/.test(statement.getText(sourceFile))) : undefined);
   if (!anchor) {
     const shebangEnd = sourceFile.text.startsWith('#!') ? sourceFile.text.indexOf('\n') + 1 : 0;
     return { fileName: sourceFile.fileName, start: shebangEnd, end: shebangEnd, newText: text };

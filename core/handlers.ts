@@ -80,8 +80,24 @@ const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
  * emitter listeners and async functions are the CLI's code, not a server's.
  */
 const TRAFFIC_KINDS = new Set<HandlerKind>([
-  'express-route', 'express-middleware', 'koa-middleware', 'koa-router-route', 'fastify-route', 'fastify-hook', 'hapi-route', 'uws-route', 'route',
-  'middleware', 'http-server', 'net-server', 'ws-listener', 'socketio-listener', 'nest-route', 'nest-message', 'nest-gateway', 'next-route',
+  'express-route',
+  'express-middleware',
+  'koa-middleware',
+  'koa-router-route',
+  'fastify-route',
+  'fastify-hook',
+  'hapi-route',
+  'uws-route',
+  'route',
+  'middleware',
+  'http-server',
+  'net-server',
+  'ws-listener',
+  'socketio-listener',
+  'nest-route',
+  'nest-message',
+  'nest-gateway',
+  'next-route',
 ]);
 
 /** What a script file contributes: the routes and servers it registers, and what it calls while loading. */
@@ -277,8 +293,12 @@ export class HandlerScanner implements ScanContext {
     let module = this.routerFactories.get(declaration);
     if (!this.routerFactories.has(declaration)) {
       const initializer = declaration.initializer && skipOuterExpressions(declaration.initializer);
-      if (initializer && !declaration.type && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const &&
-        (ts.isCallExpression(initializer) || ts.isNewExpression(initializer))) {
+      if (
+        initializer &&
+        !declaration.type &&
+        ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const &&
+        (ts.isCallExpression(initializer) || ts.isNewExpression(initializer))
+      ) {
         const origin = originFromSyntax(initializer.expression, this.checker, 0)?.module;
         module = origin !== undefined && Object.hasOwn(ROUTERS, origin) ? origin : undefined;
       }

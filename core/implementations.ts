@@ -15,8 +15,12 @@ export function implementationOf(declaration: ts.Node, program: ts.Program): ts.
   const implementationFile = program.getSourceFile(declarationFile.fileName.replace(DECLARATION_FILE, '.$1js'));
   if (!implementationFile || implementationFile.isDeclarationFile) return undefined;
   if (ts.isFunctionDeclaration(declaration) && declaration.name) return topLevelFunction(implementationFile, declaration.name.text);
-  if ((ts.isMethodDeclaration(declaration) || ts.isMethodSignature(declaration)) && ts.isIdentifier(declaration.name) &&
-    ts.isClassDeclaration(declaration.parent) && declaration.parent.name) {
+  if (
+    (ts.isMethodDeclaration(declaration) || ts.isMethodSignature(declaration)) &&
+    ts.isIdentifier(declaration.name) &&
+    ts.isClassDeclaration(declaration.parent) &&
+    declaration.parent.name
+  ) {
     const owner = topLevelClass(implementationFile, declaration.parent.name.text);
     const method = declaration.name.text;
     return owner?.members.find((member) => ts.isMethodDeclaration(member) && !!member.body && ts.isIdentifier(member.name) && member.name.text === method);
@@ -33,8 +37,12 @@ function topLevelFunction(sourceFile: ts.SourceFile, name: string): ts.Node | un
         if (ts.isIdentifier(variable.name) && variable.name.text === name && variable.initializer) return skipOuterExpressions(variable.initializer);
       }
     }
-    if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression) && ts.isPropertyAccessExpression(statement.expression.left) &&
-      statement.expression.left.name.text === name) {
+    if (
+      ts.isExpressionStatement(statement) &&
+      ts.isBinaryExpression(statement.expression) &&
+      ts.isPropertyAccessExpression(statement.expression.left) &&
+      statement.expression.left.name.text === name
+    ) {
       const value = skipOuterExpressions(statement.expression.right);
       if (ts.isFunctionExpression(value) || ts.isArrowFunction(value)) return value;
     }

@@ -20,7 +20,8 @@ function collectModuleSpecifiers(sourceFile: ts.SourceFile): ts.Expression[] {
   if (!/\b(?:require|import)\s*\(|\bdeclare\s+module\b/.test(sourceFile.text)) {
     for (const statement of sourceFile.statements) {
       if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier) specifiers.push(statement.moduleSpecifier);
-      else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference)) specifiers.push(statement.moduleReference.expression);
+      else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference))
+        specifiers.push(statement.moduleReference.expression);
     }
     return specifiers;
   }
@@ -29,7 +30,10 @@ function collectModuleSpecifiers(sourceFile: ts.SourceFile): ts.Expression[] {
   for (let node = pending.pop(); node; node = pending.pop()) {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) specifiers.push(node.moduleSpecifier);
     else if (ts.isExternalModuleReference(node)) specifiers.push(node.expression);
-    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+    else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
       const argument = node.arguments[0];
       if (argument && ts.isStringLiteralLike(argument)) specifiers.push(argument);
     }
@@ -160,9 +164,11 @@ export function importedModules(sourceFile: ts.SourceFile): readonly string[] {
   let modules = importedModulesByFile.get(sourceFile);
   if (!modules) {
     const declared = sourceFile.statements.flatMap((statement) =>
-      ts.isModuleDeclaration(statement) && ts.isStringLiteral(statement.name) ? [statement.name] : []);
+      ts.isModuleDeclaration(statement) && ts.isStringLiteral(statement.name) ? [statement.name] : [],
+    );
     modules = [...moduleSpecifiers(sourceFile), ...declared].flatMap((specifier) =>
-      ts.isStringLiteralLike(specifier) && !/^[./]/.test(specifier.text) ? [normalizeModuleName(specifier.text)] : []);
+      ts.isStringLiteralLike(specifier) && !/^[./]/.test(specifier.text) ? [normalizeModuleName(specifier.text)] : [],
+    );
     importedModulesByFile.set(sourceFile, modules);
   }
   return modules;

@@ -57,9 +57,10 @@ export function memberFromDeclarations(checker: ts.TypeChecker, access: ts.Prope
       // A variable merged with a namespace has the variable's type; a function's or class's namespace adds
       // to its statics, so what the namespace does not export may still be a member (`apply`).
       if (holder.flags & ts.SymbolFlags.Variable) return undefined;
-      const exported = holder.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class)
-        ? holder.exports?.get(name)
-        : checker.tryGetMemberInModuleExports(access.name.text, holder);
+      const exported =
+        holder.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class)
+          ? holder.exports?.get(name)
+          : checker.tryGetMemberInModuleExports(access.name.text, holder);
       return exported && withoutAlias(checker, exported);
     }
     const global = libraryGlobalInterface(checker, holder);
@@ -120,8 +121,12 @@ function plainLibraryInterface(symbol: ts.Symbol | undefined): ts.Symbol | undef
 function plainInterface(symbol: ts.Symbol, valueToo = false): boolean {
   const declarations = symbol.declarations ?? [];
   const interfaces = declarations.filter((declaration): declaration is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(declaration));
-  return interfaces.length > 0 && (valueToo || interfaces.length === declarations.length) &&
-    interfaces.every((declaration) => !declaration.heritageClauses?.length) && !hasThisPredicates(symbol);
+  return (
+    interfaces.length > 0 &&
+    (valueToo || interfaces.length === declarations.length) &&
+    interfaces.every((declaration) => !declaration.heritageClauses?.length) &&
+    !hasThisPredicates(symbol)
+  );
 }
 
 /** The first declaration of a member along a class chain (the class, then its bases): what overrides what. */
@@ -157,8 +162,14 @@ function classChainFrom(checker: ts.TypeChecker, symbol: ts.Symbol): ts.Symbol[]
   const chain: ts.Symbol[] = [];
   for (let current: ts.Symbol | undefined = symbol; current;) {
     const declaration = current.declarations?.length === 1 ? current.declarations[0] : undefined;
-    if (!declaration || !ts.isClassDeclaration(declaration) || declaration.getSourceFile().isDeclarationFile ||
-      hasThisPredicates(current) || chain.includes(current) || chain.length >= MAX_CLASS_CHAIN) {
+    if (
+      !declaration ||
+      !ts.isClassDeclaration(declaration) ||
+      declaration.getSourceFile().isDeclarationFile ||
+      hasThisPredicates(current) ||
+      chain.includes(current) ||
+      chain.length >= MAX_CLASS_CHAIN
+    ) {
       return undefined;
     }
     chain.push(current);

@@ -31,9 +31,8 @@ export function messageParts(finding: Finding, cwd: string): MessageParts {
     if (others.length > 0) where += ` (and ${others.length} more handler${others.length === 1 ? '' : 's'})`;
   }
   // Catalog alternatives are things to use; CPU alternatives are instructions.
-  const advice = finding.rule === 'no-cpu-loop'
-    ? `${finding.alternative.charAt(0).toUpperCase()}${finding.alternative.slice(1)}`
-    : `Use ${finding.alternative}`;
+  const advice =
+    finding.rule === 'no-cpu-loop' ? `${finding.alternative.charAt(0).toUpperCase()}${finding.alternative.slice(1)}` : `Use ${finding.alternative}`;
   return { call: finding.call, where, advice };
 }
 

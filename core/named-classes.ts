@@ -19,8 +19,12 @@ export function methodOfClassNamedLikeReceiver(callee: ts.Expression, program: t
   const receiverName = nameOf(skipOuterExpressions(inner.expression));
   if (receiverName === undefined) return undefined;
   const classes = classesOf(program, packageOfFile(inner.getSourceFile().fileName)).get(receiverName) ?? [];
-  const methods = classes.flatMap((declaration) => declaration.members.filter((member): member is ts.MethodDeclaration =>
-    ts.isMethodDeclaration(member) && !!member.body && ts.isIdentifier(member.name) && member.name.text === inner.name.text));
+  const methods = classes.flatMap((declaration) =>
+    declaration.members.filter(
+      (member): member is ts.MethodDeclaration =>
+        ts.isMethodDeclaration(member) && !!member.body && ts.isIdentifier(member.name) && member.name.text === inner.name.text,
+    ),
+  );
   return methods.length === 1 ? methods[0] : undefined;
 }
 

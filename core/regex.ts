@@ -71,7 +71,11 @@ function hasAmbiguousLoopedAlternatives(ast: JS.RegexppAst): boolean {
 }
 
 function automatonOf(refaParser: JS.Parser, alternative: AST.Alternative): NFA {
-  const { expression, maxCharacter } = refaParser.parseElement(alternative, { backreferences: 'disable', assertions: 'disable', maxNodes: MAX_AUTOMATON_NODES });
+  const { expression, maxCharacter } = refaParser.parseElement(alternative, {
+    backreferences: 'disable',
+    assertions: 'disable',
+    maxNodes: MAX_AUTOMATON_NODES,
+  });
   return NFA.fromRegex(expression, { maxCharacter }, { assertions: 'disable' }, new NFA.LimitedNodeFactory(MAX_AUTOMATON_NODES));
 }
 

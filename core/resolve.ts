@@ -44,8 +44,11 @@ export function skipOuterExpressions(expression: ts.Expression): ts.Expression {
   let current = expression;
   for (;;) {
     if (
-      ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) ||
-      ts.isTypeAssertionExpression(current) || ts.isSatisfiesExpression(current)
+      ts.isParenthesizedExpression(current) ||
+      ts.isAsExpression(current) ||
+      ts.isNonNullExpression(current) ||
+      ts.isTypeAssertionExpression(current) ||
+      ts.isSatisfiesExpression(current)
     ) {
       current = current.expression;
     } else if (isIndirectCallComma(current)) {
@@ -120,7 +123,9 @@ function pickSignature(signatures: readonly ts.Signature[], argumentCount: numbe
     signatures.find((signature) => {
       const parameters = signature.getDeclaration()?.parameters ?? [];
       const hasRest = parameters.some((parameter) => ts.isParameter(parameter) && parameter.dotDotDotToken !== undefined);
-      const required = parameters.filter((parameter) => ts.isParameter(parameter) && !parameter.questionToken && !parameter.initializer && !parameter.dotDotDotToken).length;
+      const required = parameters.filter(
+        (parameter) => ts.isParameter(parameter) && !parameter.questionToken && !parameter.initializer && !parameter.dotDotDotToken,
+      ).length;
       return required <= argumentCount && (hasRest || signature.parameters.length >= argumentCount);
     }) ?? signatures[0]
   );
@@ -138,9 +143,7 @@ export function resolveCallee(node: CallLike, checker: ts.TypeChecker, program: 
   const resolveSignature = (): ts.Signature | undefined => {
     if (signature !== null) return signature;
     try {
-      signature = unwrapped
-        ? pickSignature(checker.getTypeAtLocation(callee).getCallSignatures(), args?.length)
-        : checker.getResolvedSignature(node);
+      signature = unwrapped ? pickSignature(checker.getTypeAtLocation(callee).getCallSignatures(), args?.length) : checker.getResolvedSignature(node);
     } catch {
       signature = undefined; // The checker can throw on code it cannot type; stay silent for this call.
     }
@@ -162,9 +165,8 @@ export function resolveCallee(node: CallLike, checker: ts.TypeChecker, program: 
     } catch {
       declaration = undefined;
     }
-    const initializer = ts.isVariableDeclaration(valueDeclaration) && valueDeclaration.initializer
-      ? skipOuterExpressions(valueDeclaration.initializer)
-      : undefined;
+    const initializer =
+      ts.isVariableDeclaration(valueDeclaration) && valueDeclaration.initializer ? skipOuterExpressions(valueDeclaration.initializer) : undefined;
     if (initializer && isFunctionExpressionLike(initializer)) declaration = initializer;
   }
   const syntacticOrigin = declaration || valueDeclaration ? undefined : originFromSyntax(callee, checker, 0);
@@ -188,8 +190,14 @@ function calledValueDeclaration(expression: ts.Expression, checker: ts.TypeCheck
       // `const View = this.get('view')`: the first stored value that names a function or class.
       for (const value of registryValues(key, declaration, program!)) {
         const stored = skipOuterExpressions(value);
-        const found = ts.isIdentifier(stored) || ts.isPropertyAccessExpression(stored) ? calledValueDeclaration(stored, checker, depth + 1, program) : undefined;
-        if (found && (isCallableDeclaration(found) || (ts.isVariableDeclaration(found) && found.initializer && isFunctionExpressionLike(skipOuterExpressions(found.initializer))))) return found;
+        const found =
+          ts.isIdentifier(stored) || ts.isPropertyAccessExpression(stored) ? calledValueDeclaration(stored, checker, depth + 1, program) : undefined;
+        if (
+          found &&
+          (isCallableDeclaration(found) ||
+            (ts.isVariableDeclaration(found) && found.initializer && isFunctionExpressionLike(skipOuterExpressions(found.initializer))))
+        )
+          return found;
       }
     }
   }
@@ -228,7 +236,8 @@ export function resolvedSymbol(checker: ts.TypeChecker, node: ts.Node): ts.Symbo
 export function requiredModule(node: ts.Node): string | undefined {
   if (!ts.isCallExpression(node) || node.arguments.length !== 1) return undefined;
   const callee = skipOuterExpressions(node.expression);
-  const isRequire = (ts.isIdentifier(callee) && callee.text === 'require') ||
+  const isRequire =
+    (ts.isIdentifier(callee) && callee.text === 'require') ||
     (ts.isPropertyAccessExpression(callee) && callee.name.text === 'require' && ts.isIdentifier(callee.expression) && callee.expression.text === 'module');
   const argument = node.arguments[0];
   return isRequire && argument && ts.isStringLiteralLike(argument) ? argument.text : undefined;
@@ -240,11 +249,7 @@ const MAX_ORIGIN_DEPTH = 8;
  * Module and member path of an expression read from the syntax alone: `fs.readFileSync` where
  * `const fs = require('fs')`, `read` where `const { readFileSync: read } = require('node:fs')`, etc.
  */
-export function originFromSyntax(
-  expression: ts.Expression,
-  checker: ts.TypeChecker,
-  depth: number,
-): { module: string; path: string[] } | undefined {
+export function originFromSyntax(expression: ts.Expression, checker: ts.TypeChecker, depth: number): { module: string; path: string[] } | undefined {
   if (depth > MAX_ORIGIN_DEPTH) return undefined;
   const node = unwrapInteropCall(expression);
   const required = requiredModule(node);
@@ -276,11 +281,7 @@ export function originFromSyntax(
  * A property the code assigns a module to, read from its assignments (`this.engine = require('x')`, in a
  * constructor or a lazy getter): the first assignment that names a module says which.
  */
-function originOfAssignedProperty(
-  node: ts.PropertyAccessExpression,
-  checker: ts.TypeChecker,
-  depth: number,
-): { module: string; path: string[] } | undefined {
+function originOfAssignedProperty(node: ts.PropertyAccessExpression, checker: ts.TypeChecker, depth: number): { module: string; path: string[] } | undefined {
   let symbol: ts.Symbol | undefined;
   try {
     symbol = checker.getSymbolAtLocation(node.name);
@@ -315,8 +316,10 @@ export function assignedValues(symbol: ts.Symbol | undefined): ts.Expression[] {
       continue;
     }
     // JavaScript declares `this.x = value` by the assignment itself; TypeScript by its left side.
-    const assignment = ts.isBinaryExpression(declaration) ? declaration
-      : declaration.parent && ts.isBinaryExpression(declaration.parent) && declaration.parent.left === (declaration as ts.Node) ? declaration.parent
+    const assignment = ts.isBinaryExpression(declaration)
+      ? declaration
+      : declaration.parent && ts.isBinaryExpression(declaration.parent) && declaration.parent.left === (declaration as ts.Node)
+        ? declaration.parent
         : undefined;
     if (assignment && assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken) values.push(assignment.right);
   }
@@ -344,8 +347,13 @@ function thisAssignmentsIn(owner: ts.Node, name: ts.PropertyName): ts.Expression
   const values: ts.Expression[] = [];
   if (text === undefined || !ts.isClassLike(owner)) return values;
   const visit = (node: ts.Node): void => {
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) &&
-      node.left.expression.kind === ts.SyntaxKind.ThisKeyword && node.left.name.text === text) {
+    if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(node.left) &&
+      node.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+      node.left.name.text === text
+    ) {
       values.push(node.right);
     }
     if (!ts.isClassLike(node) || node === owner) ts.forEachChild(node, visit);
@@ -357,18 +365,17 @@ function thisAssignmentsIn(owner: ts.Node, name: ts.PropertyName): ts.Expression
 /** The values an assignment may store: both sides of `a || b` and `a ?? b`, both branches of `c ? a : b`. */
 function assignedAlternatives(expression: ts.Expression): ts.Expression[] {
   const node = skipOuterExpressions(expression);
-  if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.BarBarToken || node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+  if (
+    ts.isBinaryExpression(node) &&
+    (node.operatorToken.kind === ts.SyntaxKind.BarBarToken || node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)
+  ) {
     return [...assignedAlternatives(node.left), ...assignedAlternatives(node.right)];
   }
   if (ts.isConditionalExpression(node)) return [...assignedAlternatives(node.whenTrue), ...assignedAlternatives(node.whenFalse)];
   return [node];
 }
 
-function originOfDeclarationSyntax(
-  declaration: ts.Declaration,
-  checker: ts.TypeChecker,
-  depth: number,
-): { module: string; path: string[] } | undefined {
+function originOfDeclarationSyntax(declaration: ts.Declaration, checker: ts.TypeChecker, depth: number): { module: string; path: string[] } | undefined {
   if (ts.isImportSpecifier(declaration)) {
     const importDeclaration = declaration.parent.parent.parent;
     const module = ts.isImportDeclaration(importDeclaration) ? moduleSpecifierOf(importDeclaration) : undefined;

@@ -36,8 +36,7 @@ export const RULES = [
   },
   {
     name: 'no-cpu-loop',
-    description:
-      'Disallow CPU-bound work on the event loop: busy waits, loops with no exit, nested loops and super-linear regexes over request data',
+    description: 'Disallow CPU-bound work on the event loop: busy waits, loops with no exit, nested loops and super-linear regexes over request data',
     categories: ['cpu-loop', 'regex', 'json'],
     suggestsFixes: false,
     recommended: 'error',

@@ -12,7 +12,10 @@ const patternCache = new Map<string, RegExp>();
 function segmentPattern(segment: string): RegExp {
   let pattern = patternCache.get(segment);
   if (!pattern) {
-    const source = segment.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+    const source = segment
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
     pattern = new RegExp(`^${source}$`);
     patternCache.set(segment, pattern);
   }

@@ -9,7 +9,17 @@ import type { CatalogMatch, CatalogMatcher } from './catalog-match.js';
 import { alternativeFor } from './catalog.js';
 import { cpuPatternAt, type CpuSite, type DependencyOf } from './cpu-patterns.js';
 import { isFunctionNode, isLeaf, isTypeOnly } from './syntax-index.js';
-import { calleeNameNode, functionWithBody, originFromSyntax, requiredModule, resolveCallee, resolvedSymbol, skipOuterExpressions, unwrapInteropCall, type CallLike } from './resolve.js';
+import {
+  calleeNameNode,
+  functionWithBody,
+  originFromSyntax,
+  requiredModule,
+  resolveCallee,
+  resolvedSymbol,
+  skipOuterExpressions,
+  unwrapInteropCall,
+  type CallLike,
+} from './resolve.js';
 import type { CallCandidates } from './call-candidates.js';
 import { addDependencies, type FileCacheEntry } from './file-cache.js';
 import { argumentValueOf, guardsOf, parameterPaths, type ArgumentValue, type BranchGuard, type ParameterPath } from './branch-guards.js';
@@ -98,8 +108,13 @@ export class SummaryBuilder {
     // A nested callback that became a handler of its own (or stopped being one) changes what the summary
     // covers; a catalog package the program gained or lost, or a function added anywhere under a name the
     // filter turned down, changes which calls it resolved.
-    if (!summary || summary.inlinedFunctions.some(this.isRoot) || !summary.skippedRoots.every(this.isRoot) ||
-      summary.reachableCatalogKey !== this.candidates.reachableCatalogKey || summary.skippedNames.some((name) => this.candidates.isCandidateName(name))) {
+    if (
+      !summary ||
+      summary.inlinedFunctions.some(this.isRoot) ||
+      !summary.skippedRoots.every(this.isRoot) ||
+      summary.reachableCatalogKey !== this.candidates.reachableCatalogKey ||
+      summary.skippedNames.some((name) => this.candidates.isCandidateName(name))
+    ) {
       summary = this.build(fn);
       entry.summaries.set(fn, summary);
       addDependencies(entry, summary.referencedFiles);
@@ -109,7 +124,13 @@ export class SummaryBuilder {
 
   private build(fn: ts.FunctionLikeDeclaration): FunctionSummary {
     const summary: FunctionSummary = {
-      edges: [], blocking: [], cpu: [], inlinedFunctions: [], skippedRoots: [], referencedFiles: [], skippedNames: [],
+      edges: [],
+      blocking: [],
+      cpu: [],
+      inlinedFunctions: [],
+      skippedRoots: [],
+      referencedFiles: [],
+      skippedNames: [],
       reachableCatalogKey: this.candidates.reachableCatalogKey,
     };
     const dependencies = new Map<string, ParameterMask>();
@@ -197,7 +218,11 @@ export class SummaryBuilder {
     const site = calleeNameNode(resolved.callee);
     if (match) {
       summary.blocking.push({
-        call, site, match, callText: calleeText(resolved.callee), alternative: alternativeFor(match.entry, match.apiName),
+        call,
+        site,
+        match,
+        callText: calleeText(resolved.callee),
+        alternative: alternativeFor(match.entry, match.apiName),
         guards: guardsOf(call, context.fn, context.paths),
       });
       return;
@@ -207,8 +232,12 @@ export class SummaryBuilder {
     const target = this.followedFunction(resolved.declaration, summary);
     if (target) {
       summary.edges.push({
-        target, site, name: calleeText(resolved.callee), argumentDependencies: args.map((argument) => dependencyOf(argument)),
-        argumentValues: args.map((argument) => argumentValueOf(argument, context.paths)), guards: guardsOf(call, context.fn, context.paths),
+        target,
+        site,
+        name: calleeText(resolved.callee),
+        argumentDependencies: args.map((argument) => dependencyOf(argument)),
+        argumentValues: args.map((argument) => argumentValueOf(argument, context.paths)),
+        guards: guardsOf(call, context.fn, context.paths),
       });
     }
     this.followPassedFunctions(args, summary, false, context, call);
@@ -219,7 +248,13 @@ export class SummaryBuilder {
    * A plain name is cheap to look up; a member (or any name given to a method left unresolved, which is
    * most often data: `res.send(body)`) only when a function of that name exists.
    */
-  private followPassedFunctions(args: readonly ts.Expression[], summary: FunctionSummary, onlyFunctionNames: boolean, context: SiteContext, call: CallLike): void {
+  private followPassedFunctions(
+    args: readonly ts.Expression[],
+    summary: FunctionSummary,
+    onlyFunctionNames: boolean,
+    context: SiteContext,
+    call: CallLike,
+  ): void {
     for (const argument of args) {
       const inner = skipOuterExpressions(argument);
       const name = ts.isIdentifier(inner) ? inner : ts.isPropertyAccessExpression(inner) ? inner.name : undefined;
@@ -230,11 +265,17 @@ export class SummaryBuilder {
         continue;
       }
       const symbol = resolvedSymbol(this.checker, name);
-      const passed = this.followedFunction(symbol?.valueDeclaration ?? symbol?.declarations?.[0], summary) ??
+      const passed =
+        this.followedFunction(symbol?.valueDeclaration ?? symbol?.declarations?.[0], summary) ??
         (moduleValue ? this.followedFunction(this.onlySignatureDeclaration(moduleValue), summary) : undefined);
       if (passed && !this.isRoot(passed)) {
         summary.edges.push({
-          target: passed, site: inner, name: calleeText(inner), argumentDependencies: [], argumentValues: [], guards: guardsOf(call, context.fn, context.paths),
+          target: passed,
+          site: inner,
+          name: calleeText(inner),
+          argumentDependencies: [],
+          argumentValues: [],
+          guards: guardsOf(call, context.fn, context.paths),
         });
       }
     }
@@ -343,8 +384,7 @@ function expressionDependencies(expression: ts.Node, dependencies: Map<string, P
     if (ts.isIdentifier(node)) {
       const parent = node.parent;
       // `x.name` depends on `x`, not on a variable that happens to be called `name`.
-      const isMemberName = (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
-        (ts.isPropertyAssignment(parent) && parent.name === node);
+      const isMemberName = (ts.isPropertyAccessExpression(parent) && parent.name === node) || (ts.isPropertyAssignment(parent) && parent.name === node);
       if (!isMemberName) mask |= dependencies.get(node.text) ?? 0;
       return;
     }

@@ -25,16 +25,22 @@ export interface SyntaxIndex {
 
 export function isFunctionNode(node: ts.Node): node is FunctionNode {
   return (
-    (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) ||
-      ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)) &&
+    (ts.isFunctionDeclaration(node) ||
+      ts.isMethodDeclaration(node) ||
+      ts.isFunctionExpression(node) ||
+      ts.isArrowFunction(node) ||
+      ts.isConstructorDeclaration(node) ||
+      ts.isGetAccessorDeclaration(node) ||
+      ts.isSetAccessorDeclaration(node)) &&
     node.body !== undefined
   );
 }
 
 /** Types, interfaces and type aliases: code that never runs, skipped by every walk. */
 export function isTypeOnly(node: ts.Node): boolean {
-  return (node.kind >= ts.SyntaxKind.FirstTypeNode && node.kind <= ts.SyntaxKind.LastTypeNode) ||
-    ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node);
+  return (
+    (node.kind >= ts.SyntaxKind.FirstTypeNode && node.kind <= ts.SyntaxKind.LastTypeNode) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)
+  );
 }
 
 /** Identifiers, keywords, literals and other tokens: nodes without children. */
@@ -85,8 +91,11 @@ function buildIndex(sourceFile: ts.SourceFile): SyntaxIndex {
       if (node.name.text === 'constructor') narrowingOperands.push(node.expression);
     } else if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node)) && node.name) {
       functionNames.add(nameText(node.name, sourceFile));
-    } else if ((ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node) || ts.isPropertyDeclaration(node)) && node.initializer &&
-      (isFunctionExpressionLike(node.initializer) || ts.isClassExpression(node.initializer))) {
+    } else if (
+      (ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node) || ts.isPropertyDeclaration(node)) &&
+      node.initializer &&
+      (isFunctionExpressionLike(node.initializer) || ts.isClassExpression(node.initializer))
+    ) {
       functionNames.add(nameText(node.name, sourceFile));
     }
     const deferred = ts.isFunctionLike(node) && !isImmediatelyInvoked(node);

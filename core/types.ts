@@ -8,16 +8,7 @@ import type { RuleName } from './rule-table.js';
 
 export type { RuleName };
 
-export type Category =
-  | 'fs'
-  | 'child-process'
-  | 'zlib'
-  | 'crypto'
-  | 'blocking-client'
-  | 'wait'
-  | 'cpu-loop'
-  | 'regex'
-  | 'json';
+export type Category = 'fs' | 'child-process' | 'zlib' | 'crypto' | 'blocking-client' | 'wait' | 'cpu-loop' | 'regex' | 'json';
 
 /** What the call spends its time on: disk/network I/O, CPU, or waiting on another thread or process. */
 export type BlockKind = 'io' | 'cpu' | 'wait';

@@ -60,7 +60,8 @@ export function recommend(input: RecommendationInput): Recommendation {
   const S = input.blockSecondsPerRequest;
   const lambda = input.targetRps;
   const needed = S !== undefined && lambda !== undefined ? Math.max(1, Math.ceil((lambda * S) / TARGET_UTILISATION)) : null;
-  const ceiling = S !== undefined && S > 0 ? `one event loop tops out at 1/S ≈ ${formatRate(1 / S)} req/s (S = ${formatSeconds(S)} blocked per request)` : undefined;
+  const ceiling =
+    S !== undefined && S > 0 ? `one event loop tops out at 1/S ≈ ${formatRate(1 / S)} req/s (S = ${formatSeconds(S)} blocked per request)` : undefined;
   const howToMeasure = sizingHint(S, lambda);
   const categories = new Set(findings.map((finding) => finding.category));
 
@@ -70,8 +71,7 @@ export function recommend(input: RecommendationInput): Recommendation {
       processes: null,
       threads: null,
       uvThreadpoolSize: null,
-      reason:
-        'No blocking calls in handlers: one event loop serves concurrent requests. Run one process per core only if you need CPU parallelism.',
+      reason: 'No blocking calls in handlers: one event loop serves concurrent requests. Run one process per core only if you need CPU parallelism.',
       config: { cluster: clusterSnippet(null), pm2: pm2Config('max') },
     };
   }
@@ -103,10 +103,7 @@ export function recommend(input: RecommendationInput): Recommendation {
 
   const offloadable = [...categories].every((category) => OFFLOADABLE_CPU.has(category));
   const capped = needed === null ? null : Math.min(needed, cores);
-  const overCores =
-    needed !== null && needed > cores
-      ? `λ·S/ρ = ${needed} exceeds the ${cores} cores here: add machines or make the work cheaper.`
-      : undefined;
+  const overCores = needed !== null && needed > cores ? `λ·S/ρ = ${needed} exceeds the ${cores} cores here: add machines or make the work cheaper.` : undefined;
   if (offloadable) {
     return {
       workerClass: 'thread-pool',

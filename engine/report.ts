@@ -91,9 +91,7 @@ export function buildReport(input: ReportInput): Report {
   const relative = (fileName: string) => relativePath(input.cwd, fileName);
   const sorted = [...input.findings].sort(
     (a, b) =>
-      compare(relative(a.finding.fileName), relative(b.finding.fileName)) ||
-      a.finding.start - b.finding.start ||
-      compare(a.finding.rule, b.finding.rule),
+      compare(relative(a.finding.fileName), relative(b.finding.fileName)) || a.finding.start - b.finding.start || compare(a.finding.rule, b.finding.rule),
   );
   const occurrences = new Map<string, number>();
   const findings = sorted.map(({ finding, severity, message }): ReportFinding => {

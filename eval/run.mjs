@@ -54,11 +54,17 @@ const options = parseArgs(process.argv.slice(2));
 if (!existsSync(CLI)) fail('dist/cli/main.js is missing; run `npm run build` first');
 if (!existsSync(path.join(CORPUS, 'labels.jsonl'))) fail(`no corpus at ${CORPUS} (set BLOCKCHECK_CORPUS)`);
 
-const corpusLabels = readFileSync(path.join(CORPUS, 'labels.jsonl'), 'utf8').split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line));
+const corpusLabels = readFileSync(path.join(CORPUS, 'labels.jsonl'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim())
+  .map((line) => JSON.parse(line));
 const classes = readClasses();
 const selected = (name, version) => options.filters.length === 0 || options.filters.some((filter) => filter === name || filter === `${name}@${version}`);
 
-const corpusSet = makeSet('corpus', corpusLabels.filter((label) => selected(label.package, label.version)));
+const corpusSet = makeSet(
+  'corpus',
+  corpusLabels.filter((label) => selected(label.package, label.version)),
+);
 const projectSet = makeSet('project labels (eval/labels, packages the corpus lacks)', projectLabels(new Set(corpusLabels.map((label) => label.package))));
 const sets = [corpusSet, projectSet].filter((set) => set.packages.length > 0);
 if (sets.length === 0) fail(`no labeled package matches ${options.filters.join(' ')}`);
@@ -67,9 +73,13 @@ prepareCorpusPackages(corpusSet.packages);
 for (const pkg of projectSet.packages) fetchWithNpmPack(pkg);
 
 const audits = new Map();
-await runPool(sets.flatMap((set) => set.packages), options.jobs, async (pkg) => {
-  audits.set(pkg.spec, await audit(pkg));
-});
+await runPool(
+  sets.flatMap((set) => set.packages),
+  options.jobs,
+  async (pkg) => {
+    audits.set(pkg.spec, await audit(pkg));
+  },
+);
 
 mkdirSync(OUT, { recursive: true });
 const summary = { corpus: CORPUS, cache: CACHE, cli: CLI, sets: [] };
@@ -98,7 +108,13 @@ if (crossCheckFailed) process.exitCode = 3;
 // ---------------------------------------------------------------------------------------------------------
 
 function parseArgs(args) {
-  const parsed = { filters: [], verbose: false, json: undefined, timeoutMs: 600_000, jobs: Math.max(1, Math.min(4, Math.floor(os.availableParallelism() / 2))) };
+  const parsed = {
+    filters: [],
+    verbose: false,
+    json: undefined,
+    timeoutMs: 600_000,
+    jobs: Math.max(1, Math.min(4, Math.floor(os.availableParallelism() / 2))),
+  };
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
     const [flag, inline] = arg.startsWith('--') ? [arg.split('=')[0], arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined] : [arg, undefined];
@@ -141,9 +157,14 @@ function readClasses() {
   const file = path.join(EVAL_DIR, 'classes.json');
   if (!existsSync(file)) return new Map();
   const entries = Object.entries(JSON.parse(readFileSync(file, 'utf8'))).filter(([key]) => !key.startsWith('//'));
-  return new Map(entries.map(([key, value]) => [key, typeof value === 'string'
-    ? { class: value, also: [] }
-    : { class: value.class, also: value.also ?? [], ...(value.unlabeled ? { unlabeled: value.unlabeled } : {}) }]));
+  return new Map(
+    entries.map(([key, value]) => [
+      key,
+      typeof value === 'string'
+        ? { class: value, also: [] }
+        : { class: value.class, also: value.also ?? [], ...(value.unlabeled ? { unlabeled: value.unlabeled } : {}) },
+    ]),
+  );
 }
 
 function classTag(cls) {
@@ -159,7 +180,9 @@ function projectLabels(corpusNames) {
   if (!existsSync(dir)) return [];
   const labels = [];
   const skipped = [];
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()) {
     const spec = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
     if (corpusNames.has(spec.package)) {
       skipped.push(spec.package);
@@ -168,9 +191,15 @@ function projectLabels(corpusNames) {
     if (!selected(spec.package, spec.version)) continue;
     for (const site of spec.sites) {
       labels.push({
-        package: spec.package, version: spec.version, file: site.file, line: site.line, call: site.call,
-        category: PROJECT_CATEGORIES[site.category] ?? site.category, verdict: PROJECT_VERDICTS[site.label] ?? site.label,
-        handler: site.note ?? '', reachable_via: '',
+        package: spec.package,
+        version: spec.version,
+        file: site.file,
+        line: site.line,
+        call: site.call,
+        category: PROJECT_CATEGORIES[site.category] ?? site.category,
+        verdict: PROJECT_VERDICTS[site.label] ?? site.label,
+        handler: site.note ?? '',
+        reachable_via: '',
       });
     }
   }
@@ -192,7 +221,13 @@ function prepareCorpusPackages(packages) {
     try {
       copyFileSync(path.join(CORPUS, 'fetch.sh'), path.join(staging, 'fetch.sh'));
       const wanted = new Set(missing.map((pkg) => pkg.spec));
-      writeFileSync(path.join(staging, 'labels.jsonl'), corpusLabels.filter((label) => wanted.has(`${label.package}@${label.version}`)).map((label) => JSON.stringify(label)).join('\n') + '\n');
+      writeFileSync(
+        path.join(staging, 'labels.jsonl'),
+        corpusLabels
+          .filter((label) => wanted.has(`${label.package}@${label.version}`))
+          .map((label) => JSON.stringify(label))
+          .join('\n') + '\n',
+      );
       const fetched = spawnSync('bash', [path.join(staging, 'fetch.sh'), CACHE], { stdio: ['ignore', 'inherit', 'inherit'] });
       // fetch.sh exits 1 when any package failed; the ones that did not are still usable.
       if (fetched.status !== 0) console.error(`eval: fetch.sh exited with ${fetched.status ?? fetched.signal}`);
@@ -218,7 +253,10 @@ function install(pkg) {
   console.error(`eval: installing the dependencies of ${pkg.spec}`);
   // --loglevel=error, not --silent: npm's reason for a failure is the one line worth keeping.
   const result = spawnSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], {
-    cwd: pkg.dir, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', timeout: 900_000,
+    cwd: pkg.dir,
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
+    timeout: 900_000,
   });
   if (result.status === 0) {
     writeFileSync(path.join(pkg.dir, INSTALLED_MARKER), `${new Date().toISOString()}\n`);
@@ -270,7 +308,8 @@ function audit(pkg) {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, 'audit', '.', '--format', 'json', '--quiet', '--no-eslint-config'], {
-      cwd: pkg.dir, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: pkg.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const stdout = [];
     const stderr = [];
@@ -357,8 +396,12 @@ function scoreSet(set, audits) {
   const unlabeled = new Map();
   for (const pkg of set.packages) {
     const labels = set.labels.filter((label) => label.package === pkg.name && label.version === pkg.version);
-    unlabeled.set(pkg.spec, audits.get(pkg.spec).findings.filter((finding) =>
-      !labels.some((label) => label.file === finding.file && Math.abs(label.line - finding.line) <= TOLERANCE)));
+    unlabeled.set(
+      pkg.spec,
+      audits
+        .get(pkg.spec)
+        .findings.filter((finding) => !labels.some((label) => label.file === finding.file && Math.abs(label.line - finding.line) <= TOLERANCE)),
+    );
   }
   return { scoreInput, totals, categories, outcomes, unlabeled };
 }
@@ -374,8 +417,9 @@ function printSet(set, result) {
     const count = (what) => mine.filter((outcome) => outcome.outcome === what).length;
     console.log(
       `${pkg.spec.padEnd(36)} ${String(audit.findings.length).padStart(8)} ${String(audit.handlers.length).padStart(8)} ${String(audit.errors.length).padStart(6)} ` +
-      `${`${(audit.durationMs / 1000).toFixed(1)} s`.padStart(8)}  ${count('tp')}/${count('fn')}/${count('fp')}` +
-      (audit.failure ? `  FAILED: ${audit.failure}` : '') + (audit.note ? `  (${audit.note})` : ''),
+        `${`${(audit.durationMs / 1000).toFixed(1)} s`.padStart(8)}  ${count('tp')}/${count('fn')}/${count('fp')}` +
+        (audit.failure ? `  FAILED: ${audit.failure}` : '') +
+        (audit.note ? `  (${audit.note})` : ''),
     );
   }
 
@@ -419,7 +463,9 @@ function printSet(set, result) {
     for (const finding of list) {
       const judged = classes.get(`${pkg.spec} ${finding.file}:${finding.line}`);
       const tag = judged?.unlabeled ? `[${judged.unlabeled}${judged.class ? `: ${judged.class}` : ''}] ` : '';
-      console.log(`      ${tag}${finding.file}:${finding.line} ${finding.call} [${finding.category}] via ${finding.handlers[0] ? describeHandler(finding.handlers[0]) : '?'}`);
+      console.log(
+        `      ${tag}${finding.file}:${finding.line} ${finding.call} [${finding.category}] via ${finding.handlers[0] ? describeHandler(finding.handlers[0]) : '?'}`,
+      );
     }
   }
 
@@ -430,7 +476,7 @@ function printSet(set, result) {
   }
   console.log(
     `\npositives found ${totals.tp}/${totals.tp + totals.fn}; benign-startup flagged ${totals.fpStartup}/${totals.fpStartup + totals.tnStartup}; ` +
-    `benign-other flagged ${totals.fpOther}/${totals.fpOther + totals.tnOther}`,
+      `benign-other flagged ${totals.fpOther}/${totals.fpOther + totals.tnOther}`,
   );
   console.log(`precision ${totals.precision.toFixed(2)} recall ${totals.recall.toFixed(2)} (on labeled sites)`);
 }
@@ -446,7 +492,9 @@ function classTally(outcomes) {
     entry(cls?.class ?? 'unclassified')[outcome]++;
     for (const also of cls?.also ?? []) entry(also)[outcome === 'fp' ? 'alsoFp' : 'alsoFn']++;
   }
-  return new Map([...byClass].sort((a, b) => b[1].fp + b[1].fn - a[1].fp - a[1].fn || b[1].alsoFp + b[1].alsoFn - a[1].alsoFp - a[1].alsoFn || a[0].localeCompare(b[0])));
+  return new Map(
+    [...byClass].sort((a, b) => b[1].fp + b[1].fn - a[1].fp - a[1].fn || b[1].alsoFp + b[1].alsoFn - a[1].alsoFp - a[1].alsoFn || a[0].localeCompare(b[0])),
+  );
 }
 
 function describeHandler(handler) {
@@ -479,7 +527,11 @@ function crossCheck(labelsFile, findingsFile, totals) {
 
 function summaryOf(set, result, check) {
   const brief = (finding) => ({
-    file: finding.file, line: finding.line, call: finding.call, category: finding.category, rule: finding.rule,
+    file: finding.file,
+    line: finding.line,
+    call: finding.call,
+    category: finding.category,
+    rule: finding.rule,
     handlers: finding.handlers.map((handler) => ({ label: handler.label, kind: handler.kind, file: handler.file, line: handler.line, chain: handler.chain })),
   });
   return {
@@ -491,17 +543,30 @@ function summaryOf(set, result, check) {
     packages: set.packages.map((pkg) => {
       const audit = audits.get(pkg.spec);
       return {
-        package: pkg.spec, findings: audit.findings.length, handlers: audit.handlers.length, errors: audit.errors.length,
-        durationMs: Math.round(audit.durationMs), failure: audit.failure ?? null, note: audit.note ?? null,
+        package: pkg.spec,
+        findings: audit.findings.length,
+        handlers: audit.handlers.length,
+        errors: audit.errors.length,
+        durationMs: Math.round(audit.durationMs),
+        failure: audit.failure ?? null,
+        note: audit.note ?? null,
         unlabeled: result.unlabeled.get(pkg.spec).map((finding) => {
           const judged = classes.get(`${pkg.spec} ${finding.file}:${finding.line}`);
-          return { ...brief(finding), judgement: judged?.unlabeled ?? null, class: judged?.unlabeled ? judged.class ?? null : null };
+          return { ...brief(finding), judgement: judged?.unlabeled ?? null, class: judged?.unlabeled ? (judged.class ?? null) : null };
         }),
       };
     }),
     labels: result.outcomes.map(({ label, spec, outcome, matched, class: cls }) => ({
-      package: spec, file: label.file, line: label.line, call: label.call, category: label.category, verdict: label.verdict,
-      outcome, class: cls?.class ?? null, alsoClasses: cls?.also ?? [], findings: matched.map(brief),
+      package: spec,
+      file: label.file,
+      line: label.line,
+      call: label.call,
+      category: label.category,
+      verdict: label.verdict,
+      outcome,
+      class: cls?.class ?? null,
+      alsoClasses: cls?.also ?? [],
+      findings: matched.map(brief),
     })),
   };
 }

@@ -40,7 +40,11 @@ export class LineCoverage {
   }
 
   /** Innermost coverage ranges containing `file:line:column` (as `executions` reads it), one per script and mapped position. */
-  private innermostAt(file: string, line: number, column: number): Array<{ script: ScriptCoverage; text: string; startOffset: number; count: number; isFunction: boolean }> {
+  private innermostAt(
+    file: string,
+    line: number,
+    column: number,
+  ): Array<{ script: ScriptCoverage; text: string; startOffset: number; count: number; isFunction: boolean }> {
     const found: Array<{ script: ScriptCoverage; text: string; startOffset: number; count: number; isFunction: boolean }> = [];
     for (const script of this.scripts) {
       const generatedFile = toPath(script.url);
@@ -66,7 +70,14 @@ export class LineCoverage {
             if (index === 0 && (!innermostFunction || size <= innermostFunction.size)) innermostFunction = { size, startOffset: range.startOffset };
           });
         }
-        if (innermost) found.push({ script, text, startOffset: (innermostFunction as { startOffset: number } | null)?.startOffset ?? 0, count: (innermost as { count: number }).count, isFunction: innermostFunction !== null });
+        if (innermost)
+          found.push({
+            script,
+            text,
+            startOffset: (innermostFunction as { startOffset: number } | null)?.startOffset ?? 0,
+            count: (innermost as { count: number }).count,
+            isFunction: innermostFunction !== null,
+          });
       }
     }
     return found;

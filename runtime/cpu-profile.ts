@@ -108,7 +108,12 @@ export class ProfileIndex {
         const key = functionKey(stack[appIndex]!);
         functions.set(key, (functions.get(key) ?? 0) + 1);
       } else if (below && !dependencySite) {
-        dependencySite = { url: below.callFrame.url, line: below.callFrame.lineNumber + 1, column: below.callFrame.columnNumber + 1, functionName: below.callFrame.functionName };
+        dependencySite = {
+          url: below.callFrame.url,
+          line: below.callFrame.lineNumber + 1,
+          column: below.callFrame.columnNumber + 1,
+          functionName: below.callFrame.functionName,
+        };
       }
     }
     const byCount = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]);

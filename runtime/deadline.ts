@@ -20,10 +20,12 @@ export class Deadline {
     this.expiry.catch(() => {});
     this.timer = setTimeout(() => {
       this.controller.abort();
-      expire(new ProbeError(
-        'timeout',
-        `the probe stopped the app after ${ms / 1000} s (--timeout) while waiting for ${this.waitingFor}: a handler that never returns holds the event loop for ever; fix it, or raise --timeout if the app is only slow`,
-      ));
+      expire(
+        new ProbeError(
+          'timeout',
+          `the probe stopped the app after ${ms / 1000} s (--timeout) while waiting for ${this.waitingFor}: a handler that never returns holds the event loop for ever; fix it, or raise --timeout if the app is only slow`,
+        ),
+      );
     }, ms);
   }
 

@@ -3,14 +3,7 @@
  * (the tail of the app's output) shown under it. The CLI prints `message` and `details`, and the stack
  * only with --debug.
  */
-export type ProbeErrorCode =
-  | 'app-exited'
-  | 'never-listened'
-  | 'port-taken'
-  | 'crashed-under-load'
-  | 'bad-options'
-  | 'no-routes'
-  | 'timeout';
+export type ProbeErrorCode = 'app-exited' | 'never-listened' | 'port-taken' | 'crashed-under-load' | 'bad-options' | 'no-routes' | 'timeout';
 
 export class ProbeError extends Error {
   readonly code: ProbeErrorCode;

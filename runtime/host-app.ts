@@ -55,7 +55,9 @@ function buildOutputOf(tsFile: string): string {
     }
     if (dirname(dir) === dir) break;
   }
-  throw new Error(`${tsFile} is TypeScript, which Node 20 cannot run, and no build output was found for it: build the app and pass the compiled file (e.g. --module dist/app.js)`);
+  throw new Error(
+    `${tsFile} is TypeScript, which Node 20 cannot run, and no build output was found for it: build the app and pass the compiled file (e.g. --module dist/app.js)`,
+  );
 }
 
 /** The tsconfig's options as tsc reads them (comments, `extends`), with outDir/rootDir made absolute. */

@@ -6,7 +6,13 @@
 export { probe, type ProbeOptions, type ProbeTarget } from './probe.js';
 export { serve, type ServeOptions, type ServeHandle } from './serve.js';
 export { PROBE_FLAGS, probeOptionsFromFlags, parseServeArgs, type ProbeFlagValues } from './options.js';
-export { recommendFromMeasurements, type MeasuredRecommendationInput, type RouteBlocking, type MeasuredRecommendation, type RoutePrediction } from './recommend.js';
+export {
+  recommendFromMeasurements,
+  type MeasuredRecommendationInput,
+  type RouteBlocking,
+  type MeasuredRecommendation,
+  type RoutePrediction,
+} from './recommend.js';
 export { measureUnder, type MeasureOptions } from './measure.js';
 export { ProbeError, type ProbeErrorCode } from './errors.js';
 export type { LoadSettings } from './load.js';

@@ -17,8 +17,7 @@ import { cleanupAtExit, stop, track } from './processes.js';
 export type WorkerClassName = 'event-loop' | 'cluster' | 'thread-pool';
 
 export type LaunchTarget =
-  | { kind: 'command'; command: string }
-  | { kind: 'module'; modulePath: string; exportName: string; workerClass?: WorkerClassName; workers?: number };
+  { kind: 'command'; command: string } | { kind: 'module'; modulePath: string; exportName: string; workerClass?: WorkerClassName; workers?: number };
 
 export interface LaunchOptions {
   target: LaunchTarget;
@@ -144,11 +143,16 @@ export async function launch(options: LaunchOptions): Promise<LaunchedApp> {
           process.execPath,
           [
             HOST_PATH.pathname,
-            '--module', target.modulePath,
-            '--export', target.exportName,
-            '--port', String(port),
-            '--worker-class', target.workerClass ?? 'event-loop',
-            '--workers', String(target.workers ?? 1),
+            '--module',
+            target.modulePath,
+            '--export',
+            target.exportName,
+            '--port',
+            String(port),
+            '--worker-class',
+            target.workerClass ?? 'event-loop',
+            '--workers',
+            String(target.workers ?? 1),
           ],
           { cwd: options.cwd, env, detached: true, stdio: [...stdio, 'pipe'] },
         );
@@ -174,7 +178,11 @@ export async function launch(options: LaunchOptions): Promise<LaunchedApp> {
     });
   });
   const exited = exitStatus.then((): never => {
-    throw new ProbeError('app-exited', `${describe(target)} exited (${exitDescription}) before the probe finished: fix the error below and rerun`, outputTail());
+    throw new ProbeError(
+      'app-exited',
+      `${describe(target)} exited (${exitDescription}) before the probe finished: fix the error below and rerun`,
+      outputTail(),
+    );
   });
   exited.catch(() => {});
   const stopApp = async (): Promise<void> => {
@@ -208,7 +216,11 @@ export async function launch(options: LaunchOptions): Promise<LaunchedApp> {
     await stopApp();
     if (error instanceof ProbeError && error.code === 'app-exited') {
       if (/EADDRINUSE/.test(error.details)) {
-        throw new ProbeError('port-taken', `${describe(target)} could not listen: its port is already in use on 127.0.0.1; stop what is listening there or change the app's port`, error.details);
+        throw new ProbeError(
+          'port-taken',
+          `${describe(target)} could not listen: its port is already in use on 127.0.0.1; stop what is listening there or change the app's port`,
+          error.details,
+        );
       }
       throw new ProbeError('app-exited', `${describe(target)} exited at start (${exitDescription}): fix the error below and rerun`, error.details);
     }

@@ -67,7 +67,8 @@ async function run(port: number, route: Route, amount: number, concurrency: numb
 
 /** Requests whose results are thrown away: first-request costs (lazy compilation, connections) are not the app's steady state. */
 export async function warmUp(port: number, route: Route, settings: LoadSettings, signal?: AbortSignal): Promise<void> {
-  if (settings.warmupRequests > 0) await run(port, route, settings.warmupRequests, Math.min(settings.concurrency, settings.warmupRequests), settings.durationSec, signal);
+  if (settings.warmupRequests > 0)
+    await run(port, route, settings.warmupRequests, Math.min(settings.concurrency, settings.warmupRequests), settings.durationSec, signal);
 }
 
 /** The route's load (no warm-up: callers warm up first, and let the app settle in between). `signal` stops it. */

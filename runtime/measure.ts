@@ -15,7 +15,11 @@ async function whileAlive<T>(app: LaunchedApp, route: Route, work: Promise<T>, d
     return await Promise.race([deadline ? deadline.race(work) : work, app.exited]);
   } catch (error) {
     if (error instanceof ProbeError && error.code === 'app-exited') {
-      throw new ProbeError('crashed-under-load', `the app crashed while the probe loaded ${route.method} ${route.path}: fix the error below and rerun`, error.details);
+      throw new ProbeError(
+        'crashed-under-load',
+        `the app crashed while the probe loaded ${route.method} ${route.path}: fix the error below and rerun`,
+        error.details,
+      );
     }
     throw error;
   }
@@ -29,11 +33,22 @@ async function settle(app: LaunchedApp, route: Route, deadline: Deadline | undef
   if (!app.control) return;
   if (deadline) deadline.waitingFor = `${route.method} ${route.path} to finish the requests still in flight at the end of its load`;
   // A control connection that drops means the app is going: report its exit (a crash under load), not the socket.
-  await whileAlive(app, route, app.control.request({ type: 'idle' }, 'idle').catch(() => app.exited), deadline);
+  await whileAlive(
+    app,
+    route,
+    app.control.request({ type: 'idle' }, 'idle').catch(() => app.exited),
+    deadline,
+  );
 }
 
 /** Warm-up requests to every route, before a measurement window opens. */
-export async function warmUpAll(app: LaunchedApp, routes: Route[], settings: LoadSettings, progress: (line: string) => void, deadline?: Deadline): Promise<void> {
+export async function warmUpAll(
+  app: LaunchedApp,
+  routes: Route[],
+  settings: LoadSettings,
+  progress: (line: string) => void,
+  deadline?: Deadline,
+): Promise<void> {
   if (settings.warmupRequests === 0) return;
   progress(`warming up ${routes.length} route(s)`);
   for (const route of routes) {
@@ -44,7 +59,13 @@ export async function warmUpAll(app: LaunchedApp, routes: Route[], settings: Loa
 }
 
 /** Loads each route in turn (with its warm-up unless `settings.warmupRequests` is 0). */
-export async function loadAll(app: LaunchedApp, routes: Route[], settings: LoadSettings, progress: (line: string) => void, deadline?: Deadline): Promise<RouteLoad[]> {
+export async function loadAll(
+  app: LaunchedApp,
+  routes: Route[],
+  settings: LoadSettings,
+  progress: (line: string) => void,
+  deadline?: Deadline,
+): Promise<RouteLoad[]> {
   const results: RouteLoad[] = [];
   for (const [index, route] of routes.entries()) {
     progress(`[${index + 1}/${routes.length}] ${route.method} ${route.path}: ${settings.requests} requests at concurrency ${settings.concurrency}`);

@@ -47,19 +47,28 @@ function port(value: string | undefined): number | undefined {
 
 /** `--methods GET,POST`: HTTP method names, upper-cased. */
 function methods(value: string): string[] {
-  const names = value.split(',').map((name) => name.trim().toUpperCase()).filter((name) => name !== '');
+  const names = value
+    .split(',')
+    .map((name) => name.trim().toUpperCase())
+    .filter((name) => name !== '');
   if (names.length === 0 || names.some((name) => !/^[A-Z]+$/.test(name))) {
     throw new ProbeError('bad-options', `--methods must list HTTP methods separated by commas, e.g. --methods GET,POST (got "${value}")`);
   }
   return names;
 }
 
-function target(values: { start?: string | undefined; module?: string | undefined; export?: string | undefined }, moduleFallback?: string): ProbeOptions['target'] {
+function target(
+  values: { start?: string | undefined; module?: string | undefined; export?: string | undefined },
+  moduleFallback?: string,
+): ProbeOptions['target'] {
   const modulePath = values.module ?? moduleFallback;
   if (values.start && modulePath) throw new ProbeError('bad-options', 'pass either --start "<command>" or --module <file>, not both');
   if (values.start) return { kind: 'command', command: values.start };
   if (modulePath) return { kind: 'module', modulePath, exportName: values.export ?? 'default' };
-  throw new ProbeError('bad-options', 'say how to run the app: --start "node dist/server.js" (with --port if it is not the first port it opens) or --module src/app.ts --export app');
+  throw new ProbeError(
+    'bad-options',
+    'say how to run the app: --start "node dist/server.js" (with --port if it is not the first port it opens) or --module src/app.ts --export app',
+  );
 }
 
 /** ProbeOptions from the parsed `audit` flags (`progress` is the CLI's to set). */

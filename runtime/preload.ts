@@ -64,7 +64,10 @@ function wrapGlobals(catalog: CatalogEntry[], sink: TimingSink): void {
       if (holder && typeof (holder as Record<string, unknown>)[key] === 'function') {
         const targets = wrapTargets(holder, [{ ...entry, declaration: { from: 'package', package: 'lib', name: key } }]);
         // Named as the app writes it (`Atomics.wait`), not by its key alone.
-        installTimers(targets.map((target) => ({ ...target, name })), sink);
+        installTimers(
+          targets.map((target) => ({ ...target, name })),
+          sink,
+        );
       }
     }
   }

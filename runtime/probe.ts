@@ -21,9 +21,7 @@ import type { ProbedFinding, ProbedReport, RouteLoad, StaticReport, VerifyResult
 import { RouteMatcher, routesOf, selectRoutes, type Route } from './routes.js';
 import { judge } from './verdicts.js';
 
-export type ProbeTarget =
-  | { kind: 'command'; command: string }
-  | { kind: 'module'; modulePath: string; exportName: string };
+export type ProbeTarget = { kind: 'command'; command: string } | { kind: 'module'; modulePath: string; exportName: string };
 
 export interface ProbeOptions {
   target: ProbeTarget;
@@ -140,7 +138,10 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
   }
   for (const route of skipped) progress(`skipped ${route.route}: ${route.reason}`);
   if (options.verify && options.target.kind !== 'module') {
-    throw new ProbeError('bad-options', '--verify reruns the app under our reference runtime: pass the app as --module <file> --export <name> instead of --start');
+    throw new ProbeError(
+      'bad-options',
+      '--verify reruns the app under our reference runtime: pass the app as --module <file> --export <name> instead of --start',
+    );
   }
   const matcher = new RouteMatcher(routes, report.handlers);
 
@@ -254,7 +255,16 @@ async function bareBlocking(
   if (blockingRoutes.length === 0 || !portKnown) return { bare: [], blocking: probed };
   progress('sizing: the blocking routes again, without instrumentation');
   const target = options.target.kind === 'module' ? { ...options.target, workerClass: 'event-loop' as const } : options.target;
-  const bare = await measureUnder({ target, cwd, routes: blockingRoutes, load: settings, startTimeoutMs: options.startTimeoutMs ?? 15_000, progress, deadline, ...(options.port !== undefined ? { port: options.port } : {}) });
+  const bare = await measureUnder({
+    target,
+    cwd,
+    routes: blockingRoutes,
+    load: settings,
+    startTimeoutMs: options.startTimeoutMs ?? 15_000,
+    progress,
+    deadline,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+  });
   const blocking = probed.map((entry) => {
     const probedLoads = probedRoutes.filter((load) => load.route === entry.route);
     const loads = bare.filter((load) => load.route === entry.route && load.reqPerSec > 0);
@@ -283,7 +293,17 @@ async function verify(
   progress('verify: baseline, one event loop, no instrumentation');
   const baseline = [
     ...bare,
-    ...(missing.length > 0 ? await measureUnder({ target: { ...target, workerClass: 'event-loop' }, cwd, routes: missing, load: settings, startTimeoutMs: options.startTimeoutMs ?? 15_000, progress, deadline }) : []),
+    ...(missing.length > 0
+      ? await measureUnder({
+          target: { ...target, workerClass: 'event-loop' },
+          cwd,
+          routes: missing,
+          load: settings,
+          startTimeoutMs: options.startTimeoutMs ?? 15_000,
+          progress,
+          deadline,
+        })
+      : []),
   ];
   const baselineOf = (load: RouteLoad): RouteLoad => baseline.find((candidate) => candidate.route === load.route && candidate.path === load.path)!;
   progress(`verify: ${workerClass} with ${workers} workers`);

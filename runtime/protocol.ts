@@ -121,10 +121,7 @@ export interface ChildMeasurements {
 }
 
 export type ChildMessage =
-  | { type: 'hello'; pid: number; port: number; address: string }
-  | { type: 'started' }
-  | { type: 'idle' }
-  | { type: 'measurements'; data: ChildMeasurements };
+  { type: 'hello'; pid: number; port: number; address: string } | { type: 'started' } | { type: 'idle' } | { type: 'measurements'; data: ChildMeasurements };
 
 /** `idle`: reply once no request is open (answered, or its connection closed). */
 export type ParentMessage = { type: 'start' } | { type: 'idle' } | { type: 'collect' };

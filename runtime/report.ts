@@ -97,7 +97,14 @@ export interface ProbeSummary {
    * Per route: S (`blockedMsPerRequest`, ms) the recommendation is sized from, taken on the app without
    * instrumentation for the routes that block; `probedBlockedMsPerRequest` is S under the probe.
    */
-  predictions: Array<{ route: string; blockedMsPerRequest: number; probedBlockedMsPerRequest: number; cpuWallRatio: number | null; singleLoopCeiling: number | null; predictedReqPerSec: number | null }>;
+  predictions: Array<{
+    route: string;
+    blockedMsPerRequest: number;
+    probedBlockedMsPerRequest: number;
+    cpuWallRatio: number | null;
+    singleLoopCeiling: number | null;
+    predictedReqPerSec: number | null;
+  }>;
   verify?: VerifyResult;
 }
 

@@ -26,7 +26,10 @@ export interface ServeHandle {
 
 export async function serve(options: ServeOptions): Promise<ServeHandle> {
   if (options.target.kind === 'command' && options.workerClass !== 'event-loop') {
-    throw new ProbeError('bad-options', `--worker-class ${options.workerClass} needs the app as --module <file> --export <name>: a --start command runs as its own single event loop`);
+    throw new ProbeError(
+      'bad-options',
+      `--worker-class ${options.workerClass} needs the app as --module <file> --export <name>: a --start command runs as its own single event loop`,
+    );
   }
   if (!Number.isInteger(options.workers) || options.workers < 1) {
     throw new ProbeError('bad-options', `--workers must be a positive integer (got ${options.workers})`);

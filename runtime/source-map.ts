@@ -31,7 +31,7 @@ function loadMapping(generatedFile: string): SourceMapping | null {
     return null;
   }
   const reference = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(code)?.[1];
-  if (!reference || reference.startsWith('data:') && !reference.includes('base64,')) return null;
+  if (!reference || (reference.startsWith('data:') && !reference.includes('base64,'))) return null;
   let payload: string;
   let mapFile: string;
   if (reference.startsWith('data:')) {

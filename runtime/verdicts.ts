@@ -50,7 +50,8 @@ function heldByCall(call: SlowCall): number {
 
 /** The call site of a slow call: the first frame in the app's own code, else the first file frame (a dependency). */
 function siteOf(stack: RawFrame[], ownDir: string, sourceMaps: SourceMaps): Position | null {
-  const frame = stack.find((candidate) => isAppUrl(candidate.url, ownDir)) ?? stack.find((candidate) => toPath(candidate.url) && !candidate.url.includes(ownDir));
+  const frame =
+    stack.find((candidate) => isAppUrl(candidate.url, ownDir)) ?? stack.find((candidate) => toPath(candidate.url) && !candidate.url.includes(ownDir));
   return frame ? sourceMaps.toOriginal(frame.url, frame.line, frame.column) : null;
 }
 
@@ -64,9 +65,14 @@ function blockedStats(blocks: Block[]): { perRequest: BlockedStats | null; reque
   const values = [...perRequest.values()];
   const totalMs = blocks.reduce((sum, block) => sum + block.ms, 0);
   const measuredCpu = blocks.filter((block) => block.cpuMs !== null);
-  const cpuWallRatio = measuredCpu.length > 0
-    ? measuredCpu.reduce((sum, block) => sum + block.cpuMs!, 0) / Math.max(measuredCpu.reduce((sum, block) => sum + block.ms - block.runQueueMs, 0), 1e-9)
-    : null;
+  const cpuWallRatio =
+    measuredCpu.length > 0
+      ? measuredCpu.reduce((sum, block) => sum + block.cpuMs!, 0) /
+        Math.max(
+          measuredCpu.reduce((sum, block) => sum + block.ms - block.runQueueMs, 0),
+          1e-9,
+        )
+      : null;
   return {
     perRequest: values.length > 0 ? { p50: round1(percentile(values, 50)), p95: round1(percentile(values, 95)), max: round1(Math.max(...values)) } : null,
     requestsAffected: new Set(blocks.filter((block) => block.requestId !== null).map((block) => block.requestId)).size,
@@ -123,7 +129,12 @@ function cpuBlocks(measurements: ChildMeasurements, profile: ProfileIndex | null
 }
 
 /** Why a finding's line did not run, in a word and in a sentence saying what would reach it. */
-function unreached(finding: ReportFinding, requests: RequestRecord[], matcher: RouteMatcher, skipped: readonly SkippedRoute[]): Pick<RuntimeSection, 'unreachedReason' | 'hint'> {
+function unreached(
+  finding: ReportFinding,
+  requests: RequestRecord[],
+  matcher: RouteMatcher,
+  skipped: readonly SkippedRoute[],
+): Pick<RuntimeSection, 'unreachedReason' | 'hint'> {
   for (const handler of finding.handlers) {
     const own = requests.filter((request) => matcher.labelFor(request.method, request.url) === handler.label);
     if (own.length === 0) continue;
@@ -150,7 +161,10 @@ function unreached(finding: ReportFinding, requests: RequestRecord[], matcher: R
       hint: `no request reached it: it runs from ${first.label} (${first.kind}, ${first.file}:${first.line}), which the probe's HTTP load does not exercise; add a --requests-file entry or drive it from a test`,
     };
   }
-  return { unreachedReason: 'not-requested', hint: 'no handler of the report reaches this line: it runs only if some code path the static pass did not see calls it' };
+  return {
+    unreachedReason: 'not-requested',
+    hint: 'no handler of the report reaches this line: it runs only if some code path the static pass did not see calls it',
+  };
 }
 
 function findingId(parts: string[]): string {
@@ -214,10 +228,14 @@ export function judge(input: JudgeInput): ProbedFinding[] {
       blocks = heldBlock(stretches, thresholdMs) ? stretches : [];
     } else {
       measuredBy = 'timing-wrapper';
-      const matching = sites.filter(({ site }) => site && site.file === file && site.line >= finding.line && site.line <= Math.max(finding.endLine, finding.line));
+      const matching = sites.filter(
+        ({ site }) => site && site.file === file && site.line >= finding.line && site.line <= Math.max(finding.endLine, finding.line),
+      );
       for (const { call } of matching) claimed.add(call);
       timedCalls = matching.length;
-      blocks = matching.filter(({ call }) => heldByCall(call) >= thresholdMs).map(({ call }) => ({ ms: call.ms, cpuMs: call.cpuMs, runQueueMs: call.runQueueMs, requestId: call.requestId }));
+      blocks = matching
+        .filter(({ call }) => heldByCall(call) >= thresholdMs)
+        .map(({ call }) => ({ ms: call.ms, cpuMs: call.cpuMs, runQueueMs: call.runQueueMs, requestId: call.requestId }));
     }
     const ran = (executions ?? 0) > 0 || blocks.length > 0 || timedCalls > 0;
     const verdict = blocks.length > 0 ? 'confirmed' : ran ? 'not-reproduced' : 'unreached';
@@ -243,28 +261,46 @@ export function judge(input: JudgeInput): ProbedFinding[] {
     const call = moduleName ? `${moduleName}.${first.name}` : first.name;
     const blocks = calls.map((slow) => ({ ms: slow.ms, cpuMs: slow.cpuMs, runQueueMs: slow.runQueueMs, requestId: slow.requestId }));
     const runtime = section('confirmed', calls.length, blocks, 'timing-wrapper');
-    added.push(runtimeFinding({
-      cwd: input.cwd, site, call,
-      rule: `blockcheck/${ruleForCategory(entry?.category ?? 'blocking-client')}`,
-      category: entry?.category ?? 'blocking-client', kind: entry?.kind ?? 'wait', severity: entry?.severity ?? 'error',
-      alternative: entry?.alternative.replaceAll('{name}', first.name).replaceAll('{base}', first.name.replace(/Sync$/, '')) ?? '',
-      message: `${call} blocked the event loop for up to ${runtime.blockedMsPerRequest?.max ?? 0} ms per request at runtime; the static pass did not report this call`,
-      runtime,
-    }));
+    added.push(
+      runtimeFinding({
+        cwd: input.cwd,
+        site,
+        call,
+        rule: `blockcheck/${ruleForCategory(entry?.category ?? 'blocking-client')}`,
+        category: entry?.category ?? 'blocking-client',
+        kind: entry?.kind ?? 'wait',
+        severity: entry?.severity ?? 'error',
+        alternative: entry?.alternative.replaceAll('{name}', first.name).replaceAll('{base}', first.name.replace(/Sync$/, '')) ?? '',
+        message: `${call} blocked the event loop for up to ${runtime.blockedMsPerRequest?.max ?? 0} ms per request at runtime; the static pass did not report this call`,
+        runtime,
+      }),
+    );
   }
 
   // Long stretches of JavaScript no static finding explains: one finding per app line the profile names.
   for (const group of groupUnexplained(unexplained, profile, sourceMaps, report, input.cwd, routeOf)) {
     const blocks = group.blocks.map((cpu) => cpu.block);
     if (!heldBlock(blocks, thresholdMs)) continue;
-    const runtime = section('confirmed', Math.max(coverage.executions(group.site.file, group.site.line, group.site.column) ?? 0, blocks.length), blocks, 'cpu-profile');
-    added.push(runtimeFinding({
-      cwd: input.cwd, site: group.site, call: group.call,
-      rule: `blockcheck/${ruleForCategory('cpu-loop')}`, category: 'cpu-loop', kind: 'cpu', severity: 'error',
-      alternative: 'move the computation to a worker pool (piscina), or split it into chunks that yield (await setImmediate)',
-      message: `${group.what} held the event loop for up to ${runtime.blockedMsPerRequest?.max ?? 0} ms per request (synchronous stretch timed; ${group.how}); the static pass did not report it`,
-      runtime,
-    }));
+    const runtime = section(
+      'confirmed',
+      Math.max(coverage.executions(group.site.file, group.site.line, group.site.column) ?? 0, blocks.length),
+      blocks,
+      'cpu-profile',
+    );
+    added.push(
+      runtimeFinding({
+        cwd: input.cwd,
+        site: group.site,
+        call: group.call,
+        rule: `blockcheck/${ruleForCategory('cpu-loop')}`,
+        category: 'cpu-loop',
+        kind: 'cpu',
+        severity: 'error',
+        alternative: 'move the computation to a worker pool (piscina), or split it into chunks that yield (await setImmediate)',
+        message: `${group.what} held the event loop for up to ${runtime.blockedMsPerRequest?.max ?? 0} ms per request (synchronous stretch timed; ${group.how}); the static pass did not report it`,
+        runtime,
+      }),
+    );
   }
   return [...judged, ...added];
 }
@@ -297,7 +333,10 @@ function ownersOf(
     });
   }
   const ran = profiled.filter(
-    (finding) => route !== null && finding.handlers.some((handler) => handler.label === route) && (coverage.executions(resolve(cwd, finding.file), finding.line, finding.column) ?? 0) > 0,
+    (finding) =>
+      route !== null &&
+      finding.handlers.some((handler) => handler.label === route) &&
+      (coverage.executions(resolve(cwd, finding.file), finding.line, finding.column) ?? 0) > 0,
   );
   return ran.length === 1 ? ran : [];
 }
@@ -343,13 +382,21 @@ function groupUnexplained(
       group = {
         site: { file: resolve(cwd, handler.file), line: handler.line, column: 1 },
         call: route!,
-        what: cpu.code?.samples ? `Code outside the app's own frames (a framework's body parser, a dependency) run for ${route}` : `Work in ${route} the profiler did not sample`,
+        what: cpu.code?.samples
+          ? `Code outside the app's own frames (a framework's body parser, a dependency) run for ${route}`
+          : `Work in ${route} the profiler did not sample`,
         how: cpu.code?.samples ? 'charged to the route handler' : 'the line is unknown',
       };
     } else if (cpu.code?.dependencySite) {
       const frame = cpu.code.dependencySite;
       const position = sourceMaps.toOriginal(frame.url, frame.line, frame.column);
-      if (position) group = { site: position, call: `${frame.functionName || '(anonymous)'}()`, what: `${frame.functionName || '(anonymous)'}()`, how: 'no app frame on the stack' };
+      if (position)
+        group = {
+          site: position,
+          call: `${frame.functionName || '(anonymous)'}()`,
+          what: `${frame.functionName || '(anonymous)'}()`,
+          how: 'no app frame on the stack',
+        };
     }
     if (!group) continue;
     const key = `${group.site.file}:${group.site.line}:${group.call}`;

@@ -31,13 +31,18 @@ function sourceFiles(dir: string): string[] {
 
 export function expectedFindings(fixtureDir: string): ExpectedFinding[] {
   return sourceFiles(fixtureDir).flatMap((file) =>
-    fs.readFileSync(file, 'utf8').split('\n').flatMap((text, index) =>
-      [...text.matchAll(EXPECTATION)].map((match) => ({
-        file: path.relative(fixtureDir, file).replaceAll('\\', '/'),
-        line: index + 1,
-        rule: match[1]!,
-        handler: match[2]!,
-      }))));
+    fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .flatMap((text, index) =>
+        [...text.matchAll(EXPECTATION)].map((match) => ({
+          file: path.relative(fixtureDir, file).replaceAll('\\', '/'),
+          line: index + 1,
+          rule: match[1]!,
+          handler: match[2]!,
+        })),
+      ),
+  );
 }
 
 export function describeFinding(finding: ExpectedFinding): string {

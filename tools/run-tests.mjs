@@ -27,9 +27,15 @@ if (set !== 'quick' && set !== 'load') {
 const root = new URL('../dist/test/', import.meta.url).pathname;
 const suites = readdirSync(root, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
-  .flatMap((dir) => readdirSync(path.join(root, dir.name)).filter((file) => file.endsWith('.test.js')).map((file) => `${dir.name}/${file}`))
+  .flatMap((dir) =>
+    readdirSync(path.join(root, dir.name))
+      .filter((file) => file.endsWith('.test.js'))
+      .map((file) => `${dir.name}/${file}`),
+  )
   .filter((suite) => LOAD.includes(suite) === (set === 'load'))
   .sort();
 const concurrency = set === 'load' ? 1 : 2;
-const { status, signal } = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...suites.map((suite) => path.join(root, suite))], { stdio: 'inherit' });
+const { status, signal } = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...suites.map((suite) => path.join(root, suite))], {
+  stdio: 'inherit',
+});
 process.exit(status ?? (signal ? 1 : 0));

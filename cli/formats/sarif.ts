@@ -22,7 +22,9 @@ export function formatSarif(report: Report, { cwd }: { cwd: string }): string {
   const sourceRoot = repositoryRoot(cwd);
   // The report's paths are relative to the current directory; SARIF's to the source root.
   const uri = (file: string) => encodeUri(relativePath(sourceRoot, path.resolve(cwd, file)));
-  const location = (file: string, line: number) => ({ physicalLocation: { artifactLocation: { uri: uri(file), uriBaseId: SRCROOT }, region: { startLine: line } } });
+  const location = (file: string, line: number) => ({
+    physicalLocation: { artifactLocation: { uri: uri(file), uriBaseId: SRCROOT }, region: { startLine: line } },
+  });
   const rules = RULE_NAMES.map(ruleDoc);
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const sarif = {

@@ -36,7 +36,12 @@ export function formatText(report: Report, { color }: { color: boolean }): strin
         out.push(`    ${paint('dim', 'via')} ${primary.chain.map((step) => `${step.name} ${paint('dim', `(${step.file}:${step.line})`)}`).join(' → ')}`);
       }
       if (finding.handlers.length > 1) {
-        out.push(`    ${paint('dim', 'also in')} ${finding.handlers.slice(1).map((handler) => handler.label).join(', ')}`);
+        out.push(
+          `    ${paint('dim', 'also in')} ${finding.handlers
+            .slice(1)
+            .map((handler) => handler.label)
+            .join(', ')}`,
+        );
       }
       out.push(`    ${paint('green', 'fix:')} ${finding.alternative}`);
       const measured = runtimeLine(finding.runtime);
@@ -54,7 +59,8 @@ export function formatText(report: Report, { color }: { color: boolean }): strin
   }
 
   const { errors, warnings } = countBySeverity(report);
-  const handlerCount = new Set(report.findings.flatMap((finding) => finding.handlers.map((handler) => `${handler.file}:${handler.line}:${handler.label}`))).size;
+  const handlerCount = new Set(report.findings.flatMap((finding) => finding.handlers.map((handler) => `${handler.file}:${handler.line}:${handler.label}`)))
+    .size;
   const fileCount = new Set(report.findings.map((finding) => finding.file)).size;
   const seconds = (report.stats.durationMs / 1000).toFixed(1);
   const summary = `${plural(report.findings.length, 'finding')} in ${plural(handlerCount, 'handler')}, ${plural(fileCount, 'file')}, ${seconds} s`;
@@ -70,7 +76,13 @@ export function formatText(report: Report, { color }: { color: boolean }): strin
   ].filter(([, value]) => value !== null);
   if (sizes.length > 0) out.push(`  ${sizes.map(([name, value]) => `${name}: ${value}`).join(', ')}`);
   const { config } = recommendation;
-  if (config.env) out.push('', `  ${paint('dim', 'environment:')} ${Object.entries(config.env).map(([name, value]) => `${name}=${value}`).join(' ')}`);
+  if (config.env)
+    out.push(
+      '',
+      `  ${paint('dim', 'environment:')} ${Object.entries(config.env)
+        .map(([name, value]) => `${name}=${value}`)
+        .join(' ')}`,
+    );
   if (config.piscina) out.push('', `  ${paint('dim', 'piscina:')} new Piscina(${JSON.stringify(config.piscina)})`);
   if (config.cluster) out.push('', `  ${paint('dim', 'node:cluster:')}`, ...config.cluster.split('\n').map((line) => (line ? `    ${line}` : '')));
   if (config.pm2) out.push('', `  ${paint('dim', 'PM2 ecosystem.config.json:')} ${JSON.stringify(config.pm2)}`);
@@ -84,12 +96,20 @@ function plural(count: number, noun: string): string {
 /** What `--probe` measured for a finding, in one line (the runtime section is optional and read loosely). */
 function runtimeLine(runtime: unknown): string | undefined {
   if (!runtime || typeof runtime !== 'object') return undefined;
-  const section = runtime as { verdict?: string; blockedMsPerRequest?: { p50: number; p95: number; max: number } | null; requestsAffected?: number; cpuWallRatio?: number | null; hint?: string };
+  const section = runtime as {
+    verdict?: string;
+    blockedMsPerRequest?: { p50: number; p95: number; max: number } | null;
+    requestsAffected?: number;
+    cpuWallRatio?: number | null;
+    hint?: string;
+  };
   if (!section.verdict) return undefined;
   const parts = [section.verdict];
   const blocked = section.blockedMsPerRequest;
-  if (blocked) parts.push(`blocked ${blocked.p50.toFixed(0)} ms p50, ${blocked.p95.toFixed(0)} ms p95 per request over ${section.requestsAffected ?? 0} requests`);
-  if (typeof section.cpuWallRatio === 'number') parts.push(`CPU/wall ${section.cpuWallRatio.toFixed(2)} (${section.cpuWallRatio > 0.5 ? 'CPU-bound' : 'waiting'})`);
+  if (blocked)
+    parts.push(`blocked ${blocked.p50.toFixed(0)} ms p50, ${blocked.p95.toFixed(0)} ms p95 per request over ${section.requestsAffected ?? 0} requests`);
+  if (typeof section.cpuWallRatio === 'number')
+    parts.push(`CPU/wall ${section.cpuWallRatio.toFixed(2)} (${section.cpuWallRatio > 0.5 ? 'CPU-bound' : 'waiting'})`);
   if (section.hint) parts.push(section.hint);
   return parts.join('; ');
 }

@@ -59,7 +59,8 @@ function isNestedInFunction(fn: FunctionNode): boolean {
 }
 
 /** `start`, `startServer`, `init`, `listen`, `close`, `shutdown` ...: the program's own lifecycle, run once. */
-const LIFECYCLE_NAME = /^_*(?:start|stop|restart|init|initiali[sz]e|setup|setUp|bootstrap|boot|listen|close|shutdown|teardown|dispose|configure|install|generate|main)(?![a-z])/;
+const LIFECYCLE_NAME =
+  /^_*(?:start|stop|restart|init|initiali[sz]e|setup|setUp|bootstrap|boot|listen|close|shutdown|teardown|dispose|configure|install|generate|main)(?![a-z])/;
 
 /** The name of a named async function (declaration, method, or function stored in a variable or property). */
 function asyncFunctionName(fn: FunctionNode): string | undefined {
@@ -91,6 +92,11 @@ export const asyncFunctionsModel: FrameworkModel = {
     const name = asyncFunctionName(fn);
     if (name === undefined || isImmediatelyInvoked(fn) || LIFECYCLE_NAME.test(name.slice(name.lastIndexOf('.') + 1))) return;
     const site = (fn as { name?: ts.Node }).name ?? fn;
-    context.addCandidate(fn, { kind: 'async-function', label: `${isAsync(fn) ? 'async' : 'callback API'} ${name}()`, site, requestParameters: noRequestParameters });
+    context.addCandidate(fn, {
+      kind: 'async-function',
+      label: `${isAsync(fn) ? 'async' : 'callback API'} ${name}()`,
+      site,
+      requestParameters: noRequestParameters,
+    });
   },
 };

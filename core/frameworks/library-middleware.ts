@@ -30,9 +30,14 @@ function hasMiddlewareParameters(fn: FunctionNode): boolean {
 function middlewareName(fn: FunctionNode): string | undefined {
   const holder = fn.parent;
   // `res.render = function render() {}`: a method every request's response carries.
-  if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && holder.right === fn &&
-    ts.isPropertyAccessExpression(holder.left) && ts.isIdentifier(holder.left.expression) &&
-    REQUEST_OBJECT_NAMES.test(holder.left.expression.text)) {
+  if (
+    ts.isBinaryExpression(holder) &&
+    holder.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    holder.right === fn &&
+    ts.isPropertyAccessExpression(holder.left) &&
+    ts.isIdentifier(holder.left.expression) &&
+    REQUEST_OBJECT_NAMES.test(holder.left.expression.text)
+  ) {
     return `${holder.left.expression.text}.${holder.left.name.text}()`;
   }
   if (!hasMiddlewareParameters(fn)) return undefined;

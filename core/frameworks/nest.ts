@@ -44,14 +44,22 @@ export const nestModel: FrameworkModel = {
     const isGateway = classDecorators.some((decorator) => decorator.name === 'WebSocketGateway');
     if (!controller && !isGateway) return;
     const prefixArgument = controller?.args[0] && skipOuterExpressions(controller.args[0]);
-    const prefix = prefixArgument && ts.isObjectLiteralExpression(prefixArgument) ? stringValue(objectProperty(prefixArgument, 'path')) : stringValue(prefixArgument);
+    const prefix =
+      prefixArgument && ts.isObjectLiteralExpression(prefixArgument) ? stringValue(objectProperty(prefixArgument, 'path')) : stringValue(prefixArgument);
     for (const member of node.members) {
       if (!ts.isMethodDeclaration(member) || !member.body) continue;
       for (const decorator of decoratorsOf(member)) {
         if (HTTP_DECORATORS.has(decorator.name)) {
           const httpMethod = decorator.name.toUpperCase();
           const routePath = joinRoutePaths(prefix, stringValue(decorator.args[0]));
-          context.addRoot(member, { kind: 'nest-route', label: `${httpMethod} ${routePath}`, method: httpMethod, routePath, site: member.name, requestParameters });
+          context.addRoot(member, {
+            kind: 'nest-route',
+            label: `${httpMethod} ${routePath}`,
+            method: httpMethod,
+            routePath,
+            site: member.name,
+            requestParameters,
+          });
         } else if (Object.hasOwn(MESSAGE_DECORATORS, decorator.name)) {
           const { prefix: labelPrefix, kind } = MESSAGE_DECORATORS[decorator.name]!;
           const pattern = decorator.args[0] ? (stringValue(decorator.args[0]) ?? decorator.args[0].getText()) : '*';

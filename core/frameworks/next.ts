@@ -15,22 +15,33 @@ export const nextModel: FrameworkModel = {
     const appIndex = fileName.lastIndexOf('/app/');
     if (appIndex < 0) return;
     // Route groups `(x)` and parallel slots `@x` are not part of the URL.
-    const segments = path.posix.dirname(fileName.slice(appIndex + '/app/'.length)).split('/')
+    const segments = path.posix
+      .dirname(fileName.slice(appIndex + '/app/'.length))
+      .split('/')
       .filter((segment) => segment !== '.' && !/^\(.*\)$/.test(segment) && !segment.startsWith('@'));
     const routePath = `/${segments.join('/')}`;
     for (const statement of sourceFile.statements) {
       const exported = ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword);
       if (!exported) continue;
-      const candidates: Array<[ts.Identifier, ts.Node | undefined]> = ts.isFunctionDeclaration(statement) && statement.name
-        ? [[statement.name, statement]]
-        : ts.isVariableStatement(statement)
-          ? statement.declarationList.declarations.flatMap((declaration) =>
-            ts.isIdentifier(declaration.name) ? [[declaration.name, declaration.initializer] as [ts.Identifier, ts.Node | undefined]] : [])
-          : [];
+      const candidates: Array<[ts.Identifier, ts.Node | undefined]> =
+        ts.isFunctionDeclaration(statement) && statement.name
+          ? [[statement.name, statement]]
+          : ts.isVariableStatement(statement)
+            ? statement.declarationList.declarations.flatMap((declaration) =>
+                ts.isIdentifier(declaration.name) ? [[declaration.name, declaration.initializer] as [ts.Identifier, ts.Node | undefined]] : [],
+              )
+            : [];
       for (const [name, value] of candidates) {
         const fn = value && isFunctionNode(value) ? value : undefined;
         if (!fn || !ROUTE_EXPORTS.has(name.text)) continue;
-        context.addRoot(fn, { kind: 'next-route', label: `${name.text} ${routePath}`, method: name.text, routePath, site: name, requestParameters: everyParameter });
+        context.addRoot(fn, {
+          kind: 'next-route',
+          label: `${name.text} ${routePath}`,
+          method: name.text,
+          routePath,
+          site: name,
+          requestParameters: everyParameter,
+        });
       }
     }
   },

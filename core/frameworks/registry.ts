@@ -22,8 +22,19 @@ import { uwebsocketsModel } from './uwebsockets.js';
 
 /** Families that contribute data (routers, emitters) and matchers of their own. */
 const FAMILIES: readonly FrameworkModel[] = [
-  expressModel, koaModel, fastifyModel, hapiModel, honoModel, nodeServersModel, socketsModel, timersModel, nestModel, nextModel,
-  uwebsocketsModel, libraryMiddlewareModel, asyncFunctionsModel,
+  expressModel,
+  koaModel,
+  fastifyModel,
+  hapiModel,
+  honoModel,
+  nodeServersModel,
+  socketsModel,
+  timersModel,
+  nestModel,
+  nextModel,
+  uwebsocketsModel,
+  libraryMiddlewareModel,
+  asyncFunctionsModel,
 ];
 
 /** Every model: the families, the router and listener models built from their data. */

@@ -9,7 +9,13 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../resolve.js';
 import type { HandlerKind } from '../types.js';
 import {
-  expressRequestParameter, firstParameter, type Callee, type FrameworkModel, type Registration, type RouterFramework, type ScanContext,
+  expressRequestParameter,
+  firstParameter,
+  type Callee,
+  type FrameworkModel,
+  type Registration,
+  type RouterFramework,
+  type ScanContext,
 } from './model.js';
 import { HTTP_METHODS, isPathLike, objectMethod, objectProperty, pathText, stringValue } from './syntax.js';
 
@@ -44,7 +50,10 @@ export function createRoutersModel(routers: Readonly<Record<string, RouterFramew
       const routePath = hasPath ? pathText(args[0]) : undefined;
       for (const argument of hasPath ? args.slice(1) : args) {
         context.register(argument, {
-          kind: framework.middleware, label: routePath ? `middleware ${routePath}` : 'middleware', site: callee.nameNode, requestParameters,
+          kind: framework.middleware,
+          label: routePath ? `middleware ${routePath}` : 'middleware',
+          site: callee.nameNode,
+          requestParameters,
         });
       }
       return;
@@ -52,7 +61,12 @@ export function createRoutersModel(routers: Readonly<Record<string, RouterFramew
     const routePath = hasPath ? pathText(args[0]) : chainedPath!;
     const httpMethod = method === 'del' ? 'DELETE' : method.toUpperCase();
     const registration: Registration = {
-      kind: framework.route, label: `${httpMethod} ${routePath}`, method: httpMethod, routePath, site: callee.nameNode, requestParameters,
+      kind: framework.route,
+      label: `${httpMethod} ${routePath}`,
+      method: httpMethod,
+      routePath,
+      site: callee.nameNode,
+      requestParameters,
     };
     for (const argument of hasPath ? args.slice(1) : args) {
       const inner = skipOuterExpressions(argument);
@@ -91,18 +105,27 @@ function matchRouteObjects(argument: ts.Expression | undefined, kind: HandlerKin
   }
   if (!ts.isObjectLiteralExpression(node)) return;
   const options = objectProperty(node, 'options') ?? objectProperty(node, 'config');
-  const handlerHolder = objectProperty(node, 'handler') || objectMethod(node, 'handler')
-    ? node
-    : options && ts.isObjectLiteralExpression(skipOuterExpressions(options)) ? (skipOuterExpressions(options) as ts.ObjectLiteralExpression) : node;
+  const handlerHolder =
+    objectProperty(node, 'handler') || objectMethod(node, 'handler')
+      ? node
+      : options && ts.isObjectLiteralExpression(skipOuterExpressions(options))
+        ? (skipOuterExpressions(options) as ts.ObjectLiteralExpression)
+        : node;
   const methodNode = objectProperty(node, 'method');
   const methodNodeInner = methodNode && skipOuterExpressions(methodNode);
-  const methods = methodNodeInner && ts.isArrayLiteralExpression(methodNodeInner)
-    ? methodNodeInner.elements.map((element) => stringValue(element) ?? '<dynamic>')
-    : [stringValue(methodNodeInner) ?? '<dynamic>'];
+  const methods =
+    methodNodeInner && ts.isArrayLiteralExpression(methodNodeInner)
+      ? methodNodeInner.elements.map((element) => stringValue(element) ?? '<dynamic>')
+      : [stringValue(methodNodeInner) ?? '<dynamic>'];
   const httpMethod = methods.map((method) => (method === '*' ? 'ALL' : method.toUpperCase())).join(',');
   const routePath = pathText(objectProperty(node, 'url') ?? objectProperty(node, 'path'));
   const registration: Registration = {
-    kind, label: `${httpMethod} ${routePath}`, method: httpMethod, routePath, site: node, requestParameters: firstParameter,
+    kind,
+    label: `${httpMethod} ${routePath}`,
+    method: httpMethod,
+    routePath,
+    site: node,
+    requestParameters: firstParameter,
   };
   const method = objectMethod(handlerHolder, 'handler');
   if (method) context.addRoot(method, registration);

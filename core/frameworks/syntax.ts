@@ -74,7 +74,11 @@ export function returningFunction(fn: FunctionNode): ts.FunctionLikeDeclaration 
   const parent = node.parent;
   if (ts.isArrowFunction(parent) && parent.body === node) return parent;
   if (ts.isReturnStatement(parent)) return enclosingFunctionOf(parent);
-  const name = ts.isFunctionDeclaration(fn) ? fn.name : ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isIdentifier(parent.name) ? parent.name : undefined;
+  const name = ts.isFunctionDeclaration(fn)
+    ? fn.name
+    : ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isIdentifier(parent.name)
+      ? parent.name
+      : undefined;
   const factory = name && enclosingFunctionOf(fn);
   return factory && returnsName(factory, name.text) ? factory : undefined;
 }

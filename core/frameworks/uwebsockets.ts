@@ -28,7 +28,12 @@ export const uwebsocketsModel: FrameworkModel = {
     if (callee.name === 'any') {
       // `(res, req)`: the request is the second parameter; the response's `onData` chunks arrive later.
       context.register(handler, {
-        kind: 'uws-route', label: `ALL ${routePath}`, method: 'ALL', routePath, site: callee.nameNode, requestParameters: () => [1],
+        kind: 'uws-route',
+        label: `ALL ${routePath}`,
+        method: 'ALL',
+        routePath,
+        site: callee.nameNode,
+        requestParameters: () => [1],
       });
       return true;
     }
@@ -36,7 +41,10 @@ export const uwebsocketsModel: FrameworkModel = {
     if (!behaviour || !ts.isObjectLiteralExpression(behaviour)) return true;
     for (const event of WEBSOCKET_EVENTS) {
       const registration = {
-        kind: 'ws-listener' as const, label: `ws ${routePath} ${event}`, site: callee.nameNode, requestParameters: everyParameter,
+        kind: 'ws-listener' as const,
+        label: `ws ${routePath} ${event}`,
+        site: callee.nameNode,
+        requestParameters: everyParameter,
       };
       const method = objectMethod(behaviour, event);
       if (method) context.addRoot(method, registration);

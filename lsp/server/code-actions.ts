@@ -21,12 +21,7 @@ export interface ApplyFixArguments {
   end: number;
 }
 
-export function codeActionsFor(
-  analyzed: AnalyzedDocument,
-  document: TextDocument,
-  range: Range,
-  useDocumentChanges: boolean,
-): CodeAction[] {
+export function codeActionsFor(analyzed: AnalyzedDocument, document: TextDocument, range: Range, useDocumentChanges: boolean): CodeAction[] {
   const { analysis } = analyzed;
   const actions: CodeAction[] = [];
   const disabledRules = new Set<string>();

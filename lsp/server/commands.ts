@@ -31,14 +31,16 @@ async function applyFix(workspace: Workspace, args: ApplyFixArguments, useDocume
     }
     const analyzed = await workspace.analyze(args.uri);
     const finding = analyzed?.matchesBuffer
-      ? analyzed.analysis.findings.find(({ finding }) => finding.patternId === args.patternId && finding.start === args.start && finding.end === args.end)?.finding
+      ? analyzed.analysis.findings.find(({ finding }) => finding.patternId === args.patternId && finding.start === args.start && finding.end === args.end)
+          ?.finding
       : undefined;
     if (!analyzed || !finding?.fix) {
       throw new ResponseError(ErrorCodes.InvalidRequest, 'blockcheck no longer reports this call; nothing to fix');
     }
     const edit = workspaceEditFor(finding.fix.changes, analyzed.analysis.program, workspace.documents, useDocumentChanges);
     const result = await workspace.connection.workspace.applyEdit({ label: finding.fix.description, edit });
-    if (!result.applied) workspace.log.warn(`blockcheck: the editor did not apply "${finding.fix.description}"${result.failureReason ? `: ${result.failureReason}` : ''}`);
+    if (!result.applied)
+      workspace.log.warn(`blockcheck: the editor did not apply "${finding.fix.description}"${result.failureReason ? `: ${result.failureReason}` : ''}`);
     return { applied: result.applied };
   });
 }

@@ -3,11 +3,7 @@
  * handler-to-call chain as related information (one clickable entry per step).
  */
 import type ts from 'typescript';
-import {
-  DiagnosticSeverity,
-  type Diagnostic,
-  type DiagnosticRelatedInformation,
-} from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
 import type { Finding, HandlerReach } from '../../core/types.js';
 import { formatFindingMessage } from '../../core/message.js';
 import type { ReportedFinding } from '../../engine/reported-findings.js';
@@ -70,11 +66,7 @@ export function chainSteps(reach: HandlerReach): ChainStepView[] {
   chain.forEach((step, index) => {
     const isLast = index === chain.length - 1;
     const message =
-      index === 0 && chainStartsAtHandler
-        ? `handler ${handler.label} (${handler.kind})`
-        : isLast
-          ? `blocking call ${step.name}`
-          : `calls ${step.name}`;
+      index === 0 && chainStartsAtHandler ? `handler ${handler.label} (${handler.kind})` : isLast ? `blocking call ${step.name}` : `calls ${step.name}`;
     steps.push({ fileName: step.fileName, line: step.line, column: step.column, message });
   });
   return steps;

@@ -26,8 +26,24 @@ export function hoverFor(analyzed: AnalyzedDocument, position: Position, audit: 
   const hit = analysis.findings.find(({ finding }) => contains(offsetRange(analysis.sourceFile, finding.start, finding.end), position));
   if (!hit) return undefined;
   const { finding } = hit;
-  const lines = [`**${ruleId(finding.rule)}**: ${ruleDescription(finding.rule)}`, '', formatFindingMessage(finding, cwd), '', `**Why it blocks:** \`${finding.call}\` ${WHY[finding.kind]}.`, ''];
-  lines.push('**Reached from:**', ...finding.reaches.map((reach) => `- ${chainSteps(reach).map((step) => stepLink(step, cwd)).join(' → ')}`), '');
+  const lines = [
+    `**${ruleId(finding.rule)}**: ${ruleDescription(finding.rule)}`,
+    '',
+    formatFindingMessage(finding, cwd),
+    '',
+    `**Why it blocks:** \`${finding.call}\` ${WHY[finding.kind]}.`,
+    '',
+  ];
+  lines.push(
+    '**Reached from:**',
+    ...finding.reaches.map(
+      (reach) =>
+        `- ${chainSteps(reach)
+          .map((step) => stepLink(step, cwd))
+          .join(' → ')}`,
+    ),
+    '',
+  );
   lines.push(`**Alternative:** \`${finding.alternative}\``, '');
   lines.push(workerAdvice(finding, audit), '');
   const measured = audit ? measuredLine(audit, finding) : undefined;

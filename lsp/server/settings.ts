@@ -42,8 +42,7 @@ export function parseSettings(raw: unknown, problems: (message: string) => void)
     return settings;
   }
   const input = raw as Record<string, unknown>;
-  const reject = (key: string, expected: string) =>
-    problems(`blockcheck.${key} must be ${expected} (got ${JSON.stringify(input[key])}); using the default`);
+  const reject = (key: string, expected: string) => problems(`blockcheck.${key} must be ${expected} (got ${JSON.stringify(input[key])}); using the default`);
 
   if (input.enable !== undefined) {
     if (typeof input.enable === 'boolean') settings.enable = input.enable;
@@ -94,7 +93,10 @@ export function parseInitializationOptions(raw: unknown, problems: (message: str
   }
   const loadEslintConfig = (raw as Record<string, unknown>).loadEslintConfig;
   if (typeof loadEslintConfig === 'boolean') options.loadEslintConfig = loadEslintConfig;
-  else if (loadEslintConfig !== undefined) problems(`blockcheck: initializationOptions.loadEslintConfig must be true or false (got ${JSON.stringify(loadEslintConfig)}); not loading the ESLint config`);
+  else if (loadEslintConfig !== undefined)
+    problems(
+      `blockcheck: initializationOptions.loadEslintConfig must be true or false (got ${JSON.stringify(loadEslintConfig)}); not loading the ESLint config`,
+    );
   return options;
 }
 

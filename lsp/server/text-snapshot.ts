@@ -28,10 +28,7 @@ export function changedRange(oldText: string, newText: string): ts.TextChangeRan
   let prefix = 0;
   while (prefix < shorter && oldText.charCodeAt(prefix) === newText.charCodeAt(prefix)) prefix++;
   let suffix = 0;
-  while (
-    suffix < shorter - prefix &&
-    oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)
-  ) {
+  while (suffix < shorter - prefix && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) {
     suffix++;
   }
   const oldSpan = ts.createTextSpanFromBounds(prefix, oldText.length - suffix);

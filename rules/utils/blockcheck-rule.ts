@@ -53,13 +53,16 @@ export function createBlockcheckRule(name: RuleName) {
               loc: toLoc(finding),
               messageId: 'blockingCall',
               data: { ...messageParts(finding, context.cwd) },
-              suggest: suggestsFixes && fix && edits.length === fix.changes.length
-                ? [{
-                  messageId: 'useAsyncAlternative',
-                  data: { description: fix.description },
-                  fix: (fixer) => edits.map((edit) => fixer.replaceTextRange([edit.start, edit.end], edit.newText)),
-                }]
-                : null,
+              suggest:
+                suggestsFixes && fix && edits.length === fix.changes.length
+                  ? [
+                      {
+                        messageId: 'useAsyncAlternative',
+                        data: { description: fix.description },
+                        fix: (fixer) => edits.map((edit) => fixer.replaceTextRange([edit.start, edit.end], edit.newText)),
+                      },
+                    ]
+                  : null,
             });
           }
         },

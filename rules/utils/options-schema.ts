@@ -65,7 +65,7 @@ export const analysisOptionsSchema: JSONSchema4 = {
     },
     handlerRegistrars: {
       type: 'array',
-      description: 'Functions whose function arguments run on the event loop as handlers (e.g. a job queue\'s process()).',
+      description: "Functions whose function arguments run on the event loop as handlers (e.g. a job queue's process()).",
       items: {
         type: 'object',
         additionalProperties: false,

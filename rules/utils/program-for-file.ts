@@ -22,9 +22,7 @@ function withOverride(rootDir: string, fileName: string, text: string, oldProgra
   const normalized = path.resolve(fileName);
   host.readFile = (name) => (path.resolve(name) === normalized ? text : readFile(name));
   host.getSourceFile = (name, languageVersion, onError, shouldCreate) =>
-    path.resolve(name) === normalized
-      ? ts.createSourceFile(name, text, languageVersion, true)
-      : getSourceFile(name, languageVersion, onError, shouldCreate);
+    path.resolve(name) === normalized ? ts.createSourceFile(name, text, languageVersion, true) : getSourceFile(name, languageVersion, onError, shouldCreate);
   const program = createDefaultProgram(rootDir, undefined, { host, ...(oldProgram ? { oldProgram } : {}) });
   return program;
 }
@@ -38,7 +36,8 @@ export function programForFile(parserServices: unknown, fileName: string, text: 
   let program = defaultPrograms.get(rootDir);
   let sourceFile = program?.getSourceFile(fileName);
   if (!program || !sourceFile || sourceFile.text !== text) {
-    program = sourceFile || !program ? withOverride(rootDir, fileName, text, program) : createDefaultProgram(rootDir, [...program.getRootFileNames(), fileName]);
+    program =
+      sourceFile || !program ? withOverride(rootDir, fileName, text, program) : createDefaultProgram(rootDir, [...program.getRootFileNames(), fileName]);
     defaultPrograms.set(rootDir, program);
     sourceFile = program.getSourceFile(fileName);
   }

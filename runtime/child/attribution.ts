@@ -48,7 +48,16 @@ export function installRequestAttribution(thresholdMs: number): RequestLog {
   http.Server.prototype.emit = function emitWithAttribution(this: http.Server, event: string | symbol, ...args: unknown[]) {
     if (event !== 'request') return Reflect.apply(originalEmit, this, [event, ...args]) as boolean;
     const [req, res] = args as [IncomingMessage, ServerResponse];
-    const record: RequestRecord = { id: nextId++, method: req.method ?? 'GET', url: req.url ?? '/', startMs: performance.now(), endMs: null, status: null, busyMs: 0, busyRunQueueMs: 0 };
+    const record: RequestRecord = {
+      id: nextId++,
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      startMs: performance.now(),
+      endMs: null,
+      status: null,
+      busyMs: 0,
+      busyRunQueueMs: 0,
+    };
     if (requests.length < MAX_REQUESTS) requests.push(record);
     byResponse.set(res, record);
     const socket = req.socket as unknown as { _handle?: object } | null;

@@ -48,7 +48,13 @@ export function installStretchLog(thresholdMs: number, ownerOf: () => RequestRec
   let depth = 0;
   let open: OpenStretch | null = null;
 
-  const start = (owner: RequestRecord | null, now: number): OpenStretch => ({ owner, startMs: now, endMs: now, runQueueAtStart: threadTime().runQueueMs, runQueueAtEnd: null });
+  const start = (owner: RequestRecord | null, now: number): OpenStretch => ({
+    owner,
+    startMs: now,
+    endMs: now,
+    runQueueAtStart: threadTime().runQueueMs,
+    runQueueAtEnd: null,
+  });
   const close = (): void => {
     if (!open) return;
     const ms = open.endMs - open.startMs;

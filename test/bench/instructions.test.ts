@@ -15,7 +15,7 @@ function counter(calls: string[], label: string, counts: number[]): () => Promis
 }
 
 describe('compareInstructionCounts', () => {
-  it('counts the baseline once per round and divides each variant by that round\'s baseline', async () => {
+  it("counts the baseline once per round and divides each variant by that round's baseline", async () => {
     const calls: string[] = [];
     const result = await compareInstructionCounts(2, counter(calls, 'none', [100, 200]), {
       rule: counter(calls, 'rule', [110, 230]),

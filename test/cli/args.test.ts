@@ -26,8 +26,28 @@ describe('parseCommandLine', () => {
 
   it('reads paths and every audit option', () => {
     const args = parseCommandLine([
-      'audit', 'src', 'lib', '--format', 'sarif', '-o', 'out.sarif', '--max-warnings', '0', '--quiet',
-      '--no-eslint-config', '-p', 'a/tsconfig.json', '--project', 'b/tsconfig.json', '--ignore-pattern', 'dist/', '--ignore-pattern', '**/*.gen.ts', '--target-rps', '250', '--no-color',
+      'audit',
+      'src',
+      'lib',
+      '--format',
+      'sarif',
+      '-o',
+      'out.sarif',
+      '--max-warnings',
+      '0',
+      '--quiet',
+      '--no-eslint-config',
+      '-p',
+      'a/tsconfig.json',
+      '--project',
+      'b/tsconfig.json',
+      '--ignore-pattern',
+      'dist/',
+      '--ignore-pattern',
+      '**/*.gen.ts',
+      '--target-rps',
+      '250',
+      '--no-color',
     ]);
     assert.deepEqual(args, {
       command: 'audit',
@@ -59,7 +79,10 @@ describe('parseCommandLine', () => {
     [[], /missing command/],
   ] as const) {
     it(`rejects ${JSON.stringify(argv)}`, () => {
-      assert.throws(() => parseCommandLine(argv), (error: unknown) => error instanceof UsageError && message.test(error.message));
+      assert.throws(
+        () => parseCommandLine(argv),
+        (error: unknown) => error instanceof UsageError && message.test(error.message),
+      );
     });
   }
 

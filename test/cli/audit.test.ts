@@ -33,11 +33,7 @@ describe('audit of a plain CommonJS project with no configuration', () => {
     const [handler] = finding!.handlers;
     assert.equal(handler!.kind, 'http-server');
     assert.equal(handler!.line, lineOf(PLAIN_SERVER, 'http.createServer'));
-    assert.deepEqual(
-      handler!.chain.map((step) => step.name).slice(-2),
-      ['render', 'fs.readFileSync'],
-      'the chain goes through render() to the blocking call',
-    );
+    assert.deepEqual(handler!.chain.map((step) => step.name).slice(-2), ['render', 'fs.readFileSync'], 'the chain goes through render() to the blocking call');
   });
 
   it('leaves out the call disabled with eslint-disable-next-line', () => {
@@ -58,7 +54,10 @@ describe('audit of a plain CommonJS project with no configuration', () => {
 
   it('gives the same ids on a second run, and keeps them when the call moves down a line', () => {
     const again = auditJson([], root);
-    assert.deepEqual(again.report.findings.map((finding) => finding.id), result.report.findings.map((finding) => finding.id));
+    assert.deepEqual(
+      again.report.findings.map((finding) => finding.id),
+      result.report.findings.map((finding) => finding.id),
+    );
     const moved = makeProject({ 'server.js': `// a new first line\n${PLAIN_SERVER}` });
     try {
       const shifted = auditJson([], moved).report.findings;
@@ -116,13 +115,16 @@ describe('audit of other project shapes', () => {
   });
 
   it('lists an unparsable file under errors, still reports the others, and exits 1', () => {
-    const root = project({ 'server.js': CLEAN_SERVER, 'lib/broken.js': 'function broken( {\n  return 1;\n' , 'lib/report.js': PLAIN_SERVER });
+    const root = project({ 'server.js': CLEAN_SERVER, 'lib/broken.js': 'function broken( {\n  return 1;\n', 'lib/report.js': PLAIN_SERVER });
     const { code, report } = auditJson([], root);
     assert.equal(code, 1);
     assert.equal(report.errors.length, 1);
     assert.equal(report.errors[0]!.file, 'lib/broken.js');
     assert.match(report.errors[0]!.message, /^Parsing error: /);
-    assert.deepEqual(report.findings.map((finding) => finding.file), ['lib/report.js']);
+    assert.deepEqual(
+      report.findings.map((finding) => finding.file),
+      ['lib/report.js'],
+    );
     assert.equal(report.stats.files, 3);
   });
 
@@ -134,7 +136,10 @@ describe('audit of other project shapes', () => {
     const result = runCli(['audit', '--format', 'json'], root);
     assert.equal(result.code, 2);
     const report = JSON.parse(result.stdout) as JsonReport;
-    assert.deepEqual(report.findings.map((finding) => finding.file), ['src/server.js']);
+    assert.deepEqual(
+      report.findings.map((finding) => finding.file),
+      ['src/server.js'],
+    );
     assert.equal(report.errors.length, 1);
     assert.equal(report.errors[0]!.file, 'tsconfig.json');
     assert.match(report.errors[0]!.message, /--module/);
@@ -191,7 +196,10 @@ describe('programs of a project without a tsconfig', () => {
     try {
       const files = ['compiled/a/index.js', 'compiled/b/index.js', 'server.js'].map((file) => path.join(root, file));
       const { projects } = discoverProjects([root], [], files);
-      assert.deepEqual(projects.map((project) => project.rootNames.length), [3]);
+      assert.deepEqual(
+        projects.map((project) => project.rootNames.length),
+        [3],
+      );
     } finally {
       removeProject(root);
     }
@@ -214,7 +222,10 @@ describe('exit codes and warnings', () => {
     try {
       const plain = auditJson([], warnRoot);
       assert.equal(plain.code, 0, plain.stderr);
-      assert.deepEqual(plain.report.findings.map((finding) => finding.severity), ['warning']);
+      assert.deepEqual(
+        plain.report.findings.map((finding) => finding.severity),
+        ['warning'],
+      );
       assert.equal(runCli(['audit', '--max-warnings', '0'], warnRoot).code, 1);
       assert.equal(runCli(['audit', '--max-warnings', '1'], warnRoot).code, 0);
       const quiet = auditJson(['--quiet'], warnRoot);
@@ -227,7 +238,10 @@ describe('exit codes and warnings', () => {
       assert.equal(quietText.stdout, '');
       const ignoringConfig = auditJson(['--no-eslint-config'], warnRoot);
       assert.equal(ignoringConfig.code, 1);
-      assert.deepEqual(ignoringConfig.report.findings.map((finding) => finding.severity), ['error']);
+      assert.deepEqual(
+        ignoringConfig.report.findings.map((finding) => finding.severity),
+        ['error'],
+      );
     } finally {
       removeProject(warnRoot);
     }

@@ -34,8 +34,14 @@ describe('--format json', () => {
 
   it('names exactly the rules and categories of the rule table', () => {
     const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cli', 'schema', 'report.schema.json'), 'utf8')) as ReportSchema;
-    assert.deepEqual(schema.definitions.rule.enum, RULES.map((rule) => `blockcheck/${rule.name}`));
-    assert.deepEqual(schema.definitions.finding.properties.category.enum, RULES.flatMap((rule) => rule.categories));
+    assert.deepEqual(
+      schema.definitions.rule.enum,
+      RULES.map((rule) => `blockcheck/${rule.name}`),
+    );
+    assert.deepEqual(
+      schema.definitions.finding.properties.category.enum,
+      RULES.flatMap((rule) => rule.categories),
+    );
   });
 
   it('rejects a report that breaks the schema (the schema is not vacuous)', () => {
@@ -136,10 +142,13 @@ describe('--format github', () => {
     assert.equal(result.code, 1);
     const finding = json.report.findings[0]!;
     const lines = result.stdout.trimEnd().split('\n');
-    assert.deepEqual(lines.map((line) => line.slice(0, line.indexOf('::', 2))), [
-      `::error file=server.js,line=${finding.line},col=${finding.column},endLine=${finding.endLine},endColumn=${finding.endColumn},title=blockcheck/no-sync-io`,
-      `::error file=broken.js,line=1,title=blockcheck`,
-    ]);
+    assert.deepEqual(
+      lines.map((line) => line.slice(0, line.indexOf('::', 2))),
+      [
+        `::error file=server.js,line=${finding.line},col=${finding.column},endLine=${finding.endLine},endColumn=${finding.endColumn},title=blockcheck/no-sync-io`,
+        `::error file=broken.js,line=1,title=blockcheck`,
+      ],
+    );
     assert.ok(lines[0]!.endsWith(`::${finding.message.replace(/%/g, '%25')}`));
   });
 });
@@ -171,7 +180,10 @@ interface ReportSchema {
 }
 
 interface SarifLocation {
-  physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number; startColumn?: number; endLine?: number; endColumn?: number } };
+  physicalLocation: {
+    artifactLocation: { uri: string; uriBaseId?: string };
+    region: { startLine: number; startColumn?: number; endLine?: number; endColumn?: number };
+  };
   message: { text: string };
 }
 interface SarifLog {
@@ -181,7 +193,13 @@ interface SarifLog {
       driver: {
         name: string;
         semanticVersion: string;
-        rules: Array<{ id: string; shortDescription: { text: string }; fullDescription: { text: string }; help: { text: string; markdown: string }; helpUri: string }>;
+        rules: Array<{
+          id: string;
+          shortDescription: { text: string };
+          fullDescription: { text: string };
+          help: { text: string; markdown: string };
+          helpUri: string;
+        }>;
       };
     };
     originalUriBaseIds: Record<string, { uri: string }>;

@@ -51,7 +51,10 @@ describe('audit ignores', () => {
   it('reports the sources once, not the build output or what the project ignores', () => {
     const { code, report, stderr } = auditJson(['--ignore-pattern', 'legacy/'], root);
     assert.equal(code, 1, stderr);
-    assert.deepEqual(report.findings.map((finding) => finding.file), ['src/server.ts']);
+    assert.deepEqual(
+      report.findings.map((finding) => finding.file),
+      ['src/server.ts'],
+    );
   });
 
   it('leaves the ESLint config out with --no-eslint-config and the patterns out without the flag', () => {
@@ -61,6 +64,9 @@ describe('audit ignores', () => {
 
   it('audits a folder the user names even when a .gitignore above it ignores it', () => {
     const { report } = auditJson(['--no-eslint-config', 'build'], root);
-    assert.deepEqual(report.findings.map((finding) => finding.file), ['build/server.js']);
+    assert.deepEqual(
+      report.findings.map((finding) => finding.file),
+      ['build/server.js'],
+    );
   });
 });

@@ -25,10 +25,27 @@ describe('audit --probe', () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'blockcheck-probe-cli-'));
     try {
       const service = path.join(REPO_ROOT, 'fixtures', 'slow-service');
-      const result = runCli([
-        'audit', service, '--format', 'json', '--probe', '--module', path.join(service, 'app.mjs'), '--export', 'handler',
-        '--requests-file', path.join(service, 'requests.json'), '--requests', '10', '--concurrency', '2',
-      ], cwd, { SLOW_SERVICE_DELAY_MS: '150' });
+      const result = runCli(
+        [
+          'audit',
+          service,
+          '--format',
+          'json',
+          '--probe',
+          '--module',
+          path.join(service, 'app.mjs'),
+          '--export',
+          'handler',
+          '--requests-file',
+          path.join(service, 'requests.json'),
+          '--requests',
+          '10',
+          '--concurrency',
+          '2',
+        ],
+        cwd,
+        { SLOW_SERVICE_DELAY_MS: '150' },
+      );
       assert.equal(result.code, 1, result.stderr);
       const report = JSON.parse(result.stdout) as { findings: ProbedFinding[]; recommendation: { workerClass: string } };
       const blocking = report.findings.find((finding) => finding.call === 'Atomics.wait');
@@ -43,11 +60,16 @@ describe('audit --probe', () => {
       const validate = ajv.compile(schema);
       assert.ok(validate(report), ajv.errorsText(validate.errors));
       // SARIF carries each verdict in the result's property bag.
-      const sarif = JSON.parse(formatSarif(report as unknown as Report, { cwd })) as { runs: Array<{ results: Array<{ properties: { call: string; runtime?: { verdict: string } } }> }> };
+      const sarif = JSON.parse(formatSarif(report as unknown as Report, { cwd })) as {
+        runs: Array<{ results: Array<{ properties: { call: string; runtime?: { verdict: string } } }> }>;
+      };
       const blockingResult = sarif.runs[0]!.results.find((sarifResult) => sarifResult.properties.call === 'Atomics.wait');
       assert.equal(blockingResult?.properties.runtime?.verdict, 'confirmed');
       const saved = JSON.parse(fs.readFileSync(path.join(cwd, '.blockcheck', 'last-audit.json'), 'utf8')) as { findings: ProbedFinding[] };
-      assert.deepEqual(saved.findings.map((finding) => finding.runtime?.verdict), report.findings.map((finding) => finding.runtime?.verdict));
+      assert.deepEqual(
+        saved.findings.map((finding) => finding.runtime?.verdict),
+        report.findings.map((finding) => finding.runtime?.verdict),
+      );
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
     }

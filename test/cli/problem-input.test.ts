@@ -35,10 +35,14 @@ describe('input the audit meets first', () => {
     assert.deepEqual(
       report.findings.map((finding) => [finding.file, finding.line, finding.handlers[0]!.chain.at(-1)!.file]),
       [[`${server}/app.js`, lineOf(STORE_APP, 'store.write('), `${server}/node_modules/kv-file-store/index.js`]],
-      'the finding is in the named package, its chain runs into that package\'s dependency',
+      "the finding is in the named package, its chain runs into that package's dependency",
     );
-    assert.deepEqual(report.handlers.map((handler) => handler.file), [`${server}/app.js`], 'a dependency\'s own server is not a handler');
-    assert.equal(report.stats.files, 1, 'the package\'s node_modules are not audited themselves');
+    assert.deepEqual(
+      report.handlers.map((handler) => handler.file),
+      [`${server}/app.js`],
+      "a dependency's own server is not a handler",
+    );
+    assert.equal(report.stats.files, 1, "the package's node_modules are not audited themselves");
   });
 
   it('reports a tsconfig with a JSON syntax error on one line, audits its files without it, and exits 2', () => {
@@ -49,41 +53,61 @@ describe('input the audit meets first', () => {
     const result = runCli(['audit', '--format', 'json', '--no-eslint-config'], root);
     assert.equal(result.code, 2, result.stderr);
     const report = JSON.parse(result.stdout) as JsonReport;
-    assert.deepEqual(report.errors.map((error) => [error.file, error.line]), [['tsconfig.json', 2]]);
-    assert.deepEqual(report.findings.map((finding) => finding.file), ['src/server.js'], 'its files are still reported');
-    assert.deepEqual(result.stderr.trimEnd().split('\n'), ['blockcheck: cannot use tsconfig.json:2: Property assignment expected. (its files were audited without it)']);
+    assert.deepEqual(
+      report.errors.map((error) => [error.file, error.line]),
+      [['tsconfig.json', 2]],
+    );
+    assert.deepEqual(
+      report.findings.map((finding) => finding.file),
+      ['src/server.js'],
+      'its files are still reported',
+    );
+    assert.deepEqual(result.stderr.trimEnd().split('\n'), [
+      'blockcheck: cannot use tsconfig.json:2: Property assignment expected. (its files were audited without it)',
+    ]);
   });
 
-  it('lists a folder and a file it cannot read as errors, reports the rest, and exits 1', { skip: runsAsRoot && 'root reads files whatever their mode' }, () => {
-    const root = project({ 'src/server.js': PLAIN_SERVER, 'src/secret.js': PLAIN_SERVER, 'src/locked/inner.js': PLAIN_SERVER });
-    chmodSync(path.join(root, 'src/secret.js'), 0o000);
-    chmodSync(path.join(root, 'src/locked'), 0o000);
-    try {
-      const { code, report, stderr } = auditJson(['--no-eslint-config'], root);
-      assert.equal(code, 1, stderr);
-      assert.deepEqual(report.errors, [
-        { file: 'src/locked', message: 'Cannot read folder: EACCES: permission denied (its files were not audited)' },
-        { file: 'src/secret.js', message: 'Cannot read file: EACCES: permission denied' },
-      ]);
-      assert.deepEqual(report.findings.map((finding) => finding.file), ['src/server.js']);
-      assert.doesNotMatch(stderr, /internal error/);
-      // Nothing readable at all: nothing was audited, exit 2.
-      assert.equal(runCli(['audit', '--no-eslint-config', 'src/secret.js'], root).code, 2);
-    } finally {
-      chmodSync(path.join(root, 'src/locked'), 0o755);
-      chmodSync(path.join(root, 'src/secret.js'), 0o644);
-    }
-  });
+  it(
+    'lists a folder and a file it cannot read as errors, reports the rest, and exits 1',
+    { skip: runsAsRoot && 'root reads files whatever their mode' },
+    () => {
+      const root = project({ 'src/server.js': PLAIN_SERVER, 'src/secret.js': PLAIN_SERVER, 'src/locked/inner.js': PLAIN_SERVER });
+      chmodSync(path.join(root, 'src/secret.js'), 0o000);
+      chmodSync(path.join(root, 'src/locked'), 0o000);
+      try {
+        const { code, report, stderr } = auditJson(['--no-eslint-config'], root);
+        assert.equal(code, 1, stderr);
+        assert.deepEqual(report.errors, [
+          { file: 'src/locked', message: 'Cannot read folder: EACCES: permission denied (its files were not audited)' },
+          { file: 'src/secret.js', message: 'Cannot read file: EACCES: permission denied' },
+        ]);
+        assert.deepEqual(
+          report.findings.map((finding) => finding.file),
+          ['src/server.js'],
+        );
+        assert.doesNotMatch(stderr, /internal error/);
+        // Nothing readable at all: nothing was audited, exit 2.
+        assert.equal(runCli(['audit', '--no-eslint-config', 'src/secret.js'], root).code, 2);
+      } finally {
+        chmodSync(path.join(root, 'src/locked'), 0o755);
+        chmodSync(path.join(root, 'src/secret.js'), 0o644);
+      }
+    },
+  );
 
   it('finds the Node calls of a TypeScript project whose Node types do not resolve', () => {
     // Outside the repository: no node_modules above it holds @types/node.
-    const source = "import http from 'node:http';\nimport { readFileSync } from 'node:fs';\n\nhttp.createServer((req, res) => res.end(readFileSync('/etc/hosts'))).listen(0);\n";
+    const source =
+      "import http from 'node:http';\nimport { readFileSync } from 'node:fs';\n\nhttp.createServer((req, res) => res.end(readFileSync('/etc/hosts'))).listen(0);\n";
     const root = project({
       'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', strict: true, types: ['node'] }, include: ['src'] }),
       'src/server.ts': source,
     });
     const { code, report, stderr } = auditJson(['--no-eslint-config'], root);
     assert.equal(code, 1, stderr);
-    assert.deepEqual(report.findings.map((finding) => [finding.file, finding.line, finding.call]), [['src/server.ts', 4, 'readFileSync']]);
+    assert.deepEqual(
+      report.findings.map((finding) => [finding.file, finding.line, finding.call]),
+      [['src/server.ts', 4, 'readFileSync']],
+    );
   });
 });

@@ -38,8 +38,14 @@ type Reported = string[];
 async function fromEslint(root: string, config: Linter.Config[] | undefined): Promise<Reported> {
   const eslint = new ESLint({ cwd: root, ...(config ? { overrideConfigFile: true, overrideConfig: config } : {}) });
   const results = await eslint.lintFiles(['src/app.ts']);
-  return results.flatMap((result) => result.messages.map((message) =>
-    `${path.relative(root, result.filePath)}:${message.line}:${message.column} ${message.ruleId ?? message.message} ${message.severity === 2 ? 'error' : 'warning'}`)).sort();
+  return results
+    .flatMap((result) =>
+      result.messages.map(
+        (message) =>
+          `${path.relative(root, result.filePath)}:${message.line}:${message.column} ${message.ruleId ?? message.message} ${message.severity === 2 ? 'error' : 'warning'}`,
+      ),
+    )
+    .sort();
 }
 
 function fromAudit(root: string): Reported {
@@ -56,8 +62,12 @@ async function fromLanguageServer(project: TempProject): Promise<Reported> {
     await client.open(uri, APP_TS);
     const report = await client.pull(uri);
     assert.equal(report.kind, DocumentDiagnosticReportKind.Full);
-    return (report.kind === DocumentDiagnosticReportKind.Full ? report.items : []).map((diagnostic) =>
-      `src/app.ts:${diagnostic.range.start.line + 1}:${diagnostic.range.start.character + 1} ${String(diagnostic.code)} ${diagnostic.severity === DiagnosticSeverity.Error ? 'error' : 'warning'}`).sort();
+    return (report.kind === DocumentDiagnosticReportKind.Full ? report.items : [])
+      .map(
+        (diagnostic) =>
+          `src/app.ts:${diagnostic.range.start.line + 1}:${diagnostic.range.start.character + 1} ${String(diagnostic.code)} ${diagnostic.severity === DiagnosticSeverity.Error ? 'error' : 'warning'}`,
+      )
+      .sort();
   } finally {
     await client.shutdown();
   }
@@ -83,11 +93,14 @@ describe('ESLint, the audit and the language server report the same findings at 
     it('reports each call at its rule’s severity in all three', async () => {
       const eslint = await fromEslint(project.root, [blockcheck.configs.recommended as Linter.Config]);
       const rules = eslint.map((entry) => entry.replace(/^src\/app\.ts:(\d+):\d+ /, (_, line: string) => `${line} `));
-      assert.deepEqual(rules, [
-        `${lineOf('randomBytes')} blockcheck/no-sync-io error`,
-        `${lineOf('JSON.parse')} blockcheck/no-cpu-loop error`,
-        `${lineOf('readFileSync')} blockcheck/no-sync-io error`,
-      ].sort());
+      assert.deepEqual(
+        rules,
+        [
+          `${lineOf('randomBytes')} blockcheck/no-sync-io error`,
+          `${lineOf('JSON.parse')} blockcheck/no-cpu-loop error`,
+          `${lineOf('readFileSync')} blockcheck/no-sync-io error`,
+        ].sort(),
+      );
       assert.deepEqual(fromAudit(project.root), eslint, 'the audit');
       assert.deepEqual(await fromLanguageServer(project), eslint, 'the language server');
     });

@@ -45,7 +45,7 @@ describe('readSuppressions', () => {
     assert.deepEqual(suppressedLines(source), [3, 9]);
   });
 
-  it('does not let a blanket eslint-disable region (a bundle\'s or a generated file\'s) hide blocking calls', () => {
+  it("does not let a blanket eslint-disable region (a bundle's or a generated file's) hide blocking calls", () => {
     const source = [
       '/* eslint-disable */',
       'CALL();', // 2: reported

@@ -17,7 +17,11 @@ import { PLAIN_SERVER } from './projects.js';
 
 /** What typescript@7.0.2's package exports at its root. */
 const TYPESCRIPT_7 = {
-  'node_modules/typescript/package.json': JSON.stringify({ name: 'typescript', version: '7.0.2', exports: { '.': './lib/version.cjs', './package.json': './package.json' } }),
+  'node_modules/typescript/package.json': JSON.stringify({
+    name: 'typescript',
+    version: '7.0.2',
+    exports: { '.': './lib/version.cjs', './package.json': './package.json' },
+  }),
   'node_modules/typescript/lib/version.cjs': "module.exports = { version: '7.0.2', versionMajorMinor: '7.0' };\n",
 };
 
@@ -29,7 +33,8 @@ describe('a project on TypeScript 7', () => {
     // of its own (a peer dependency, so the project's 7 is what `import 'typescript'` finds).
     const installed = path.join(root, 'node_modules', 'blockcheck');
     mkdirSync(path.join(installed, 'dist'), { recursive: true });
-    for (const folder of ['core', 'engine', 'cli', 'rules', 'runtime']) cpSync(path.join(REPO_ROOT, 'dist', folder), path.join(installed, 'dist', folder), { recursive: true });
+    for (const folder of ['core', 'engine', 'cli', 'rules', 'runtime'])
+      cpSync(path.join(REPO_ROOT, 'dist', folder), path.join(installed, 'dist', folder), { recursive: true });
     cpSync(path.join(REPO_ROOT, 'package.json'), path.join(installed, 'package.json'));
     for (const entry of readdirSync(path.join(REPO_ROOT, 'node_modules'))) {
       if (entry === 'typescript' || entry === '@typescript-eslint' || entry.startsWith('.')) continue;
@@ -39,7 +44,10 @@ describe('a project on TypeScript 7', () => {
     // would in an installed project.
     mkdirSync(path.join(root, 'node_modules', '@typescript-eslint'));
     for (const entry of readdirSync(path.join(REPO_ROOT, 'node_modules', '@typescript-eslint'))) {
-      const [source, target] = [path.join(REPO_ROOT, 'node_modules', '@typescript-eslint', entry), path.join(root, 'node_modules', '@typescript-eslint', entry)];
+      const [source, target] = [
+        path.join(REPO_ROOT, 'node_modules', '@typescript-eslint', entry),
+        path.join(root, 'node_modules', '@typescript-eslint', entry),
+      ];
       if (entry === 'parser' || entry === 'typescript-estree') cpSync(source, target, { recursive: true, dereference: true });
       else symlinkSync(source, target);
     }
@@ -47,11 +55,21 @@ describe('a project on TypeScript 7', () => {
   after(() => removeProject(root));
 
   it('is audited on blockcheck’s own TypeScript 6, which --debug names', () => {
-    const run = spawnSync(process.execPath, [path.join(root, 'node_modules', 'blockcheck', 'dist', 'cli', 'main.js'), 'audit', '--format', 'json', '--debug', '--no-eslint-config'], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(root, 'node_modules', 'blockcheck', 'dist', 'cli', 'main.js'), 'audit', '--format', 'json', '--debug', '--no-eslint-config'],
+      { cwd: root, encoding: 'utf8' },
+    );
     assert.equal(run.status, 1, run.stderr);
     const report = JSON.parse(run.stdout) as { findings: Array<{ file: string; call: string }> };
-    assert.deepEqual(report.findings.map((finding) => `${finding.file} ${finding.call}`), ['server.js fs.readFileSync']);
-    assert.match(run.stderr, /^blockcheck: using blockcheck's own TypeScript 6\.\d+\.\d+ \(.*typescript6.*\): TypeScript 7\.0\.2 has no JavaScript compiler API/m);
+    assert.deepEqual(
+      report.findings.map((finding) => `${finding.file} ${finding.call}`),
+      ['server.js fs.readFileSync'],
+    );
+    assert.match(
+      run.stderr,
+      /^blockcheck: using blockcheck's own TypeScript 6\.\d+\.\d+ \(.*typescript6.*\): TypeScript 7\.0\.2 has no JavaScript compiler API/m,
+    );
   });
 
   it('stops the ESLint plugin at load with one line and the side-by-side recipe', () => {
@@ -59,7 +77,10 @@ describe('a project on TypeScript 7', () => {
     const run = spawnSync(process.execPath, [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), 'server.js'], { cwd: root, encoding: 'utf8' });
     assert.equal(run.status, 2, run.stdout);
     const line = (run.stdout + run.stderr).split('\n').find((text) => text.startsWith('blockcheck:'));
-    assert.match(line ?? '', /^blockcheck: TypeScript 7\.0\.2 has no JavaScript compiler API \(blockcheck needs typescript >=5\.4 <6\.1\); keep TypeScript 7 beside TypeScript 6 in package\.json: "typescript": "npm:@typescript\/typescript6@\^6\.0\.2"/);
+    assert.match(
+      line ?? '',
+      /^blockcheck: TypeScript 7\.0\.2 has no JavaScript compiler API \(blockcheck needs typescript >=5\.4 <6\.1\); keep TypeScript 7 beside TypeScript 6 in package\.json: "typescript": "npm:@typescript\/typescript6@\^6\.0\.2"/,
+    );
     assert.doesNotMatch(run.stdout + run.stderr, /    at /, 'no stack trace');
     assert.equal(parserTypeScriptProblem(pathToFileURL(path.join(REPO_ROOT, 'package.json'))), undefined, 'the repository’s own parser has TypeScript 6');
   });

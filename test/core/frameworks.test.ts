@@ -112,13 +112,16 @@ export class Chat { @SubscribeMessage('say') say() { return 2; } }
   });
 
   it('next: route exports of an App Router route file, groups left out of the path', () => {
-    const found = scan(`export async function GET(request: Request) { return new Response(String(request.url)); }
+    const found = scan(
+      `export async function GET(request: Request) { return new Response(String(request.url)); }
 export const helper = () => 1;
-`, 'app/(shop)/items/route.ts');
+`,
+      'app/(shop)/items/route.ts',
+    );
     assert.deepEqual(labels(found), ['next-route GET /items']);
   });
 
-  it('uwebsockets: routes, any and ws behaviours of a uWS app; another object\'s any is no route', () => {
+  it("uwebsockets: routes, any and ws behaviours of a uWS app; another object's any is no route", () => {
     const found = scan(`// @ts-ignore: uWebSockets.js is not installed; the factory's import says the package.
 import uWS from 'uWebSockets.js';
 const app = uWS.App();
@@ -132,14 +135,16 @@ list.any('/a', (x: unknown) => x);
   });
 
   it('library middleware and async functions are candidates, not registrations', () => {
-    const found = scan(`export function middleware(req: unknown, res: unknown, next: () => void) { next(); }
+    const found = scan(
+      `export function middleware(req: unknown, res: unknown, next: () => void) { next(); }
 module.exports = function factory() { return function (req: unknown, res: unknown) { return [req, res]; }; };
 export async function load() { return 1; }
-`, 'lib.ts');
-    assert.deepEqual(found.map((entry) => `${entry.as} ${entry.kind} ${entry.label}`), [
-      'candidate library-middleware middleware middleware',
-      'candidate library-middleware middleware factory()',
-      'candidate async-function async load()',
-    ]);
+`,
+      'lib.ts',
+    );
+    assert.deepEqual(
+      found.map((entry) => `${entry.as} ${entry.kind} ${entry.label}`),
+      ['candidate library-middleware middleware middleware', 'candidate library-middleware middleware factory()', 'candidate async-function async load()'],
+    );
   });
 });

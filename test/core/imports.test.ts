@@ -46,8 +46,7 @@ function withoutResolutionTable(program: ts.Program): ts.Program {
   });
 }
 
-const imported = (program: ts.Program, name: string): string[] =>
-  [...new Set(resolvedImportNames(program.getSourceFile(virtualPath(name))!, program))].sort();
+const imported = (program: ts.Program, name: string): string[] => [...new Set(resolvedImportNames(program.getSourceFile(virtualPath(name))!, program))].sort();
 
 describe('imported files', () => {
   const expectedFromEntry = ['helper.ts', 'lazy.ts', 'legacy.ts', 'other.ts', 'reexported.ts', 'side-effect.ts', 'types.ts'].map(virtualPath).sort();
@@ -55,9 +54,15 @@ describe('imported files', () => {
   it('names the program files of imports, re-exports, import-equals and import(), a package by its declaration file, and neither core modules nor require() in TypeScript', () => {
     const program = virtualProgram(files('table'));
     const entry = imported(program, 'entry.ts');
-    assert.deepEqual(entry.filter((name) => !name.includes('node_modules')), expectedFromEntry);
+    assert.deepEqual(
+      entry.filter((name) => !name.includes('node_modules')),
+      expectedFromEntry,
+    );
     // `node:fs` is an ambient module of @types/node, not a file a specifier resolves to.
-    assert.deepEqual(entry.filter((name) => name.includes('node_modules')).map((name) => name.split('/node_modules/')[1]), ['@types/express/index.d.ts']);
+    assert.deepEqual(
+      entry.filter((name) => name.includes('node_modules')).map((name) => name.split('/node_modules/')[1]),
+      ['@types/express/index.d.ts'],
+    );
     assert.deepEqual(imported(program, 'script.js'), [virtualPath('helper.ts')]);
   });
 

@@ -23,9 +23,14 @@ export function render(id: string): Promise<string> { return fs.promises.readFil
 `;
 
 function describeFindings(findings: readonly Finding[]): string[] {
-  return findings.map((finding) =>
-    `${path.relative(VIRTUAL_ROOT, finding.fileName)}:${finding.line}:${finding.column} ${finding.rule} ${finding.reaches.map((reach) =>
-      `${reach.handler.label}[${reach.chain.map((step) => `${step.name}@${step.line}`).join('>')}]`).join(',')}`).sort();
+  return findings
+    .map(
+      (finding) =>
+        `${path.relative(VIRTUAL_ROOT, finding.fileName)}:${finding.line}:${finding.column} ${finding.rule} ${finding.reaches
+          .map((reach) => `${reach.handler.label}[${reach.chain.map((step) => `${step.name}@${step.line}`).join('>')}]`)
+          .join(',')}`,
+    )
+    .sort();
 }
 
 /** The editor's next program, checked to keep `unchanged`'s SourceFile object. */
@@ -56,7 +61,7 @@ describe('incremental analysis across programs', () => {
     assert.deepEqual(describeFindings(analyzeProgram(program).allFindings()), first);
   });
 
-  it('picks up a new handler added to an unchanged helper\'s caller', () => {
+  it("picks up a new handler added to an unchanged helper's caller", () => {
     let files: Record<string, string> = { 'routes.ts': ROUTES, 'render.ts': BLOCKING_HELPER };
     let program = virtualProgram(files);
     analyzeProgram(program).allFindings();

@@ -2,8 +2,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import {
-  DidChangeWatchedFilesNotification, DocumentDiagnosticReportKind, FileChangeType, WatchKind,
-  type DidChangeWatchedFilesRegistrationOptions, type DocumentDiagnosticReport,
+  DidChangeWatchedFilesNotification,
+  DocumentDiagnosticReportKind,
+  FileChangeType,
+  WatchKind,
+  type DidChangeWatchedFilesRegistrationOptions,
+  type DocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol';
 import { LspClient } from './lsp-client.js';
 import { APP_TS, HELPER_TS, PACKAGE_JSON, expressProject } from './projects.js';
@@ -61,7 +65,7 @@ describe('cross-file freshness', () => {
     await client.waitFor('workspace/diagnostic/refresh', () => client.refreshes > refreshes);
     const report = await client.pull(helper);
     assert.deepEqual(codes(report), ['blockcheck/no-sync-io@3']);
-    const related = report.kind === DocumentDiagnosticReportKind.Full ? report.items[0]!.relatedInformation ?? [] : [];
+    const related = report.kind === DocumentDiagnosticReportKind.Full ? (report.items[0]!.relatedInformation ?? []) : [];
     assert.equal(related[0]?.location.uri, project.uri('src/routes.ts'));
     assert.match(related[0]?.message ?? '', /GET \/page\/:name/);
   });
@@ -80,7 +84,7 @@ describe('cross-file freshness', () => {
     await client.waitFor('workspace/diagnostic/refresh', () => client.refreshes > refreshes);
     const report = await client.pull(helper);
     assert.deepEqual(codes(report), ['blockcheck/no-sync-io@3']);
-    const related = report.kind === DocumentDiagnosticReportKind.Full ? report.items[0]!.relatedInformation ?? [] : [];
+    const related = report.kind === DocumentDiagnosticReportKind.Full ? (report.items[0]!.relatedInformation ?? []) : [];
     assert.equal(related[0]?.location.uri, project.uri('src/jobs.ts'));
   });
 
@@ -114,7 +118,7 @@ storedRouter.get('/stored/:id', (req, res) => {
 
   const STORE_TS = `import * as fs from 'node:fs';\n\nexport const readStored = fs.readFileSync;\n`;
 
-  it('resolves an import that named a missing file once that file is created, outside the tsconfig\'s include', async () => {
+  it("resolves an import that named a missing file once that file is created, outside the tsconfig's include", async () => {
     const route = await openRoute('stored.ts', '../lib/store.js');
     await reportDiskChange('lib/store.ts', FileChangeType.Created, () => project.write('lib/store.ts', STORE_TS));
     assert.deepEqual(codes(await client.pull(route)), ['blockcheck/no-sync-io@6']);
@@ -124,8 +128,9 @@ storedRouter.get('/stored/:id', (req, res) => {
     project.write('src/store.ts', STORE_TS);
     await client.fileChanged(project.uri('src/store.ts'), FileChangeType.Created);
     const route = await openRoute('mapped.ts', '#store');
-    await reportDiskChange('package.json', FileChangeType.Changed,
-      () => project.write('package.json', JSON.stringify({ ...JSON.parse(PACKAGE_JSON), imports: { '#store': './src/store.js' } })));
+    await reportDiskChange('package.json', FileChangeType.Changed, () =>
+      project.write('package.json', JSON.stringify({ ...JSON.parse(PACKAGE_JSON), imports: { '#store': './src/store.js' } })),
+    );
     assert.deepEqual(codes(await client.pull(route)), ['blockcheck/no-sync-io@6']);
   });
 

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DiagnosticSeverity, DocumentDiagnosticReportKind, LSPErrorCodes, type Diagnostic, type DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
+import {
+  DiagnosticSeverity,
+  DocumentDiagnosticReportKind,
+  LSPErrorCodes,
+  type Diagnostic,
+  type DocumentDiagnosticReport,
+} from 'vscode-languageserver-protocol';
 import { LspClient } from './lsp-client.js';
 import { APP_TS, HELPER_TS, expressProject } from './projects.js';
 import { TempProject } from './temp-project.js';
@@ -97,7 +103,11 @@ describe('pull diagnostics', () => {
     const again = await client.pull(uri, first.resultId);
     assert.deepEqual(again, { kind: DocumentDiagnosticReportKind.Unchanged, resultId: first.resultId });
 
-    await client.replace(uri, "fs.readFileSync(`reports/${req.params.id}.json`, 'utf8')", "await fs.promises.readFile(`reports/${req.params.id}.json`, 'utf8')");
+    await client.replace(
+      uri,
+      "fs.readFileSync(`reports/${req.params.id}.json`, 'utf8')",
+      "await fs.promises.readFile(`reports/${req.params.id}.json`, 'utf8')",
+    );
     assert.deepEqual(items(await client.pull(uri, first.resultId)), []);
 
     await client.replace(uri, 'res.send(report);', 'res.send(report);\n  fs.writeFileSync("audit.log", "x");');

@@ -64,7 +64,10 @@ describe('hover', () => {
     assert.ok(value, 'a hover on the flagged call');
     assert.match(value, /\*\*blockcheck\/no-sync-io\*\*/);
     assert.match(value, /\*\*Why it blocks:\*\* `fs\.readFileSync` it waits for disk or network I\/O/);
-    assert.match(value, /handler GET \/template\/:name \(express-route\) \(\[src\/app\.ts:12\]\(file:\/\/.*src\/app\.ts#L12,\d+\)\) → calls loadTemplate .* → blocking call fs\.readFileSync/);
+    assert.match(
+      value,
+      /handler GET \/template\/:name \(express-route\) \(\[src\/app\.ts:12\]\(file:\/\/.*src\/app\.ts#L12,\d+\)\) → calls loadTemplate .* → blocking call fs\.readFileSync/,
+    );
     assert.match(value, /\*\*Alternative:\*\* `await fs\.promises\.readFile\(\.\.\.\)`/);
     assert.match(value, /\*\*Worker class:\*\* fix-first — /);
     assert.doesNotMatch(value, /Measured/);
@@ -83,7 +86,10 @@ describe('hover', () => {
     project.write('.blockcheck/last-audit.json', '{ "schemaVersion": 1, "findings": [ {');
     const value = await hoverAt('src/helper.ts', HELPER_TS, 'readFileSync');
     assert.doesNotMatch(value ?? '', /Measured/);
-    assert.ok(client.logs.some((line) => /ignoring the audit report .*last-audit\.json/.test(line)), client.logs.join('\n'));
+    assert.ok(
+      client.logs.some((line) => /ignoring the audit report .*last-audit\.json/.test(line)),
+      client.logs.join('\n'),
+    );
   });
 
   it('has nothing to say about code that is not flagged', async () => {

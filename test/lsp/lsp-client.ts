@@ -180,7 +180,11 @@ export class LspClient {
 
   async edit(uri: string, edits: TextEdit[]): Promise<void> {
     const document = this.document(uri);
-    const updated = TextDocument.update(document, edits.map((edit) => ({ range: edit.range, text: edit.newText })), document.version + 1);
+    const updated = TextDocument.update(
+      document,
+      edits.map((edit) => ({ range: edit.range, text: edit.newText })),
+      document.version + 1,
+    );
     this.documents.set(uri, updated);
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri, version: updated.version },

@@ -1,7 +1,13 @@
 /** The server's side of the LSP base protocol: the initialize handshake and broken message framing. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DocumentDiagnosticReportKind, DocumentDiagnosticRequest, ErrorCodes, HoverRequest, type DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
+import {
+  DocumentDiagnosticReportKind,
+  DocumentDiagnosticRequest,
+  ErrorCodes,
+  HoverRequest,
+  type DocumentDiagnosticReport,
+} from 'vscode-languageserver-protocol';
 import { LspClient } from './lsp-client.js';
 import { APP_TS, expressProject } from './projects.js';
 import { TempProject } from './temp-project.js';

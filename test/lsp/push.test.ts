@@ -23,7 +23,10 @@ describe('push diagnostics for clients that do not pull', () => {
     await client.waitFor('diagnostics for app.ts', () => client.pushed.has(uri));
     const pushed = client.pushed.get(uri)!;
     assert.equal(pushed.version, 1);
-    assert.deepEqual(pushed.diagnostics.map((diagnostic) => diagnostic.code), ['blockcheck/no-sync-io']);
+    assert.deepEqual(
+      pushed.diagnostics.map((diagnostic) => diagnostic.code),
+      ['blockcheck/no-sync-io'],
+    );
   });
 
   it('publishes again after each edit, and for other files whose chains changed', async () => {

@@ -84,7 +84,10 @@ describe('robustness', () => {
     assert.ok(huge.split('\n').length > 16_000);
     await client.open(uri, huge);
     const diagnostics = items(await client.pull(uri));
-    assert.deepEqual(diagnostics.map((diagnostic) => diagnostic.range.start.line), [huge.split('\n').length - 2]);
+    assert.deepEqual(
+      diagnostics.map((diagnostic) => diagnostic.range.start.line),
+      [huge.split('\n').length - 2],
+    );
     await client.close(uri);
   });
 

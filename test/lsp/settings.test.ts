@@ -45,11 +45,18 @@ describe('settings', () => {
   it('takes rule severities from the project ESLint config, and the folder settings over it', async () => {
     const config = `import blockcheck from '${PLUGIN}';\nexport default [{ files: ['**/*.ts'], plugins: { blockcheck }, rules: { 'blockcheck/no-sync-io': 'warn' } }];\n`;
     const { client, uri } = await start({ ...expressProject(), 'eslint.config.js': config }, {});
-    assert.deepEqual(items(await client.pull(uri)).map((diagnostic) => diagnostic.severity), [DiagnosticSeverity.Warning], client.logs.join('\n'));
+    assert.deepEqual(
+      items(await client.pull(uri)).map((diagnostic) => diagnostic.severity),
+      [DiagnosticSeverity.Warning],
+      client.logs.join('\n'),
+    );
 
     client.settings = { rules: { 'blockcheck/no-sync-io': 'error' } };
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
-    assert.deepEqual(items(await client.pull(uri)).map((diagnostic) => diagnostic.severity), [DiagnosticSeverity.Error]);
+    assert.deepEqual(
+      items(await client.pull(uri)).map((diagnostic) => diagnostic.severity),
+      [DiagnosticSeverity.Error],
+    );
 
     client.settings = { rules: { 'no-sync-io': 'off' } };
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
@@ -72,10 +79,10 @@ describe('settings', () => {
 
   it('applies extra catalog entries from the settings', async () => {
     const files: Record<string, string> = { ...expressProject(), 'src/legacy.ts': 'export function slowLookup(key: string): string {\n  return key;\n}\n' };
-    files['src/app.ts'] = APP_TS.replace("import { loadTemplate } from './helper.js';", "import { loadTemplate } from './helper.js';\nimport { slowLookup } from './legacy.js';").replace(
-      'res.send(report);',
-      'res.send(slowLookup(report));',
-    );
+    files['src/app.ts'] = APP_TS.replace(
+      "import { loadTemplate } from './helper.js';",
+      "import { loadTemplate } from './helper.js';\nimport { slowLookup } from './legacy.js';",
+    ).replace('res.send(report);', 'res.send(slowLookup(report));');
     const settings = {
       additionalApis: [{ declaration: { from: 'file', name: 'slowLookup', path: 'src/legacy.ts' }, alternative: 'await lookupAsync(...)' }],
     };
@@ -89,7 +96,10 @@ describe('settings', () => {
     const uri = project.uri('src/app.ts');
     await client.open(uri, files['src/app.ts']!);
     const messages = items(await client.pull(uri)).map((diagnostic) => String(diagnostic.message));
-    assert.ok(messages.some((message) => /^slowLookup blocks the event loop .*Use await lookupAsync/.test(message)), messages.join('\n'));
+    assert.ok(
+      messages.some((message) => /^slowLookup blocks the event loop .*Use await lookupAsync/.test(message)),
+      messages.join('\n'),
+    );
   });
 
   it('logs validations slower than the budget, with the file', async () => {
@@ -102,7 +112,13 @@ describe('settings', () => {
 
   it('reports a bad setting in one line and keeps the rest', async () => {
     const { client, uri } = await start(expressProject(), { run: 'sometimes', rules: { 'no-sync-io': 'warn' } });
-    assert.deepEqual(items(await client.pull(uri)).map((diagnostic) => diagnostic.severity), [DiagnosticSeverity.Warning]);
-    assert.ok(client.logs.some((line) => /^blockcheck\.run must be "onType" or "onSave" \(got "sometimes"\); using the default/.test(line)), client.logs.join('\n'));
+    assert.deepEqual(
+      items(await client.pull(uri)).map((diagnostic) => diagnostic.severity),
+      [DiagnosticSeverity.Warning],
+    );
+    assert.ok(
+      client.logs.some((line) => /^blockcheck\.run must be "onType" or "onSave" \(got "sometimes"\); using the default/.test(line)),
+      client.logs.join('\n'),
+    );
   });
 });

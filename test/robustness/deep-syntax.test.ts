@@ -22,7 +22,10 @@ describe('deeply nested valid syntax', () => {
   it('is audited without ending the run', () => {
     const { code, report, stderr } = auditJson(['--no-eslint-config', '.'], dir);
     assert.equal(code, 1, stderr);
-    assert.deepEqual(report.findings.map((finding) => `${path.basename(finding.file)} ${finding.call}`), ['server.js fs.readFileSync']);
+    assert.deepEqual(
+      report.findings.map((finding) => `${path.basename(finding.file)} ${finding.call}`),
+      ['server.js fs.readFileSync'],
+    );
     assert.deepEqual(report.errors, []);
     assert.doesNotMatch(stderr, /internal error|RangeError/);
   });
@@ -33,6 +36,9 @@ describe('deeply nested valid syntax', () => {
     const reported = results.flatMap((result) => result.messages.map((message) => `${path.basename(result.filePath)} ${message.ruleId ?? message.message}`));
     // typescript-eslint's own parser may give up on deep.js (a parsing error for that file, ESLint's answer);
     // the rules running on server.js must not.
-    assert.deepEqual(reported.filter((entry) => !entry.startsWith('deep.js Parsing error')), ['server.js blockcheck/no-sync-io']);
+    assert.deepEqual(
+      reported.filter((entry) => !entry.startsWith('deep.js Parsing error')),
+      ['server.js blockcheck/no-sync-io'],
+    );
   });
 });

@@ -20,7 +20,11 @@ interface Report {
 }
 
 function audit(cwd: string, ...args: string[]): { status: number | null; report: Report | undefined; stderr: string } {
-  const run = spawnSync(process.execPath, [CLI, 'audit', ...args, '--format', 'json', '--no-eslint-config'], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, [CLI, 'audit', ...args, '--format', 'json', '--no-eslint-config'], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   let report: Report | undefined;
   try {
     report = JSON.parse(run.stdout) as Report;
@@ -78,7 +82,10 @@ describe('malformed input to the audit', () => {
   it('exits 1 for files it cannot parse when the configuration is sound', () => {
     const { status, report, stderr } = audit(dir, 'server.js', 'binary.js');
     assert.equal(status, 1, stderr);
-    assert.deepEqual(report?.errors.map((error) => path.basename(error.file)), ['binary.js']);
+    assert.deepEqual(
+      report?.errors.map((error) => path.basename(error.file)),
+      ['binary.js'],
+    );
   });
 
   it('exits 2 when nothing could be audited', () => {

@@ -35,7 +35,9 @@ describe('auditing real installed code', () => {
     const sample = evenSample(sourceFilesBelow(path.join(REPO_ROOT, 'node_modules')), SAMPLE_SIZE).map((file) => path.relative(REPO_ROOT, file));
     assert.equal(sample.length, SAMPLE_SIZE);
     const run = spawnSync(process.execPath, [CLI, 'audit', ...sample, '--format', 'json', '--quiet', '--no-eslint-config'], {
-      cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024,
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      maxBuffer: 512 * 1024 * 1024,
     });
     // Exit 2 only for the packages' broken tsconfigs (a configuration error, whose files are still audited).
     const stderrLines = run.stderr.split('\n').filter((line) => line !== '');

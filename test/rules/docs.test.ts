@@ -73,12 +73,18 @@ function matchSnapshot(ruleName: string, actual: string): void {
 const linter = new Linter({ configType: 'flat', cwd: APP_DIR });
 
 function lint(ruleName: string, code: string): Linter.LintMessage[] {
-  return linter.verify(code, [{
-    files: ['**/*.ts'],
-    plugins: { blockcheck: blockcheck as never },
-    languageOptions: { parser, parserOptions: { projectService: true, tsconfigRootDir: APP_DIR } },
-    rules: { [`blockcheck/${ruleName}`]: 'error' },
-  }], { filename: path.join(APP_DIR, 'src/file.ts') });
+  return linter.verify(
+    code,
+    [
+      {
+        files: ['**/*.ts'],
+        plugins: { blockcheck: blockcheck as never },
+        languageOptions: { parser, parserOptions: { projectService: true, tsconfigRootDir: APP_DIR } },
+        rules: { [`blockcheck/${ruleName}`]: 'error' },
+      },
+    ],
+    { filename: path.join(APP_DIR, 'src/file.ts') },
+  );
 }
 
 for (const ruleName of Object.keys(blockcheck.rules ?? {})) {
@@ -99,7 +105,11 @@ for (const ruleName of Object.keys(blockcheck.rules ?? {})) {
         const fatal = messages.find((message) => message.fatal);
         assert.equal(fatal, undefined, fatal?.message);
         if (example.kind === 'incorrect') assert.ok(messages.length > 0, 'no report');
-        else assert.deepEqual(messages.map((message) => message.message), []);
+        else
+          assert.deepEqual(
+            messages.map((message) => message.message),
+            [],
+          );
       });
     }
     it('reports exactly what its snapshot shows', () => {

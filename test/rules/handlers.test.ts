@@ -260,11 +260,13 @@ const invalid: Invalid[] = cases.map((testCase) => {
         advice: ADVICE,
       }),
       suggestions: handler.async
-        ? [{
-          messageId: 'useAsyncAlternative' as const,
-          data: { description: 'Replace with await fs.promises.readFile(...)' },
-          output: rewritten(testCase.code, index + 1),
-        }]
+        ? [
+            {
+              messageId: 'useAsyncAlternative' as const,
+              data: { description: 'Replace with await fs.promises.readFile(...)' },
+              output: rewritten(testCase.code, index + 1),
+            },
+          ]
         : null,
     })),
   };

@@ -14,7 +14,12 @@ const flagged: FlaggedInRoute[] = [
   { name: 'fs.mkdirSync', imports: "import { mkdirSync } from 'node:fs';", body: "mkdirSync('/a', { recursive: true });", at: 'mkdirSync' },
   { name: 'fs.openSync', imports: "import fs from 'node:fs';", body: "fs.openSync('/a', 'r');", at: 'openSync' },
   { name: 'fs.Dir readSync', imports: "import fs from 'node:fs';\ndeclare const dir: fs.Dir;", body: 'dir.readSync();', at: 'readSync' },
-  { name: 'fs.statSync (declared as a const of a callable interface)', imports: "import { statSync } from 'node:fs';", body: "statSync('/a');", at: 'statSync' },
+  {
+    name: 'fs.statSync (declared as a const of a callable interface)',
+    imports: "import { statSync } from 'node:fs';",
+    body: "statSync('/a');",
+    at: 'statSync',
+  },
   // node:child_process
   { name: 'execSync', imports: "import { execSync } from 'node:child_process';", body: "execSync('ls');", at: 'execSync' },
   { name: 'execFileSync', imports: "import cp from 'node:child_process';", body: "cp.execFileSync('ls');", at: 'execFileSync' },
@@ -35,21 +40,46 @@ const flagged: FlaggedInRoute[] = [
   { name: 'randomFillSync', imports: "import crypto from 'node:crypto';", body: 'crypto.randomFillSync(Buffer.alloc(8));', at: 'randomFillSync' },
   { name: 'randomBytes without a callback', imports: "import crypto from 'node:crypto';", body: 'crypto.randomBytes(16);', at: 'randomBytes' },
   { name: 'randomInt without a callback', imports: "import crypto from 'node:crypto';", body: 'crypto.randomInt(10);', at: 'randomInt' },
-  { name: 'sign without a callback', imports: "import crypto from 'node:crypto';\ndeclare const key: crypto.KeyObject;", body: "crypto.sign('sha256', Buffer.from('x'), key);", at: 'sign' },
-  { name: 'verify without a callback', imports: "import crypto from 'node:crypto';\ndeclare const key: crypto.KeyObject;", body: "crypto.verify('sha256', Buffer.from('x'), key, Buffer.alloc(1));", at: 'verify' },
-  { name: 'diffieHellman without a callback', imports: "import crypto from 'node:crypto';\ndeclare const a: crypto.KeyObject;", body: 'crypto.diffieHellman({ privateKey: a, publicKey: a });', at: 'diffieHellman' },
+  {
+    name: 'sign without a callback',
+    imports: "import crypto from 'node:crypto';\ndeclare const key: crypto.KeyObject;",
+    body: "crypto.sign('sha256', Buffer.from('x'), key);",
+    at: 'sign',
+  },
+  {
+    name: 'verify without a callback',
+    imports: "import crypto from 'node:crypto';\ndeclare const key: crypto.KeyObject;",
+    body: "crypto.verify('sha256', Buffer.from('x'), key, Buffer.alloc(1));",
+    at: 'verify',
+  },
+  {
+    name: 'diffieHellman without a callback',
+    imports: "import crypto from 'node:crypto';\ndeclare const a: crypto.KeyObject;",
+    body: 'crypto.diffieHellman({ privateKey: a, publicKey: a });',
+    at: 'diffieHellman',
+  },
   // Resolution forms
   { name: 'a renamed named import', imports: "import { existsSync as exists } from 'node:fs';", body: "exists('/a');", at: 'exists' },
   { name: 'a namespace import', imports: "import * as nodeFs from 'node:fs';", body: "nodeFs.readdirSync('/');", at: 'readdirSync' },
   { name: 'import = require()', imports: "import fs = require('node:fs');", body: "fs.readFileSync('/a');", at: 'readFileSync' },
-  { name: 'require() in TypeScript (untyped: read from the syntax)', imports: "declare const require: (id: string) => any;\nconst fs = require('fs');", body: "fs.readFileSync('/a');", at: 'readFileSync' },
+  {
+    name: 'require() in TypeScript (untyped: read from the syntax)',
+    imports: "declare const require: (id: string) => any;\nconst fs = require('fs');",
+    body: "fs.readFileSync('/a');",
+    at: 'readFileSync',
+  },
   { name: 'destructuring with rename', imports: "import fs from 'node:fs';\nconst { readFileSync: readText } = fs;", body: "readText('/a');", at: 'readText' },
   { name: 'a re-export through a local barrel', imports: "import { readText } from './lib/barrel.js';", body: "readText('/a');", at: 'readText' },
   { name: 'a re-export by a package (fs-extra re-exports fs)', imports: "import fse from 'fs-extra';", body: "fse.readFileSync('/a');", at: 'readFileSync' },
   { name: 'a computed member with a static name', imports: "import fs from 'node:fs';", body: "fs['readFileSync']('/a');", at: "'readFileSync'" },
   { name: '.call', imports: "import fs from 'node:fs';", body: "fs.readFileSync.call(fs, '/a');", at: 'readFileSync' },
   { name: '.apply', imports: "import fs from 'node:fs';", body: "fs.readFileSync.apply(fs, ['/a']);", at: 'readFileSync' },
-  { name: 'a function stored in a variable and called later', imports: "import fs from 'node:fs';\nconst read = fs.readFileSync;", body: "read('/a');", at: 'read(' },
+  {
+    name: 'a function stored in a variable and called later',
+    imports: "import fs from 'node:fs';\nconst read = fs.readFileSync;",
+    body: "read('/a');",
+    at: 'read(',
+  },
   { name: 'a bound function', imports: "import fs from 'node:fs';", body: "fs.readFileSync.bind(fs)('/a');", at: 'readFileSync' },
   {
     name: 'a helper passed by reference to an array method',
@@ -67,29 +97,39 @@ invalid.push(
     name: 'the suggestion rewrites to fs.promises inside an async handler',
     code: "import fs from 'node:fs';\nimport express from 'express';\nconst app = express();\napp.get('/x', async (req, res) => {\n  res.send(fs.readFileSync('/a', 'utf8').trim());\n});\n",
     filename: FILE,
-    errors: [{
-      messageId: 'blockingCall',
-      line: 5,
-      suggestions: [{
-        messageId: 'useAsyncAlternative',
-        data: { description: 'Replace with await fs.promises.readFile(...)' },
-        output: "import fs from 'node:fs';\nimport express from 'express';\nconst app = express();\napp.get('/x', async (req, res) => {\n  res.send((await fs.promises.readFile('/a', 'utf8')).trim());\n});\n",
-      }],
-    }],
+    errors: [
+      {
+        messageId: 'blockingCall',
+        line: 5,
+        suggestions: [
+          {
+            messageId: 'useAsyncAlternative',
+            data: { description: 'Replace with await fs.promises.readFile(...)' },
+            output:
+              "import fs from 'node:fs';\nimport express from 'express';\nconst app = express();\napp.get('/x', async (req, res) => {\n  res.send((await fs.promises.readFile('/a', 'utf8')).trim());\n});\n",
+          },
+        ],
+      },
+    ],
   },
   {
     name: 'the suggestion imports the promise twin of a named import',
     code: "import { writeFileSync } from 'node:fs';\nexport async function save(data: string) {\n  writeFileSync('/a', data);\n}\n",
     filename: FILE,
-    errors: [{
-      messageId: 'blockingCall',
-      line: 3,
-      suggestions: [{
-        messageId: 'useAsyncAlternative',
-        data: { description: 'Replace with await writeFile(...)' },
-        output: "import { writeFileSync } from 'node:fs';\nimport { writeFile } from 'node:fs/promises';\nexport async function save(data: string) {\n  await writeFile('/a', data);\n}\n",
-      }],
-    }],
+    errors: [
+      {
+        messageId: 'blockingCall',
+        line: 3,
+        suggestions: [
+          {
+            messageId: 'useAsyncAlternative',
+            data: { description: 'Replace with await writeFile(...)' },
+            output:
+              "import { writeFileSync } from 'node:fs';\nimport { writeFile } from 'node:fs/promises';\nexport async function save(data: string) {\n  await writeFile('/a', data);\n}\n",
+          },
+        ],
+      },
+    ],
   },
 );
 
@@ -101,10 +141,18 @@ runRuleTests('no-sync-io', noSyncIo, {
     validInRoute('randomInt with a callback', "import crypto from 'node:crypto';", 'crypto.randomInt(10, () => {});'),
     validInRoute('async child_process', "import { execFile } from 'node:child_process';", "execFile('ls', () => {});"),
     validInRoute('async zlib', "import zlib from 'node:zlib';", "zlib.gzip('x', () => {});"),
-    validInRoute('a name ending in Sync that is not a catalog API', 'const Effect = { runSync: (x: number) => x };\nconst cache = { isSync: () => true };', 'Effect.runSync(1); cache.isSync();'),
+    validInRoute(
+      'a name ending in Sync that is not a catalog API',
+      'const Effect = { runSync: (x: number) => x };\nconst cache = { isSync: () => true };',
+      'Effect.runSync(1); cache.isSync();',
+    ),
     validInRoute('a local function named readFileSync', 'function readFileSync(path: string) { return path; }', "readFileSync('/a');"),
     // Untyped receivers are reported only by Node's own sync names (test/accuracy/library-api.test.ts).
-    validInRoute('a callee that cannot be resolved stays silent', 'declare const anything: any;', "anything.readFile('/a'); anything.frobnicateSync(); anything();"),
+    validInRoute(
+      'a callee that cannot be resolved stays silent',
+      'declare const anything: any;',
+      "anything.readFile('/a'); anything.frobnicateSync(); anything();",
+    ),
     {
       name: 'ignoredApis drops a catalog entry',
       code: inRoute("import fs from 'node:fs';", "fs.existsSync('/a');"),

@@ -26,12 +26,16 @@ setInterval(() => { fs.readFileSync('/b'); }, 1000);
 
 runRuleTests('reachability', noSyncIo, {
   valid: [
-    { name: 'a route file is not blamed for the helper\'s call', code: routesCode, filename: 'src/routes/reports.ts' },
+    { name: "a route file is not blamed for the helper's call", code: routesCode, filename: 'src/routes/reports.ts' },
     { name: 'a file with a #! line is a CLI script', code: `#!/usr/bin/env node\n${SCRIPT_OWN_CODE}`, filename: FILE },
     { name: 'scripts/ holds build and maintenance scripts', code: SCRIPT_OWN_CODE, filename: 'scripts/seed.ts' },
     { name: 'bin/ holds CLI entry points', code: SCRIPT_OWN_CODE, filename: 'bin/tool.ts' },
     { name: '*.config.* files configure tools', code: SCRIPT_OWN_CODE, filename: 'vite.config.ts' },
-    { name: 'package.json bin targets (built from src/)', code: `export async function main() { ${"(await import('node:fs')).readFileSync('/a');"} }\n`, filename: 'src/admin.ts' },
+    {
+      name: 'package.json bin targets (built from src/)',
+      code: `export async function main() { ${"(await import('node:fs')).readFileSync('/a');"} }\n`,
+      filename: 'src/admin.ts',
+    },
     {
       name: 'worker-thread code (parentPort)',
       code: "import fs from 'node:fs';\nimport { parentPort } from 'node:worker_threads';\nparentPort?.on('message', (file: string) => { parentPort?.postMessage(fs.readFileSync(file)); });\n",
@@ -60,12 +64,26 @@ runRuleTests('reachability', noSyncIo, {
       filename: REPORT_FILE,
       errors: [
         messageAt(reportCode, REPORT_FILE, {
-          at: 'readFileSync', occurrence: 1, call: 'fs.readFileSync', handler: 'GET /reports/:id', handlerAt: 'reports.get',
-          handlerFile: 'src/routes/reports.ts', handlerFileCode: routesCode, via: ['renderReport'], advice: ADVICE,
+          at: 'readFileSync',
+          occurrence: 1,
+          call: 'fs.readFileSync',
+          handler: 'GET /reports/:id',
+          handlerAt: 'reports.get',
+          handlerFile: 'src/routes/reports.ts',
+          handlerFileCode: routesCode,
+          via: ['renderReport'],
+          advice: ADVICE,
         }),
         messageAt(reportCode, REPORT_FILE, {
-          at: 'readFileSync', occurrence: 2, call: 'fs.readFileSync', handler: 'GET /templates/:name', handlerAt: "reports.get('/templates",
-          handlerFile: 'src/routes/reports.ts', handlerFileCode: routesCode, via: ['wrap', 'loadTemplate'], advice: ADVICE,
+          at: 'readFileSync',
+          occurrence: 2,
+          call: 'fs.readFileSync',
+          handler: 'GET /templates/:name',
+          handlerAt: "reports.get('/templates",
+          handlerFile: 'src/routes/reports.ts',
+          handlerFileCode: routesCode,
+          via: ['wrap', 'loadTemplate'],
+          advice: ADVICE,
         }),
       ],
     },
@@ -93,23 +111,41 @@ runRuleTests('reachability', noSyncIo, {
 const serverCode = fs.readFileSync(path.join(PLAIN_JS_DIR, 'src/server.js'), 'utf8');
 const storeCode = fs.readFileSync(path.join(PLAIN_JS_DIR, 'src/lib/store.js'), 'utf8');
 
-runRuleTests('plain JavaScript without a tsconfig', noSyncIo, {
-  valid: [{ name: 'the server file itself does no sync I/O', code: serverCode, filename: 'src/server.js' }],
-  invalid: [
-    {
-      name: 'require(), a helper module and node:http resolve through the bundled @types/node',
-      code: storeCode,
-      filename: 'src/lib/store.js',
-      errors: [messageAt(storeCode, 'src/lib/store.js', {
-        at: 'writeFileSync', call: 'fs.writeFileSync', handler: 'http request', handlerAt: 'http.createServer',
-        handlerFile: 'src/server.js', handlerFileCode: serverCode, via: ['save'], advice: 'Use await fs.promises.writeFile(...)',
-      })],
-    },
-    {
-      name: 'destructured require in the linted text itself',
-      code: "const { readFileSync: read } = require('fs');\nconst http = require('http');\nhttp.createServer((req, res) => res.end(read('/a')));\n",
-      filename: 'src/file.js',
-      errors: [reportAt("const { readFileSync: read } = require('fs');\nconst http = require('http');\nhttp.createServer((req, res) => res.end(read('/a')));\n", "read('/a')")],
-    },
-  ],
-}, PLAIN_JS_DIR);
+runRuleTests(
+  'plain JavaScript without a tsconfig',
+  noSyncIo,
+  {
+    valid: [{ name: 'the server file itself does no sync I/O', code: serverCode, filename: 'src/server.js' }],
+    invalid: [
+      {
+        name: 'require(), a helper module and node:http resolve through the bundled @types/node',
+        code: storeCode,
+        filename: 'src/lib/store.js',
+        errors: [
+          messageAt(storeCode, 'src/lib/store.js', {
+            at: 'writeFileSync',
+            call: 'fs.writeFileSync',
+            handler: 'http request',
+            handlerAt: 'http.createServer',
+            handlerFile: 'src/server.js',
+            handlerFileCode: serverCode,
+            via: ['save'],
+            advice: 'Use await fs.promises.writeFile(...)',
+          }),
+        ],
+      },
+      {
+        name: 'destructured require in the linted text itself',
+        code: "const { readFileSync: read } = require('fs');\nconst http = require('http');\nhttp.createServer((req, res) => res.end(read('/a')));\n",
+        filename: 'src/file.js',
+        errors: [
+          reportAt(
+            "const { readFileSync: read } = require('fs');\nconst http = require('http');\nhttp.createServer((req, res) => res.end(read('/a')));\n",
+            "read('/a')",
+          ),
+        ],
+      },
+    ],
+  },
+  PLAIN_JS_DIR,
+);

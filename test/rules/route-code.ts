@@ -34,6 +34,11 @@ export function flaggedInRoute(cases: readonly FlaggedInRoute[]): Invalid[] {
 }
 
 /** A valid case: the route body runs `body` and nothing is reported. */
-export function validInRoute(name: string, imports: string, body: string, options?: Record<string, unknown>): { name: string; code: string; filename: string; options?: [Record<string, unknown>] } {
+export function validInRoute(
+  name: string,
+  imports: string,
+  body: string,
+  options?: Record<string, unknown>,
+): { name: string; code: string; filename: string; options?: [Record<string, unknown>] } {
   return { name, code: inRoute(imports, body), filename: FILE, ...(options ? { options: [options] } : {}) };
 }

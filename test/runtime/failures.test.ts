@@ -90,7 +90,10 @@ describe('probe failures', () => {
     { name: 'an app spinning in a handler', dir: fixture('probe-safety'), command: 'node spins.mjs', path: '/spin' },
   ];
   for (const shape of shapes) {
-    for (const [signal, exitCode] of [['SIGINT', 130], ['SIGKILL', null]] as const) {
+    for (const [signal, exitCode] of [
+      ['SIGINT', 130],
+      ['SIGKILL', null],
+    ] as const) {
       it(`${signal} to the probe's process: ${shape.name} does not outlive it`, async () => {
         const flagDir = mkdtempSync(join(tmpdir(), 'blockcheck-spin-'));
         const flag = join(flagDir, 'spinning');

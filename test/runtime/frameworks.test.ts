@@ -27,7 +27,10 @@ describe('probe on framework fixtures', () => {
     );
     const [pbkdf2, exists] = probed.findings;
     assert.equal(pbkdf2!.runtime!.verdict, 'confirmed');
-    assert.deepEqual(pbkdf2!.runtime!.routes.map((entry) => entry.route), ['GET /report/:id']);
+    assert.deepEqual(
+      pbkdf2!.runtime!.routes.map((entry) => entry.route),
+      ['GET /report/:id'],
+    );
     assert.ok(pbkdf2!.runtime!.cpuWallRatio! > 0.7, `cpu/wall ${pbkdf2!.runtime!.cpuWallRatio}`);
     assert.equal(exists!.runtime!.verdict, 'not-reproduced');
     assert.equal(probed.probe.routes[0]!.path, '/report/1');
@@ -38,7 +41,10 @@ describe('probe on framework fixtures', () => {
   it('Fastify (ESM, --module): attributes the blocking call to the parametric route', async () => {
     const app = fixture('probe-fastify', 'app.mjs');
     const probed = await probe(
-      staticReport([finding(app, 'sleep', { call: 'child_process.execFileSync', category: 'child-process', kind: 'wait' })], [route('GET', '/jobs/:id', app), route('GET', '/ping', app)]),
+      staticReport(
+        [finding(app, 'sleep', { call: 'child_process.execFileSync', category: 'child-process', kind: 'wait' })],
+        [route('GET', '/jobs/:id', app), route('GET', '/ping', app)],
+      ),
       { target: { kind: 'module', modulePath: app, exportName: 'app' }, cwd: fixture('probe-fastify'), load: LOAD },
     );
     const runtime = probed.findings[0]!.runtime!;
@@ -63,7 +69,10 @@ describe('probe on framework fixtures', () => {
     const [json, gunzip] = probed.findings;
     assert.equal(json!.runtime!.verdict, 'confirmed');
     assert.equal(json!.runtime!.measuredBy, 'cpu-profile');
-    assert.deepEqual(json!.runtime!.routes.map((entry) => entry.route), ['GET /parse']);
+    assert.deepEqual(
+      json!.runtime!.routes.map((entry) => entry.route),
+      ['GET /parse'],
+    );
     assert.equal(gunzip!.runtime!.verdict, 'not-reproduced');
     assert.equal(probed.findings.filter((candidate) => candidate.source === 'runtime').length, 0, 'the JSON block is the static finding, not a new one');
   });
@@ -72,14 +81,19 @@ describe('probe on framework fixtures', () => {
     const source = fixture('probe-ts', 'src', 'app.ts');
     const probed = await probe(
       // As the CLI writes it: relative to the directory it ran in.
-      staticReport([{ ...finding(source, 'ts-sleep', { call: 'child_process.execFileSync', category: 'child-process', kind: 'wait' }), file: 'src/app.ts' }],
-        [route('GET', '/orders/:id', 'src/app.ts')]),
+      staticReport(
+        [{ ...finding(source, 'ts-sleep', { call: 'child_process.execFileSync', category: 'child-process', kind: 'wait' }), file: 'src/app.ts' }],
+        [route('GET', '/orders/:id', 'src/app.ts')],
+      ),
       // --module src/app.ts: run from its build output (tsconfig outDir), matched back through the source map.
       { target: { kind: 'module', modulePath: 'src/app.ts', exportName: 'handler' }, cwd: fixture('probe-ts'), load: LOAD },
     );
     const runtime = probed.findings[0]!.runtime!;
     assert.equal(runtime.verdict, 'confirmed');
-    assert.deepEqual(runtime.routes.map((entry) => entry.route), ['GET /orders/:id']);
+    assert.deepEqual(
+      runtime.routes.map((entry) => entry.route),
+      ['GET /orders/:id'],
+    );
     assert.equal(probed.findings.length, 1);
   });
 });

@@ -26,7 +26,8 @@ describe('probe: node:http app started with --start', () => {
         finding(server, 'wait', { call: 'child_process.execFileSync', category: 'child-process', kind: 'wait' }),
         finding(server, 'fast-read', { call: 'fs.readFileSync', category: 'fs' }),
         finding(server, 'debug-read', {
-          call: 'fs.readFileSync', category: 'fs',
+          call: 'fs.readFileSync',
+          category: 'fs',
           handlers: [{ label: 'GET /config', kind: 'route', file: server, line: 15, chain: [] }],
         }),
       ],
@@ -52,7 +53,10 @@ describe('probe: node:http app started with --start', () => {
     const runtime = byMarker('wait').runtime!;
     assert.equal(runtime.verdict, 'confirmed');
     assert.equal(runtime.measuredBy, 'timing-wrapper');
-    assert.deepEqual(runtime.routes.map((entry) => entry.route), ['GET /wait']);
+    assert.deepEqual(
+      runtime.routes.map((entry) => entry.route),
+      ['GET /wait'],
+    );
     assert.ok(runtime.requestsAffected >= 30, `requests affected ${runtime.requestsAffected}`);
     assert.ok(runtime.blockedMsPerRequest!.p50 >= 10);
     assert.ok(runtime.cpuWallRatio! < 0.5, `sleep is waiting, not computing: ${runtime.cpuWallRatio}`);
@@ -79,13 +83,19 @@ describe('probe: node:http app started with --start', () => {
     assert.equal(spin!.file, relative(fixture('probe-http'), server));
     assert.equal(spin!.line, lineOf(server, 'cpu-loop'));
     assert.equal(spin!.runtime!.measuredBy, 'cpu-profile');
-    assert.deepEqual(spin!.runtime!.routes.map((entry) => entry.route), ['GET /spin']);
+    assert.deepEqual(
+      spin!.runtime!.routes.map((entry) => entry.route),
+      ['GET /spin'],
+    );
     assert.ok(spin!.runtime!.requestsAffected >= 15, `requests affected ${spin!.runtime!.requestsAffected}`);
   });
 
   it('reports load per route: the blocking routes serve fewer req/s than the async one', () => {
     const reqPerSec = Object.fromEntries(probed.probe.routes.map((load) => [load.route, load.reqPerSec]));
-    assert.equal(probed.probe.routes.every((load) => load.requests === 30 && load.errors === 0), true);
+    assert.equal(
+      probed.probe.routes.every((load) => load.requests === 30 && load.errors === 0),
+      true,
+    );
     assert.ok(reqPerSec['GET /async']! > 2 * reqPerSec['GET /wait']!, JSON.stringify(reqPerSec));
     assert.ok(probed.probe.loop.delayMaxMs >= 10);
   });
@@ -107,9 +117,17 @@ describe('probe: --requests-file', () => {
     try {
       const probed = await probe(
         staticReport([finding(server, 'debug-read', { call: 'fs.readFileSync', category: 'fs' })], [route('GET', '/config', server)]),
-        { target: { kind: 'command', command: 'PORT=0 node server.mjs' }, cwd: fixture('probe-http'), requestsFile, load: { requests: 5, concurrency: 1, durationSec: 10, warmupRequests: 0 } },
+        {
+          target: { kind: 'command', command: 'PORT=0 node server.mjs' },
+          cwd: fixture('probe-http'),
+          requestsFile,
+          load: { requests: 5, concurrency: 1, durationSec: 10, warmupRequests: 0 },
+        },
       );
-      assert.deepEqual(probed.probe.routes.map((load) => [load.route, load.path, load.requests]), [['GET /config', '/config?debug=1', 5]]);
+      assert.deepEqual(
+        probed.probe.routes.map((load) => [load.route, load.path, load.requests]),
+        [['GET /config', '/config?debug=1', 5]],
+      );
       assert.notEqual(probed.findings[0]!.runtime!.verdict, 'unreached');
       assert.ok(probed.findings[0]!.runtime!.executions >= 5);
     } finally {
@@ -123,7 +141,11 @@ describe('probe: --requests-file', () => {
     writeFileSync(requestsFile, JSON.stringify([{ url: 'config' }]));
     try {
       await assert.rejects(
-        probe(staticReport([], [route('GET', '/config', server)]), { target: { kind: 'command', command: 'PORT=0 node server.mjs' }, cwd: fixture('probe-http'), requestsFile }),
+        probe(staticReport([], [route('GET', '/config', server)]), {
+          target: { kind: 'command', command: 'PORT=0 node server.mjs' },
+          cwd: fixture('probe-http'),
+          requestsFile,
+        }),
         (error: unknown) => error instanceof ProbeError && error.code === 'bad-options' && /requests-file/.test(error.message),
       );
     } finally {

@@ -24,7 +24,9 @@ describe('recommend: UV_THREADPOOL_SIZE', () => {
     const { recommendation } = recommendFromMeasurements({
       routes: [{ route: 'GET /report', blockedMsPerRequest: 70, cpuWallRatio: 1 }],
       findings: [loop, fs],
-      thresholdMs: 10, concurrency: 10, cores: 2,
+      thresholdMs: 10,
+      concurrency: 10,
+      cores: 2,
     });
     assert.equal(recommendation.uvThreadpoolSize, null);
   });

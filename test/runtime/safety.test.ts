@@ -36,17 +36,28 @@ describe('probe: methods that change data', () => {
   it('by default loads only GET/HEAD/OPTIONS routes and reports the others as skipped, with the flag that loads them', async () => {
     const probed = await run();
     assert.deepEqual(readdirSync(dataDir), ['precious'], 'nothing was created or deleted');
-    assert.deepEqual(probed.probe.routes.map((load) => load.route), ['GET /items']);
-    assert.deepEqual(probed.probe.skipped.map((skipped) => skipped.route), ['POST /items', 'DELETE /items/:id']);
+    assert.deepEqual(
+      probed.probe.routes.map((load) => load.route),
+      ['GET /items'],
+    );
+    assert.deepEqual(
+      probed.probe.skipped.map((skipped) => skipped.route),
+      ['POST /items', 'DELETE /items/:id'],
+    );
     for (const skipped of probed.probe.skipped) assert.match(skipped.reason, /may change the app's data.*--methods GET,HEAD,OPTIONS,(POST|DELETE)/);
   });
 
   it('--methods loads the methods it names, and only those', async () => {
     const probed = await run(['GET', 'POST']);
-    assert.deepEqual(probed.probe.routes.map((load) => load.route), ['GET /items', 'POST /items']);
+    assert.deepEqual(
+      probed.probe.routes.map((load) => load.route),
+      ['GET /items', 'POST /items'],
+    );
     assert.ok(readdirSync(dataDir).length > 1, 'POST ran');
     assert.ok(readdirSync(dataDir).includes('precious'), 'DELETE did not');
-    assert.deepEqual(probed.probe.skipped, [{ route: 'DELETE /items/:id', method: 'DELETE', path: '/items/:id', reason: 'DELETE is not in --methods GET,POST' }]);
+    assert.deepEqual(probed.probe.skipped, [
+      { route: 'DELETE /items/:id', method: 'DELETE', path: '/items/:id', reason: 'DELETE is not in --methods GET,POST' },
+    ]);
   });
 
   it('a report with only unsafe routes: a one-line error naming --methods, before the app starts', async () => {
@@ -76,7 +87,11 @@ describe('probe: handlers that hold the loop', () => {
         timeoutMs: 20_000,
       }),
       (error: unknown) =>
-        error instanceof ProbeError && error.code === 'timeout' && /waiting for GET \/spin/.test(error.message) && /--timeout/.test(error.message) && !error.message.includes('\n'),
+        error instanceof ProbeError &&
+        error.code === 'timeout' &&
+        /waiting for GET \/spin/.test(error.message) &&
+        /--timeout/.test(error.message) &&
+        !error.message.includes('\n'),
     );
     await assertNoChildLeft();
   });

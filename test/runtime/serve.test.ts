@@ -24,7 +24,11 @@ describe('serve', () => {
   for (const workerClass of ['cluster', 'thread-pool'] as const) {
     it(`${workerClass} --workers 4 serves four blocking requests side by side; event-loop queues them`, async () => {
       const pooled = await serve({ target: { kind: 'module', modulePath: fixture('slow-service'), exportName: 'default' }, workerClass, workers: 4 });
-      const single = await serve({ target: { kind: 'module', modulePath: fixture('slow-service'), exportName: 'default' }, workerClass: 'event-loop', workers: 1 });
+      const single = await serve({
+        target: { kind: 'module', modulePath: fixture('slow-service'), exportName: 'default' },
+        workerClass: 'event-loop',
+        workers: 1,
+      });
       try {
         // Warm every worker (first requests start the client threads), then measure.
         await concurrentDelays(`${pooled.url}/blocking`, 8);
@@ -40,6 +44,9 @@ describe('serve', () => {
   }
 
   it('refuses a worker class for a --start command, which is its own event loop', async () => {
-    await assert.rejects(serve({ target: { kind: 'command', command: 'node server.mjs' }, workerClass: 'cluster', workers: 2 }), (error: unknown) => error instanceof ProbeError && error.code === 'bad-options');
+    await assert.rejects(
+      serve({ target: { kind: 'command', command: 'node server.mjs' }, workerClass: 'cluster', workers: 2 }),
+      (error: unknown) => error instanceof ProbeError && error.code === 'bad-options',
+    );
   });
 });

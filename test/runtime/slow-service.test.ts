@@ -57,7 +57,10 @@ describe('slow-service: the blocking client against its async twin', () => {
   it('confirms the blocking client, on GET /blocking, as waiting', () => {
     const runtime = probed.findings.find((candidate) => candidate.id === 'test-atomics-wait')!.runtime!;
     assert.equal(runtime.verdict, 'confirmed');
-    assert.deepEqual(runtime.routes.map((entry) => entry.route), ['GET /blocking']);
+    assert.deepEqual(
+      runtime.routes.map((entry) => entry.route),
+      ['GET /blocking'],
+    );
     assert.ok(runtime.blockedMsPerRequest!.p50 >= DELAY_MS * 0.9, `blocked ${runtime.blockedMsPerRequest!.p50} ms`);
     assert.ok(runtime.cpuWallRatio! < 0.3, `cpu/wall ${runtime.cpuWallRatio}`);
   });

@@ -39,7 +39,13 @@ describe('probe: synchronous stretches (Express)', () => {
   const truthMs = (path: string, run: 'probed' | 'bare' = 'probed'): number => {
     // Per path: the probe's warm-up and requests, then the bare run's.
     const start = run === 'probed' ? WARMUP : 2 * WARMUP + REQUESTS;
-    return median(readFileSync(join(dir, 'truth.txt'), 'utf8').split('\n').filter((line) => line.startsWith(`${path} `)).slice(start, start + REQUESTS).map((line) => Number(line.split(' ')[1])));
+    return median(
+      readFileSync(join(dir, 'truth.txt'), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith(`${path} `))
+        .slice(start, start + REQUESTS)
+        .map((line) => Number(line.split(' ')[1])),
+    );
   };
   /**
    * The probe's figure against the app's: every defect was an underestimate (a fragment, a tenth, nothing), so
@@ -50,19 +56,37 @@ describe('probe: synchronous stretches (Express)', () => {
   /** A route's S (all its synchronous stretches, per request) holds the whole of its blocking work. */
   const counted = (route: string, path: string): boolean => sOf(route) >= 0.9 * truthMs(path);
   const byMarker = (marker: string): ProbedFinding => probed.findings.find((candidate) => candidate.id === `test-${marker}`)!;
-  const runtimeOnly = (route: string): ProbedFinding[] => probed.findings.filter((candidate) => candidate.source === 'runtime' && candidate.runtime!.routes.some((entry) => entry.route === route));
+  const runtimeOnly = (route: string): ProbedFinding[] =>
+    probed.findings.filter((candidate) => candidate.source === 'runtime' && candidate.runtime!.routes.some((entry) => entry.route === route));
   const sOf = (route: string): number => probed.probe.predictions.find((prediction) => prediction.route === route)!.blockedMsPerRequest;
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'blockcheck-stretches-'));
     const requestsFile = join(dir, 'requests.json');
     const paths = ['/busy', '/after-await', '/dependency', '/helper', '/awaits', '/files'];
-    writeFileSync(requestsFile, JSON.stringify([...paths.map((path) => ({ method: 'GET', path })), { method: 'POST', path: '/json', body, headers: { 'content-type': 'application/json' } }]));
+    writeFileSync(
+      requestsFile,
+      JSON.stringify([
+        ...paths.map((path) => ({ method: 'GET', path })),
+        { method: 'POST', path: '/json', body, headers: { 'content-type': 'application/json' } },
+      ]),
+    );
     const handlers = [...paths.map((path) => ({ method: 'GET', path })), { method: 'POST', path: '/json' }].map(({ method, path }): ReportHandler => ({
-      label: `${method} ${path}`, kind: 'express-route', file: app, line: handlerLine(path), method, path,
+      label: `${method} ${path}`,
+      kind: 'express-route',
+      file: app,
+      line: handlerLine(path),
+      method,
+      path,
     }));
     const cpuFinding = (marker: string, routes: string[]) =>
-      finding(app, marker, { call: 'while loop', category: 'cpu-loop', kind: 'cpu', rule: 'blockcheck/no-cpu-loop', handlers: routes.map((label) => ({ label, kind: 'express-route', file: app, line: 1, chain: [] })) });
+      finding(app, marker, {
+        call: 'while loop',
+        category: 'cpu-loop',
+        kind: 'cpu',
+        rule: 'blockcheck/no-cpu-loop',
+        handlers: routes.map((label) => ({ label, kind: 'express-route', file: app, line: 1, chain: [] })),
+      });
     const report = staticReport([cpuFinding('busy-loop', ['GET /busy']), cpuFinding('helper-loop', ['GET /helper', 'GET /after-await'])], handlers);
     process.env.TRUTH_FILE = join(dir, 'truth.txt');
     probing = probe(report, {
@@ -110,7 +134,10 @@ describe('probe: synchronous stretches (Express)', () => {
     const [found] = runtimeOnly('POST /json');
     assert.ok(found, 'a runtime finding on POST /json');
     assert.equal(found.line, handlerLine('/json'));
-    assert.ok(within(found.runtime!.blockedMsPerRequest!.p50, parse, truthMs('/json:loop')), `p50 ${found.runtime!.blockedMsPerRequest!.p50} vs the parse ${parse.toFixed(1)} (${truthMs('/json:loop').toFixed(1)} to the loop)`);
+    assert.ok(
+      within(found.runtime!.blockedMsPerRequest!.p50, parse, truthMs('/json:loop')),
+      `p50 ${found.runtime!.blockedMsPerRequest!.p50} vs the parse ${parse.toFixed(1)} (${truthMs('/json:loop').toFixed(1)} to the loop)`,
+    );
     assert.ok(counted('POST /json', '/json'), `S ${sOf('POST /json')} vs ${parse.toFixed(1)}`);
   });
 
@@ -124,7 +151,7 @@ describe('probe: synchronous stretches (Express)', () => {
     assert.notEqual(probed.recommendation!.workerClass, 'event-loop');
   });
 
-  it('sizes from S measured on the bare app: the app\'s own figure', () => {
+  it("sizes from S measured on the bare app: the app's own figure", () => {
     const awaits = probed.probe.predictions.find((prediction) => prediction.route === 'GET /awaits')!;
     assert.ok(within(awaits.blockedMsPerRequest, truthMs('/awaits', 'bare')), `bare S ${awaits.blockedMsPerRequest} vs ${truthMs('/awaits', 'bare')}`);
     assert.equal(awaits.singleLoopCeiling, Math.round((1000 / awaits.blockedMsPerRequest) * 100) / 100);
@@ -133,8 +160,14 @@ describe('probe: synchronous stretches (Express)', () => {
   });
 
   it('async routes and a stats timer make no runtime finding', () => {
-    assert.deepEqual(runtimeOnly('GET /files').map((candidate) => `${candidate.call}@${candidate.line}`), []);
+    assert.deepEqual(
+      runtimeOnly('GET /files').map((candidate) => `${candidate.call}@${candidate.line}`),
+      [],
+    );
     const timerLine = lineOf(app, 'stats-timer');
-    assert.deepEqual(probed.findings.filter((candidate) => candidate.source === 'runtime' && candidate.line === timerLine).map((candidate) => candidate.call), []);
+    assert.deepEqual(
+      probed.findings.filter((candidate) => candidate.source === 'runtime' && candidate.line === timerLine).map((candidate) => candidate.call),
+      [],
+    );
   });
 });

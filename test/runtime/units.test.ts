@@ -44,13 +44,16 @@ describe('source maps', () => {
     writeFileSync(generated, 'first();\nsecond();\n//# sourceMappingURL=bundle.js.map\n');
     // Line 1 comes from src/a.ts line 1, line 2 from src/b.ts line 5 (`AAIA`: original line +4).
     const section = (source: string, mappings: string) => ({ version: 3, sources: [source], names: [], mappings });
-    writeFileSync(`${generated}.map`, JSON.stringify({
-      version: 3,
-      sections: [
-        { offset: { line: 0, column: 0 }, map: section('src/a.ts', 'AAAA') },
-        { offset: { line: 1, column: 0 }, map: section('src/b.ts', 'AAIA') },
-      ],
-    }));
+    writeFileSync(
+      `${generated}.map`,
+      JSON.stringify({
+        version: 3,
+        sections: [
+          { offset: { line: 0, column: 0 }, map: section('src/a.ts', 'AAAA') },
+          { offset: { line: 1, column: 0 }, map: section('src/b.ts', 'AAIA') },
+        ],
+      }),
+    );
     const maps = new SourceMaps();
     const b = path.join(dir, 'src', 'b.ts');
     assert.deepEqual(maps.toOriginal(`file://${generated}`, 1, 1), { file: path.join(dir, 'src', 'a.ts'), line: 1, column: 1 });
@@ -65,7 +68,7 @@ describe('source maps', () => {
 });
 
 describe('TypeScript modules run from their build output', () => {
-  it("finds the build output through the tsconfig as tsc reads it (comments, extends)", async (context) => {
+  it('finds the build output through the tsconfig as tsc reads it (comments, extends)', async (context) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'blockcheck-build-output-'));
     context.after(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(path.join(dir, 'src'));
@@ -88,9 +91,17 @@ describe('routes', () => {
   });
 
   it('keeps only handlers with a method and path, once each; matches requests back to their route', () => {
-    const handlers = [route('GET', '/report/:id', 'a.ts'), route('GET', '/report/:id', 'b.ts'), { label: 'ws message', kind: 'ws-listener' as const, file: 'c.ts', line: 1, method: null, path: null }, route('ALL', '/any', 'd.ts')];
+    const handlers = [
+      route('GET', '/report/:id', 'a.ts'),
+      route('GET', '/report/:id', 'b.ts'),
+      { label: 'ws message', kind: 'ws-listener' as const, file: 'c.ts', line: 1, method: null, path: null },
+      route('ALL', '/any', 'd.ts'),
+    ];
     const routes = routesOf(handlers);
-    assert.deepEqual(routes.map((entry) => `${entry.method} ${entry.path}`), ['GET /report/1', 'GET /any']);
+    assert.deepEqual(
+      routes.map((entry) => `${entry.method} ${entry.path}`),
+      ['GET /report/1', 'GET /any'],
+    );
     const matcher = new RouteMatcher(routes, handlers);
     assert.equal(matcher.labelFor('GET', '/report/42?x=1'), 'GET /report/:id');
     assert.equal(matcher.labelFor('POST', '/any'), 'ALL /any');
@@ -125,13 +136,22 @@ describe('recommendFromMeasurements', () => {
   const computes = [{ kind: 'cpu', category: 'crypto' }] as const;
 
   it('event-loop when no route blocks over the threshold', () => {
-    const { recommendation, routes } = recommendFromMeasurements({ ...base, findings: computes, routes: [{ route: 'GET /a', blockedMsPerRequest: 2, cpuWallRatio: 1 }] });
+    const { recommendation, routes } = recommendFromMeasurements({
+      ...base,
+      findings: computes,
+      routes: [{ route: 'GET /a', blockedMsPerRequest: 2, cpuWallRatio: 1 }],
+    });
     assert.equal(recommendation.workerClass, 'event-loop');
     assert.equal(routes[0]!.singleLoopCeiling, null);
   });
 
   it('waiting: fix first, else a cluster of ⌈λ·S/ρ⌉ processes; single-loop ceiling 1/S', () => {
-    const { recommendation, routes } = recommendFromMeasurements({ ...base, findings: waits, targetReqPerSec: 20, routes: [{ route: 'GET /slow', blockedMsPerRequest: 500, cpuWallRatio: 0.02 }] });
+    const { recommendation, routes } = recommendFromMeasurements({
+      ...base,
+      findings: waits,
+      targetReqPerSec: 20,
+      routes: [{ route: 'GET /slow', blockedMsPerRequest: 500, cpuWallRatio: 0.02 }],
+    });
     assert.equal(recommendation.workerClass, 'fix-first');
     assert.equal(recommendation.processes, Math.ceil((20 * 0.5) / TARGET_UTILISATION));
     assert.equal(routes[0]!.singleLoopCeiling, 2);
@@ -139,29 +159,45 @@ describe('recommendFromMeasurements', () => {
   });
 
   it('without a target rate, sizes for `concurrency` requests in flight', () => {
-    const { recommendation } = recommendFromMeasurements({ ...base, findings: waits, routes: [{ route: 'GET /slow', blockedMsPerRequest: 500, cpuWallRatio: 0 }] });
+    const { recommendation } = recommendFromMeasurements({
+      ...base,
+      findings: waits,
+      routes: [{ route: 'GET /slow', blockedMsPerRequest: 500, cpuWallRatio: 0 }],
+    });
     assert.equal(recommendation.processes, Math.ceil(10 / TARGET_UTILISATION));
   });
 
   it('CPU-bound (measured): a thread pool capped at the cores', () => {
-    const { recommendation, routes } = recommendFromMeasurements({ ...base, findings: computes, targetReqPerSec: 100, routes: [{ route: 'GET /hash', blockedMsPerRequest: 50, cpuWallRatio: 0.95 }] });
+    const { recommendation, routes } = recommendFromMeasurements({
+      ...base,
+      findings: computes,
+      targetReqPerSec: 100,
+      routes: [{ route: 'GET /hash', blockedMsPerRequest: 50, cpuWallRatio: 0.95 }],
+    });
     assert.equal(recommendation.workerClass, 'thread-pool');
     assert.equal(recommendation.threads, 2);
     assert.equal(routes[0]!.predictedReqPerSec, 40);
   });
 
   it('a waiting route decides over a CPU-bound one', () => {
-    const { recommendation } = recommendFromMeasurements({ ...base, findings: [...computes, ...waits], routes: [
-      { route: 'GET /hash', blockedMsPerRequest: 80, cpuWallRatio: 1 },
-      { route: 'GET /wait', blockedMsPerRequest: 30, cpuWallRatio: 0.1 },
-    ] });
+    const { recommendation } = recommendFromMeasurements({
+      ...base,
+      findings: [...computes, ...waits],
+      routes: [
+        { route: 'GET /hash', blockedMsPerRequest: 80, cpuWallRatio: 1 },
+        { route: 'GET /wait', blockedMsPerRequest: 30, cpuWallRatio: 0.1 },
+      ],
+    });
     assert.equal(recommendation.workerClass, 'fix-first');
   });
 });
 
 describe('flags', () => {
   it('builds probe options from audit flags', () => {
-    const options = probeOptionsFromFlags({ probe: true, start: 'node dist/server.js', port: '3000', requests: '50', concurrency: '5', threshold: '20', verify: true }, '/app');
+    const options = probeOptionsFromFlags(
+      { probe: true, start: 'node dist/server.js', port: '3000', requests: '50', concurrency: '5', threshold: '20', verify: true },
+      '/app',
+    );
     assert.deepEqual(options.target, { kind: 'command', command: 'node dist/server.js' });
     assert.equal(options.port, 3000);
     assert.deepEqual(options.load, { requests: 50, concurrency: 5 });
@@ -171,7 +207,10 @@ describe('flags', () => {
 
   it('refuses bad values with a one-line error', () => {
     for (const flags of [{ start: 'x', port: '70000' }, { start: 'x', requests: '-1' }, {}, { start: 'x', module: 'y' }]) {
-      assert.throws(() => probeOptionsFromFlags(flags), (error: unknown) => error instanceof ProbeError && error.code === 'bad-options' && !error.message.includes('\n'));
+      assert.throws(
+        () => probeOptionsFromFlags(flags),
+        (error: unknown) => error instanceof ProbeError && error.code === 'bad-options' && !error.message.includes('\n'),
+      );
     }
   });
 
@@ -181,6 +220,9 @@ describe('flags', () => {
     assert.equal(options.workerClass, 'cluster');
     assert.equal(options.workers, 10);
     assert.throws(() => parseServeArgs(['app.js', '--worker-class', 'gevent']), /--worker-class must be one of/);
-    assert.throws(() => parseServeArgs(['app.js', '--wrokers', '2']), (error: unknown) => error instanceof ProbeError && /wrokers/.test(error.message));
+    assert.throws(
+      () => parseServeArgs(['app.js', '--wrokers', '2']),
+      (error: unknown) => error instanceof ProbeError && /wrokers/.test(error.message),
+    );
   });
 });

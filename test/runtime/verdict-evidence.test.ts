@@ -17,7 +17,9 @@ function at(marker: string, call: string, handler: string): ReportFinding {
   const line = lineOf(app, marker);
   const column = readFileSync(app, 'utf8').split('\n')[line - 1]!.indexOf(call) + 1;
   return finding(app, marker, {
-    call: `fs.${call}`, category: 'fs', column,
+    call: `fs.${call}`,
+    category: 'fs',
+    column,
     handlers: [{ label: handler, kind: 'route', file: app, line, chain: [] }],
   });
 }
@@ -32,7 +34,11 @@ describe('probe: verdicts from evidence', () => {
         [at('one-line', 'readFileSync', 'GET /one-line'), at('guarded', 'readFileSync', 'GET /guarded'), at('post-only', 'writeFileSync', 'POST /notes')],
         [route('GET', '/one-line', app), route('GET', '/guarded', app), route('POST', '/notes', app)],
       ),
-      { target: { kind: 'command', command: 'PORT=0 node app.mjs' }, cwd: fixture('probe-verdicts'), load: { requests: 8, concurrency: 2, durationSec: 10, warmupRequests: 0 } },
+      {
+        target: { kind: 'command', command: 'PORT=0 node app.mjs' },
+        cwd: fixture('probe-verdicts'),
+        load: { requests: 8, concurrency: 2, durationSec: 10, warmupRequests: 0 },
+      },
     );
   });
   after(assertNoChildLeft);

@@ -36,14 +36,26 @@ function measurements(requests: Traffic): ChildMeasurements {
   const samples: number[] = [];
   const records: RequestRecord[] = [];
   const stretches: Stretch[] = [];
-  const ticks = new Map<number, number>([[HANDLER, 0], [BUSY_WAIT, 0]]);
+  const ticks = new Map<number, number>([
+    [HANDLER, 0],
+    [BUSY_WAIT, 0],
+  ]);
   const sample = (nodeId: number, timeMs: number): void => {
     samples.push(nodeId);
     timesUs.push(timeMs * 1000);
   };
   requests.forEach((request, index) => {
     const startMs = index * 100;
-    records.push({ id: index + 1, method: 'GET', url: request.path, startMs, endMs: startMs + request.stretchMs, status: 200, busyMs: request.stretchMs, busyRunQueueMs: request.runQueueMs ?? 0 });
+    records.push({
+      id: index + 1,
+      method: 'GET',
+      url: request.path,
+      startMs,
+      endMs: startMs + request.stretchMs,
+      status: 200,
+      busyMs: request.stretchMs,
+      busyRunQueueMs: request.runQueueMs ?? 0,
+    });
     if (request.stretchMs > 0) stretches.push({ requestId: index + 1, startMs, ms: request.stretchMs, runQueueMs: request.runQueueMs ?? 0 });
     sample(IDLE, startMs + 0.5);
     for (let ms = 1; ms <= request.samples; ms++) sample(request.leaf, startMs + ms);
@@ -80,13 +92,26 @@ function measurements(requests: Traffic): ChildMeasurements {
 function judged(requests: Traffic, slowCalls: SlowCall[] = []): ProbedFinding[] {
   const report = staticReport([], [route('GET', '/spin', server), route('GET', '/work', server)]);
   const matcher = new RouteMatcher(routesOf(report.handlers), report.handlers);
-  return judge({ report, measurements: { ...measurements(requests), slowCalls }, cwd: fixture('probe-http'), thresholdMs: 10, catalog: CATALOG, matcher, ownDir: '/nonexistent/blockcheck-runtime' });
+  return judge({
+    report,
+    measurements: { ...measurements(requests), slowCalls },
+    cwd: fixture('probe-http'),
+    thresholdMs: 10,
+    catalog: CATALOG,
+    matcher,
+    ownDir: '/nonexistent/blockcheck-runtime',
+  });
 }
 
 function runtimeFindings(requests: Traffic): Array<{ line: number; call: string; requests: number; p50: number }> {
   return judged(requests)
     .filter((finding) => finding.source === 'runtime')
-    .map((finding) => ({ line: finding.line, call: finding.call, requests: finding.runtime!.requestsAffected, p50: finding.runtime!.blockedMsPerRequest!.p50 }));
+    .map((finding) => ({
+      line: finding.line,
+      call: finding.call,
+      requests: finding.runtime!.requestsAffected,
+      p50: finding.runtime!.blockedMsPerRequest!.p50,
+    }));
 }
 
 describe('judge: CPU blocks are measured stretches, named by the profile', () => {
@@ -95,10 +120,13 @@ describe('judge: CPU blocks are measured stretches, named by the profile', () =>
       { path: '/spin', leaf: BUSY_WAIT, samples: 25, stretchMs: 25 },
       { path: '/work', leaf: HANDLER, samples: 25, stretchMs: 25 },
     ]);
-    assert.deepEqual(found.sort((a, b) => a.line - b.line), [
-      { line: loopLine, call: 'busyWait()', requests: 1, p50: 25 },
-      { line: handlerLine, call: '(anonymous)()', requests: 1, p50: 25 },
-    ].sort((a, b) => a.line - b.line));
+    assert.deepEqual(
+      found.sort((a, b) => a.line - b.line),
+      [
+        { line: loopLine, call: 'busyWait()', requests: 1, p50: 25 },
+        { line: handlerLine, call: '(anonymous)()', requests: 1, p50: 25 },
+      ].sort((a, b) => a.line - b.line),
+    );
   });
 
   it('samples with no long stretch make no block: sample gaps on an async route are not a finding', () => {
@@ -106,7 +134,9 @@ describe('judge: CPU blocks are measured stretches, named by the profile', () =>
   });
 
   it('charges the whole stretch, however few samples landed in it', () => {
-    assert.deepEqual(runtimeFindings([{ path: '/spin', leaf: BUSY_WAIT, samples: 3, stretchMs: 100 }]), [{ line: loopLine, call: 'busyWait()', requests: 1, p50: 100 }]);
+    assert.deepEqual(runtimeFindings([{ path: '/spin', leaf: BUSY_WAIT, samples: 3, stretchMs: 100 }]), [
+      { line: loopLine, call: 'busyWait()', requests: 1, p50: 100 },
+    ]);
   });
 
   it('a stretch the profiler never sampled is still a block of its route', () => {
@@ -120,15 +150,30 @@ describe('judge: CPU blocks are measured stretches, named by the profile', () =>
       { path: '/spin', leaf: BUSY_WAIT, samples: 25, stretchMs: 25, runQueueMs: 5 },
       { path: '/work', leaf: HANDLER, samples: 16, stretchMs: 16, runQueueMs: 15 },
     ]);
-    assert.deepEqual(found.map(({ line, call }) => ({ line, call })), [{ line: loopLine, call: 'busyWait()' }]);
+    assert.deepEqual(
+      found.map(({ line, call }) => ({ line, call })),
+      [{ line: loopLine, call: 'busyWait()' }],
+    );
     const [spin] = judged([{ path: '/spin', leaf: BUSY_WAIT, samples: 25, stretchMs: 25, runQueueMs: 5 }]).filter((entry) => entry.source === 'runtime');
     assert.equal(spin!.runtime!.cpuWallRatio, 1, 'JavaScript is CPU once the wait is out');
   });
 
-  it('a timed catalog call inside a stretch is the call\'s block, not CPU of the stretch', () => {
-    const call: SlowCall = { apiId: 'fs-sync', name: 'readFileSync', startMs: 1, ms: 35, cpuMs: 1, runQueueMs: 0, requestId: 1, stack: [{ url, line: lineOf(server, 'fast-read'), column: 20, functionName: '' }] };
+  it("a timed catalog call inside a stretch is the call's block, not CPU of the stretch", () => {
+    const call: SlowCall = {
+      apiId: 'fs-sync',
+      name: 'readFileSync',
+      startMs: 1,
+      ms: 35,
+      cpuMs: 1,
+      runQueueMs: 0,
+      requestId: 1,
+      stack: [{ url, line: lineOf(server, 'fast-read'), column: 20, functionName: '' }],
+    };
     const found = judged([{ path: '/work', leaf: HANDLER, samples: 2, stretchMs: 40 }], [call]).filter((entry) => entry.source === 'runtime');
-    assert.deepEqual(found.map((entry) => entry.call), ['readFileSync']);
+    assert.deepEqual(
+      found.map((entry) => entry.call),
+      ['readFileSync'],
+    );
   });
 });
 
@@ -140,14 +185,31 @@ describe('judge: timed calls', () => {
     const matcher = new RouteMatcher(routesOf(report.handlers), report.handlers);
     const base = measurements(calls.map(() => ({ path: '/config', leaf: HANDLER, samples: 1, stretchMs: 0 })));
     const slowCalls = calls.map((call, index) => ({
-      apiId: 'fs-sync', name: 'readFileSync', startMs: index * 100, ms: call.ms, cpuMs: 0.5, runQueueMs: call.runQueueMs, requestId: index + 1,
+      apiId: 'fs-sync',
+      name: 'readFileSync',
+      startMs: index * 100,
+      ms: call.ms,
+      cpuMs: 0.5,
+      runQueueMs: call.runQueueMs,
+      requestId: index + 1,
       stack: [{ url, line: readLine, column: 20, functionName: '' }],
     }));
-    return judge({ report, measurements: { ...base, profile: null, slowCalls }, cwd: fixture('probe-http'), thresholdMs: 10, catalog: CATALOG, matcher, ownDir: '/nonexistent/blockcheck-runtime' });
+    return judge({
+      report,
+      measurements: { ...base, profile: null, slowCalls },
+      cwd: fixture('probe-http'),
+      thresholdMs: 10,
+      catalog: CATALOG,
+      matcher,
+      ownDir: '/nonexistent/blockcheck-runtime',
+    });
   }
 
   it('a fast call the busy machine kept waiting for a core past the threshold is not-reproduced, not confirmed', () => {
-    const [read, ...runtimeOnly] = judgedCalls([{ ms: 14, runQueueMs: 13 }, { ms: 12, runQueueMs: 11 }]);
+    const [read, ...runtimeOnly] = judgedCalls([
+      { ms: 14, runQueueMs: 13 },
+      { ms: 12, runQueueMs: 11 },
+    ]);
     assert.equal(read!.runtime!.verdict, 'not-reproduced');
     assert.deepEqual(runtimeOnly, [], 'nor a finding of its own');
   });

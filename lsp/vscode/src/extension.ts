@@ -46,7 +46,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('blockcheck.showOutputChannel', () => output.show()),
     vscode.commands.registerCommand('blockcheck.manageWorkspaceCode', async () => {
       if (!vscode.workspace.isTrusted) {
-        void vscode.window.showInformationMessage('blockcheck: this workspace is not trusted, so none of its code runs. Trust it first (Workspaces: Manage Workspace Trust).');
+        void vscode.window.showInformationMessage(
+          'blockcheck: this workspace is not trusted, so none of its code runs. Trust it first (Workspaces: Manage Workspace Trust).',
+        );
         return;
       }
       const choice = await vscode.window.showQuickPick(
@@ -85,7 +87,12 @@ function chooseServer(context: vscode.ExtensionContext, consent: WorkspaceConsen
   return { module: bundled.module, loadEslintConfig: true, description: 'the bundled server (no blockcheck installed in the workspace)' };
 }
 
-async function start(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, status: vscode.StatusBarItem, consent: WorkspaceConsent): Promise<void> {
+async function start(
+  context: vscode.ExtensionContext,
+  output: vscode.LogOutputChannel,
+  status: vscode.StatusBarItem,
+  consent: WorkspaceConsent,
+): Promise<void> {
   const choice = chooseServer(context, consent);
   output.info(`blockcheck: running ${choice.description}; workspace ESLint config ${choice.loadEslintConfig ? 'loaded' : 'not loaded'}`);
   const serverOptions: ServerOptions = {
@@ -111,7 +118,11 @@ async function start(context: vscode.ExtensionContext, output: vscode.LogOutputC
     }),
   );
   await client.start();
-  if (vscode.workspace.isTrusted && consent.get() === undefined && (vscode.workspace.workspaceFolders ?? []).some((folder) => holdsWorkspaceCode(folder.uri.fsPath))) {
+  if (
+    vscode.workspace.isTrusted &&
+    consent.get() === undefined &&
+    (vscode.workspace.workspaceFolders ?? []).some((folder) => holdsWorkspaceCode(folder.uri.fsPath))
+  ) {
     // Not awaited: the bundled server keeps serving while the question is open.
     void consent.ask().then(async (answer) => {
       if (answer === 'allowed') {
