@@ -94,4 +94,19 @@ module.exports = Renderer;
 `,
     });
   });
+
+  it("takes Node's sync names on a package nothing types for node:fs, even where no file imports fs", () => {
+    assertAudit({
+      'package.json': JSON.stringify({ name: 'blog-admin', version: '1.0.0', main: 'index.js' }),
+      'index.js': `var fs = require('not-installed-fs');
+module.exports = function (app, blog) {
+  app.use('/admin/settings', function (req, res) {
+    if (!fs.existsSync(blog.dir + '/settings.yml')) return res.end('{}'); // BLOCKS
+    fs.writeFileSync(blog.dir + '/settings.yml', String(req.body)); // BLOCKS
+    res.end('ok');
+  });
+};
+`,
+    });
+  });
 });
