@@ -159,7 +159,7 @@ function exits(statement: ts.Statement): boolean {
  * The guards on a site of `fn`: the `if` and `?:` branches it sits in, and the early exits before it
  * (`if (mode !== 'static') return ...;`). Stops at nested functions' boundaries only where they are `fn`.
  */
-export function guardsOf(site: ts.Node, fn: ts.Node, paths: ReadonlyMap<string, ParameterPath>): BranchGuard[] {
+function guardsOf(site: ts.Node, fn: ts.Node, paths: ReadonlyMap<string, ParameterPath>): BranchGuard[] {
   if (paths.size === 0) return [];
   const guards: BranchGuard[] = [];
   let child: ts.Node = site;
@@ -187,6 +187,14 @@ export function guardsOf(site: ts.Node, fn: ts.Node, paths: ReadonlyMap<string, 
   return guards.slice(0, MAX_GUARDS);
 }
 
+/** A site's guards, computed on first use: only a walk that knows some argument asks. */
+export type LazyGuards = () => readonly BranchGuard[];
+
+export function lazyGuards(site: ts.Node, fn: ts.Node, paths: ReadonlyMap<string, ParameterPath>): LazyGuards {
+  let guards: readonly BranchGuard[] | undefined;
+  return () => (guards ??= guardsOf(site, fn, paths));
+}
+
 export const NO_KNOWN_ARGUMENTS: KnownArguments = { values: new Map(), closedObjects: new Map(), key: '' };
 
 function keyOf(parameter: number, path: readonly string[]): string {
@@ -194,9 +202,9 @@ function keyOf(parameter: number, path: readonly string[]): string {
 }
 
 /** Whether every guard may hold given what the walk knows (an unknown value may always hold). */
-export function guardsMayHold(guards: readonly BranchGuard[] | undefined, known: KnownArguments): boolean {
-  if (!guards || guards.length === 0 || known.values.size + known.closedObjects.size === 0) return true;
-  for (const guard of guards) {
+export function guardsMayHold(lazy: LazyGuards, known: KnownArguments): boolean {
+  if (known === NO_KNOWN_ARGUMENTS) return true;
+  for (const guard of lazy()) {
     const value = knownValue(known, guard.parameter, guard.path);
     if (!value) continue;
     const actual = guard.equals ? value.value === guard.equals.value : Boolean(value.value);
@@ -214,8 +222,9 @@ function knownValue(known: KnownArguments, parameter: number, path: readonly str
 }
 
 /** What the callee knows of its parameters from the values a call passes, in the caller's context. */
-export function calleeKnownArguments(values: readonly ArgumentValue[] | undefined, known: KnownArguments): KnownArguments {
-  if (!values || values.length === 0) return NO_KNOWN_ARGUMENTS;
+export function calleeKnownArguments(values: readonly ArgumentValue[], known: KnownArguments): KnownArguments {
+  // Most calls pass nothing known: no literal, no object literal, and no parameter the caller knows.
+  if (!values.some((value) => value && (value.kind !== 'parameter' || known !== NO_KNOWN_ARGUMENTS))) return NO_KNOWN_ARGUMENTS;
   const result = new Map<string, Literal>();
   const closedObjects = new Map<string, ReadonlySet<string>>();
   const add = (value: ArgumentValue, parameter: number, path: string[]): void => {

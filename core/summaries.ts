@@ -22,7 +22,7 @@ import {
 } from './resolve.js';
 import type { CallCandidates } from './call-candidates.js';
 import { addDependencies, type FileCacheEntry } from './file-cache.js';
-import { argumentValueOf, guardsOf, parameterPaths, type ArgumentValue, type BranchGuard, type ParameterPath } from './branch-guards.js';
+import { argumentValueOf, lazyGuards, parameterPaths, type ArgumentValue, type LazyGuards, type ParameterPath } from './branch-guards.js';
 import { implementationOf } from './implementations.js';
 import { importedModules } from './imports.js';
 
@@ -39,7 +39,7 @@ export interface CallEdge {
   /** What the call passes, for the callee's branch guards. */
   argumentValues: readonly ArgumentValue[];
   /** The conditions on the caller's parameters under which the call runs. */
-  guards: readonly BranchGuard[];
+  guards: LazyGuards;
 }
 
 export interface BlockingSite {
@@ -48,13 +48,13 @@ export interface BlockingSite {
   match: CatalogMatch;
   callText: string;
   alternative: string;
-  guards: readonly BranchGuard[];
+  guards: LazyGuards;
 }
 
 export interface FunctionSummary {
   edges: CallEdge[];
   blocking: BlockingSite[];
-  cpu: (CpuSite & { guards: readonly BranchGuard[] })[];
+  cpu: (CpuSite & { guards: LazyGuards })[];
   /** Nested callbacks walked as part of this function, and nested handlers left to their own walk. */
   inlinedFunctions: ts.Node[];
   skippedRoots: ts.Node[];
@@ -90,6 +90,7 @@ export function calleeText(expression: ts.Expression): string {
 
 export class SummaryBuilder {
   private readonly wildcardImporters = new Map<ts.SourceFile, boolean>();
+  private readonly requireNames = new Map<ts.SourceFile, Set<string>>();
 
   constructor(
     private readonly checker: ts.TypeChecker,
@@ -164,7 +165,7 @@ export class SummaryBuilder {
       }
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.visitCall(node, summary, context);
       const cpu = cpuPatternAt(node, dependencyOf, fn);
-      if (cpu) summary.cpu.push({ ...cpu, guards: guardsOf(cpu.site, fn, paths) });
+      if (cpu) summary.cpu.push({ ...cpu, guards: lazyGuards(cpu.site, fn, paths) });
       ts.forEachChild(node, visit);
     };
     if (fn.body) visit(fn.body);
@@ -223,7 +224,7 @@ export class SummaryBuilder {
         match,
         callText: calleeText(resolved.callee),
         alternative: alternativeFor(match.entry, match.apiName),
-        guards: guardsOf(call, context.fn, context.paths),
+        guards: lazyGuards(call, context.fn, context.paths),
       });
       return;
     }
@@ -237,7 +238,7 @@ export class SummaryBuilder {
         name: calleeText(resolved.callee),
         argumentDependencies: args.map((argument) => dependencyOf(argument)),
         argumentValues: args.map((argument) => argumentValueOf(argument, context.paths)),
-        guards: guardsOf(call, context.fn, context.paths),
+        guards: lazyGuards(call, context.fn, context.paths),
       });
     }
     this.followPassedFunctions(args, summary, false, context, call);
@@ -259,15 +260,15 @@ export class SummaryBuilder {
       const inner = skipOuterExpressions(argument);
       const name = ts.isIdentifier(inner) ? inner : ts.isPropertyAccessExpression(inner) ? inner.name : undefined;
       if (!name) continue;
-      const moduleValue = ts.isIdentifier(inner) && this.isRequiredModule(inner) ? inner : undefined;
-      if ((onlyFunctionNames || name !== inner) && !moduleValue && !this.candidates.isCandidateName(name.text)) {
+      const isModuleValue = (): boolean => ts.isIdentifier(inner) && this.isRequiredModule(inner);
+      if ((onlyFunctionNames || name !== inner) && !this.candidates.isCandidateName(name.text) && !isModuleValue()) {
         skipName(summary, name.text);
         continue;
       }
       const symbol = resolvedSymbol(this.checker, name);
       const passed =
         this.followedFunction(symbol?.valueDeclaration ?? symbol?.declarations?.[0], summary) ??
-        (moduleValue ? this.followedFunction(this.onlySignatureDeclaration(moduleValue), summary) : undefined);
+        (ts.isIdentifier(inner) && isModuleValue() ? this.followedFunction(this.onlySignatureDeclaration(inner), summary) : undefined);
       if (passed && !this.isRoot(passed)) {
         summary.edges.push({
           target: passed,
@@ -275,7 +276,7 @@ export class SummaryBuilder {
           name: calleeText(inner),
           argumentDependencies: [],
           argumentValues: [],
-          guards: guardsOf(call, context.fn, context.paths),
+          guards: lazyGuards(call, context.fn, context.paths),
         });
       }
     }
@@ -286,6 +287,7 @@ export class SummaryBuilder {
    * such steps by name (`.then(step)`), under a name no function of theirs has.
    */
   private isRequiredModule(name: ts.Identifier): boolean {
+    if (!this.relativeRequireNames(name.getSourceFile()).has(name.text)) return false;
     let symbol: ts.Symbol | undefined;
     try {
       symbol = this.checker.getSymbolAtLocation(name);
@@ -296,6 +298,23 @@ export class SummaryBuilder {
     if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;
     const module = requiredModule(unwrapInteropCall(declaration.initializer));
     return module !== undefined && module.startsWith('.');
+  }
+
+  /** The names a file's top-level `var x = require('./x')` declarations bind: a cheap test before the checker's. */
+  private relativeRequireNames(sourceFile: ts.SourceFile): ReadonlySet<string> {
+    let names = this.requireNames.get(sourceFile);
+    if (!names) {
+      names = new Set();
+      for (const statement of sourceFile.statements) {
+        if (!ts.isVariableStatement(statement)) continue;
+        for (const declaration of statement.declarationList.declarations) {
+          const module = declaration.initializer && requiredModule(unwrapInteropCall(declaration.initializer));
+          if (module?.startsWith('.') && ts.isIdentifier(declaration.name)) names.add(declaration.name.text);
+        }
+      }
+      this.requireNames.set(sourceFile, names);
+    }
+    return names;
   }
 
   /** The declaration of a value's one call signature (a module whose export is a function). */
