@@ -12,10 +12,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { recommend } from '../engine/recommend.js';
+import { staticReportFor } from './static-report.js';
 import { probe } from '../runtime/index.js';
 import { percentile } from '../runtime/stats.js';
-import type { StaticReport } from '../runtime/index.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const APP = resolve(ROOT, 'fixtures/probe-stretches/app.mjs');
@@ -82,16 +81,7 @@ async function probeCase(
   );
   process.env.TRUTH_FILE = join(dir, 'truth.txt');
   writeFileSync(process.env.TRUTH_FILE, '');
-  const report: StaticReport = {
-    schemaVersion: 1,
-    tool: { name: 'blockcheck', version: 'bench' },
-    root: ROOT,
-    findings: [],
-    recommendation: recommend({ findings: [], availableParallelism: 1 }),
-    errors: [],
-    stats: { files: 1, durationMs: 0 },
-    handlers: [{ label, kind: 'express-route', file: APP, line: 1, method: entry.method, path: pattern }],
-  };
+  const report = staticReportFor(ROOT, { label, kind: 'express-route', file: APP, line: 1, method: entry.method, path: pattern });
   try {
     const probed = await probe(report, {
       target: { kind: 'module', modulePath: APP, exportName: 'app' },

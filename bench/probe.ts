@@ -5,13 +5,13 @@
  *
  *   node dist/bench/probe.js [--delay 500] [--rounds 2] [--requests 3000] [--only overhead|slow-service]
  */
-import { recommend } from '../engine/recommend.js';
+import { staticReportFor } from './static-report.js';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { measureUnder, probe, recommendFromMeasurements } from '../runtime/index.js';
-import type { RouteLoad, StaticReport } from '../runtime/index.js';
+import type { RouteLoad } from '../runtime/index.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const { values } = parseArgs({
@@ -29,16 +29,7 @@ async function overhead(): Promise<void> {
   const modulePath = resolve(ROOT, 'fixtures/probe-fastify/app.mjs');
   const ping = { label: 'GET /ping', method: 'GET', pattern: '/ping', path: '/ping' };
   const load = { requests: Number(values.requests), concurrency: 10, durationSec: 20, warmupRequests: 300 };
-  const report: StaticReport = {
-    schemaVersion: 1,
-    tool: { name: 'blockcheck', version: 'bench' },
-    root: ROOT,
-    findings: [],
-    recommendation: recommend({ findings: [], availableParallelism: 1 }),
-    errors: [],
-    stats: { files: 1, durationMs: 0 },
-    handlers: [{ label: ping.label, kind: 'fastify-route', file: modulePath, line: 1, method: 'GET', path: '/ping' }],
-  };
+  const report = staticReportFor(ROOT, { label: ping.label, kind: 'fastify-route', file: modulePath, line: 1, method: 'GET', path: '/ping' });
   const target = { kind: 'module', modulePath, exportName: 'app' } as const;
   const watchEnv = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(resolve(ROOT, 'dist/runtime/watch-entry.js')).href}`.trim() };
   const bare: number[] = [];
