@@ -24,6 +24,8 @@ export interface AuditArgs {
   ignorePatterns: string[];
   /** Target requests per second for the recommendation's sizing (λ). */
   targetRps: number | undefined;
+  /** Also list the calls handlers reach whose target cannot be known (information, not problems). */
+  strict: boolean;
   /** undefined: colors when stdout is a TTY. */
   color: boolean | undefined;
   debug: boolean;
@@ -76,6 +78,8 @@ Options:
                                          .gitignore'd paths, the ESLint config's ignores, tsconfig outDir/exclude)
       --no-eslint-config                 Ignore the blockcheck rule settings in the project's ESLint config
       --target-rps <n>                   Requests per second to size the deployment recommendation for
+      --strict                           Also list calls whose target cannot be known (a member picked by a
+                                         computed key, require() of a computed name): info, not counted
       --color, --no-color                Force colors on or off in the text report
       --debug                            Print stack traces for internal errors
   -h, --help                             Show this help
@@ -116,6 +120,7 @@ const AUDIT_OPTIONS = {
   project: { type: 'string', short: 'p', multiple: true },
   'ignore-pattern': { type: 'string', multiple: true },
   'no-eslint-config': { type: 'boolean' },
+  strict: { type: 'boolean' },
   ...PROBE_FLAGS,
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -175,6 +180,7 @@ function parseAudit(argv: readonly string[]): ParsedArgs {
     projects: values.project ?? [],
     ignorePatterns: values['ignore-pattern'] ?? [],
     targetRps: parseNumber(values['target-rps'], '--target-rps', { integer: false, min: Number.MIN_VALUE }),
+    strict: values.strict ?? false,
     color: values.color ? true : values['no-color'] ? false : undefined,
     debug: values.debug ?? false,
     probe: values.probe ? { ...probeFlags, ...(values['target-rps'] !== undefined ? { 'target-rps': values['target-rps'] } : {}) } : undefined,

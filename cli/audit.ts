@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
-import { analyzeProgram, formatFindingMessage, type AnalysisOptions, type Handler } from '../core/index.js';
+import { analyzeProgram, formatFindingMessage, formatUnresolvedMessage, type AnalysisOptions, type Handler, type UnresolvedCall } from '../core/index.js';
 import type { RuleSettingsSource } from '../engine/eslint-config.js';
 import type { Progress } from './progress.js';
 import { createPathFilter } from './ignores.js';
@@ -15,7 +15,7 @@ import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage
 import { toTsPath } from '../engine/paths.js';
 import { recommend } from '../engine/recommend.js';
 import { buildReport, type AuditedFinding, type Report, type ReportError } from '../engine/report.js';
-import { reportedFindings } from '../engine/reported-findings.js';
+import { reportedFindings, reportedUnresolvedCalls } from '../engine/reported-findings.js';
 
 export interface AuditOptions {
   cwd: string;
@@ -28,6 +28,8 @@ export interface AuditOptions {
   /** Report errors only (ESLint's --quiet). */
   errorsOnly: boolean;
   targetRps: number | undefined;
+  /** `--strict`: also report the calls handlers reach whose target cannot be known. */
+  strict: boolean;
   progress: Progress;
 }
 
@@ -64,6 +66,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const configProblems: ReportError[] = [...discovery.problems];
   const errors: ReportError[] = [...configProblems, ...unreadable];
   const findings = new Map<string, AuditedFinding>();
+  const unresolved = new Map<string, { call: UnresolvedCall; message: string }>();
   const handlers = new Map<string, Handler>();
   const hostFor = createSharedHostFactory();
   const reportedErrors = new Set<string>();
@@ -127,6 +130,12 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         const key = `${finding.fileName}:${finding.start}:${finding.rule}`;
         if (!findings.has(key)) findings.set(key, { finding, severity, message: formatFindingMessage(finding, options.cwd) });
       }
+      if (options.strict) {
+        for (const call of reportedUnresolvedCalls(sourceFile, settings, analysisFor)) {
+          const key = `${call.fileName}:${call.start}`;
+          if (!unresolved.has(key)) unresolved.set(key, { call, message: formatUnresolvedMessage(call, options.cwd) });
+        }
+      }
     }
     // Handlers are listed even where every rule is off: the runtime probe drives load at them.
     if (analyses.size === 0) analysisFor({});
@@ -145,6 +154,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     root: auditRoot(options.paths),
     // --quiet hides warnings from the report but not from the recommendation, which needs the whole picture.
     findings: options.errorsOnly ? all.filter((audited) => audited.severity === 'error') : all,
+    // Information, like warnings, is left out by --quiet.
+    ...(options.strict ? { unresolved: options.errorsOnly ? [] : [...unresolved.values()] } : {}),
     handlers: [...handlers.values()],
     recommendation: recommend({
       findings: all.map(({ finding }) => finding),

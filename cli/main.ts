@@ -84,6 +84,7 @@ async function audit(args: AuditArgs): Promise<number> {
     settings,
     errorsOnly: args.quiet,
     targetRps: args.targetRps,
+    strict: args.strict,
     progress: createProgress(process.stderr, !args.quiet),
   });
   if (settings.warning) process.stderr.write(`blockcheck: warning: ${settings.warning}\n`);

@@ -15,8 +15,8 @@ import { isFunctionNode } from './syntax-index.js';
 import { isOwnSourceFile } from './own-files.js';
 import { addDependencies, fileCacheEntry, type FileCacheEntry } from './file-cache.js';
 import { ruleForCategory } from './rule-table.js';
-import { SummaryBuilder, type FunctionSummary, type ParameterMask } from './summaries.js';
-import type { AnalysisOptions, Finding, Fix, Handler, HandlerReach, ProgramAnalysis } from './types.js';
+import { SummaryBuilder, type FunctionSummary, type ParameterMask, type UnresolvedSite } from './summaries.js';
+import type { AnalysisOptions, Finding, Fix, Handler, HandlerReach, ProgramAnalysis, SourceRange, UnresolvedCall } from './types.js';
 
 interface StepNode {
   node: ts.Node;
@@ -51,6 +51,17 @@ interface PendingFinding {
   reaches: Map<Handler, StepNode[]>;
 }
 
+interface PendingUnresolved {
+  unresolved: UnresolvedSite;
+  reaches: Map<Handler, StepNode[]>;
+}
+
+/** What the walks reached, by the file each item is reported in. */
+interface Reached {
+  findings: Map<string, PendingFinding[]>;
+  unresolved: Map<string, PendingUnresolved[]>;
+}
+
 /** What one handler reaches: the functions visited (with their summaries) and the findings' sites and chains. */
 interface HandlerWalk {
   optionsKey: string;
@@ -59,6 +70,7 @@ interface HandlerWalk {
   visitedSummaries: FunctionSummary[];
   followDecisions: Map<ts.SourceFile, boolean>;
   reached: Array<{ chain: StepNode[]; site: ts.Node; make: () => Omit<PendingFinding, 'reaches'> }>;
+  unresolved: Array<{ chain: StepNode[]; unresolved: UnresolvedSite }>;
 }
 
 /** Walks kept per handler (the HandlerRoot objects live as long as their file's cached scan). */
@@ -91,9 +103,10 @@ class Analysis implements ProgramAnalysis {
   private readonly cacheEntries = new Map<ts.SourceFile, FileCacheEntry>();
   private computedHandlers: HandlerRoot[] | undefined;
   private parts: { matcher: CatalogMatcher; candidates: CallCandidates } | undefined;
-  /** What the walks reached, by the file each finding is reported in; turned into findings file by file. */
-  private pendingByFile: Map<string, PendingFinding[]> | undefined;
+  /** What the walks reached, by the file each item is reported in; turned into findings file by file. */
+  private reachedByFile: Reached | undefined;
   private readonly findingsByFile = new Map<string, Finding[]>();
+  private readonly unresolvedByFile = new Map<string, UnresolvedCall[]>();
 
   constructor(
     readonly program: ts.Program,
@@ -110,14 +123,23 @@ class Analysis implements ProgramAnalysis {
   findingsInFile(fileName: string): readonly Finding[] {
     let findings = this.findingsByFile.get(fileName);
     if (!findings) {
-      findings = this.toFindings(this.pending().get(fileName) ?? []);
+      findings = this.toFindings(this.reached().findings.get(fileName) ?? []);
       this.findingsByFile.set(fileName, findings);
     }
     return findings;
   }
 
   allFindings(): readonly Finding[] {
-    return [...this.pending().keys()].flatMap((fileName) => this.findingsInFile(fileName));
+    return [...this.reached().findings.keys()].flatMap((fileName) => this.findingsInFile(fileName));
+  }
+
+  unresolvedCallsInFile(fileName: string): readonly UnresolvedCall[] {
+    let calls = this.unresolvedByFile.get(fileName);
+    if (!calls) {
+      calls = (this.reached().unresolved.get(fileName) ?? []).map(toUnresolvedCall).sort((a, b) => a.start - b.start);
+      this.unresolvedByFile.set(fileName, calls);
+    }
+    return calls;
   }
 
   /** A file's cache entry, checked for staleness once per analysis. */
@@ -195,9 +217,9 @@ class Analysis implements ProgramAnalysis {
     return new SummaryBuilder(this.program.getTypeChecker(), this.program, matcher, candidates, isRoot, (sourceFile) => this.cacheEntry(sourceFile));
   }
 
-  private pending(): Map<string, PendingFinding[]> {
-    this.pendingByFile ??= this.computeFindings();
-    return this.pendingByFile;
+  private reached(): Reached {
+    this.reachedByFile ??= this.computeFindings();
+    return this.reachedByFile;
   }
 
   /** Code a handler calls runs on the loop wherever it is written; only worker-thread files run elsewhere. */
@@ -207,11 +229,12 @@ class Analysis implements ProgramAnalysis {
     return this.options.followDependencies === true;
   }
 
-  private computeFindings(): Map<string, PendingFinding[]> {
+  private computeFindings(): Reached {
     const roots = this.handlerRoots();
     const rootNodes = new Set<ts.Node>(roots.map((root) => root.handler.node));
     const summaries = this.summaryBuilder((fn) => rootNodes.has(fn));
     const pending = new Map<ts.Node, PendingFinding>();
+    const unresolved = new Map<ts.Node, PendingUnresolved>();
 
     const record = (root: HandlerRoot, chain: StepNode[], site: ts.Node, make: () => Omit<PendingFinding, 'reaches'>): void => {
       let finding = pending.get(site);
@@ -226,19 +249,31 @@ class Analysis implements ProgramAnalysis {
       try {
         const walk = this.cachedWalk(root, summaries) ?? this.walkFrom(root, summaries);
         for (const reached of walk.reached) record(root, reached.chain, reached.site, reached.make);
+        for (const reached of walk.unresolved) {
+          let item = unresolved.get(reached.unresolved.site);
+          if (!item) {
+            item = { unresolved: reached.unresolved, reaches: new Map() };
+            unresolved.set(reached.unresolved.site, item);
+          }
+          if (!item.reaches.has(root.handler)) item.reaches.set(root.handler, reached.chain);
+        }
       } catch (error) {
         // Code nested too deeply for a recursive walk: that handler's findings are lost, not the others'.
         if (!(error instanceof RangeError)) throw error;
       }
     }
-    const byFile = new Map<string, PendingFinding[]>();
-    for (const item of pending.values()) {
-      const fileName = this.reportNode(item).getSourceFile().fileName;
-      const list = byFile.get(fileName);
-      if (list) list.push(item);
-      else byFile.set(fileName, [item]);
+    const findings = new Map<string, PendingFinding[]>();
+    for (const item of pending.values()) addTo(findings, this.reportNode(item).getSourceFile().fileName, item);
+    // A call already reported as blocking needs no "cannot tell"; inside a dependency, what the user can act
+    // on is their own call into it, which the walk follows or flags.
+    const reportedCalls = new Set<ts.Node | undefined>([...pending.values()].flatMap((item) => [item.call, item.site.parent]));
+    const unresolvedByFile = new Map<string, PendingUnresolved[]>();
+    for (const item of unresolved.values()) {
+      const sourceFile = item.unresolved.site.getSourceFile();
+      if (!isOwnSourceFile(this.program, sourceFile) || enclosingCalls(item.unresolved.site).some((call) => reportedCalls.has(call))) continue;
+      addTo(unresolvedByFile, sourceFile.fileName, item);
     }
-    return byFile;
+    return { findings, unresolved: unresolvedByFile };
   }
 
   /**
@@ -258,7 +293,14 @@ class Analysis implements ProgramAnalysis {
   }
 
   private walkFrom(root: HandlerRoot, summaries: SummaryBuilder): HandlerWalk {
-    const walk: HandlerWalk = { optionsKey: this.optionsKey, visitedFunctions: [], visitedSummaries: [], followDecisions: new Map(), reached: [] };
+    const walk: HandlerWalk = {
+      optionsKey: this.optionsKey,
+      visitedFunctions: [],
+      visitedSummaries: [],
+      followDecisions: new Map(),
+      reached: [],
+      unresolved: [],
+    };
     walks.set(root, walk);
     const initialMask = root.requestParameters.reduce((mask, index) => (index < 30 ? mask | (1 << index) : mask), 0);
     // The masks and known arguments each function was reached with: rarely more than one, so a short list.
@@ -282,7 +324,7 @@ class Analysis implements ProgramAnalysis {
           make: () => ({
             site: blocking.site,
             call: blocking.call,
-            fix: () => asyncRewriteFix(blocking.call, blocking.match),
+            fix: () => (blocking.picked ? undefined : asyncRewriteFix(blocking.call, blocking.match)),
             base: {
               rule: ruleForCategory(entry.category),
               category: entry.category,
@@ -306,9 +348,9 @@ class Analysis implements ProgramAnalysis {
             call: undefined,
             fix: undefined,
             base: {
-              rule: 'no-cpu-loop',
+              rule: ruleForCategory(cpu.category),
               category: cpu.category,
-              kind: 'cpu',
+              kind: cpu.kind,
               severity: cpu.severity,
               patternId: cpu.patternId,
               call: cpu.callText,
@@ -316,6 +358,10 @@ class Analysis implements ProgramAnalysis {
             },
           }),
         });
+      }
+      for (const unresolved of summary.unresolved) {
+        if (guardsMayHold(unresolved.guards, state.known))
+          walk.unresolved.push({ chain: chainTo(state, { node: unresolved.site, name: unresolved.callText }), unresolved });
       }
       for (const edge of summary.edges) {
         const targetFile = edge.target.getSourceFile();
@@ -353,19 +399,10 @@ class Analysis implements ProgramAnalysis {
       const reaches = sortedReaches(item);
       const reportedAt = this.reportNode(item, reaches);
       const sourceFile = reportedAt.getSourceFile();
-      const start = reportedAt.getStart(sourceFile);
       const end = item.call && reportedAt === item.site ? item.call.getEnd() : reportedAt.getEnd();
-      const startPosition = sourceFile.getLineAndCharacterOfPosition(start);
-      const endPosition = sourceFile.getLineAndCharacterOfPosition(end);
       const finding: Finding = {
         ...item.base,
-        fileName: sourceFile.fileName,
-        start,
-        end,
-        line: startPosition.line + 1,
-        column: startPosition.character + 1,
-        endLine: endPosition.line + 1,
-        endColumn: endPosition.character + 1,
+        ...rangeOf(sourceFile, reportedAt.getStart(sourceFile), end),
         reaches: reaches.map(({ handler, chain }): HandlerReach => ({ handler, chain: chain.map(toChainStep) })),
       };
       const fix = reportedAt === item.site ? item.fix?.() : undefined;
@@ -383,8 +420,49 @@ class Analysis implements ProgramAnalysis {
   }
 }
 
+function rangeOf(sourceFile: ts.SourceFile, start: number, end: number): SourceRange {
+  const startPosition = sourceFile.getLineAndCharacterOfPosition(start);
+  const endPosition = sourceFile.getLineAndCharacterOfPosition(end);
+  return {
+    fileName: sourceFile.fileName,
+    start,
+    end,
+    line: startPosition.line + 1,
+    column: startPosition.character + 1,
+    endLine: endPosition.line + 1,
+    endColumn: endPosition.character + 1,
+  };
+}
+
+function addTo<T>(byFile: Map<string, T[]>, fileName: string, item: T): void {
+  const list = byFile.get(fileName);
+  if (list) list.push(item);
+  else byFile.set(fileName, [item]);
+}
+
+/** The call expressions around a node, up to its function: the call an unresolved key or module name belongs to. */
+function enclosingCalls(node: ts.Node): ts.Node[] {
+  const calls: ts.Node[] = [];
+  for (let current = node.parent; current && !ts.isFunctionLike(current) && calls.length < 3; current = current.parent) {
+    if (ts.isCallExpression(current) || ts.isNewExpression(current)) calls.push(current);
+  }
+  return calls;
+}
+
+function toUnresolvedCall(item: PendingUnresolved): UnresolvedCall {
+  const { site, reason, callText } = item.unresolved;
+  const sourceFile = site.getSourceFile();
+  return {
+    reason,
+    call: callText,
+    decidedBy: site.getText(sourceFile).replace(/\s+/g, ' '),
+    ...rangeOf(sourceFile, site.getStart(sourceFile), site.getEnd()),
+    reaches: sortedReaches(item).map(({ handler, chain }): HandlerReach => ({ handler, chain: chain.map(toChainStep) })),
+  };
+}
+
 /** The handlers that reach a finding, the closest kinds and shortest chains first. */
-function sortedReaches(item: PendingFinding): Array<{ handler: Handler; chain: StepNode[] }> {
+function sortedReaches(item: { reaches: Map<Handler, StepNode[]> }): Array<{ handler: Handler; chain: StepNode[] }> {
   return [...item.reaches.entries()].map(([handler, chain]) => ({ handler, chain })).sort(compareReaches);
 }
 

@@ -217,6 +217,38 @@ export const CATALOG: readonly CatalogEntry[] = [
   ...packages,
 ];
 
+/**
+ * What the catalog's class-based clients make, for code read without their type package (type packages are
+ * dev dependencies, so an installed server rarely has them): `new Database(file)` is a `Database` and
+ * `db.prepare(sql)` a `Statement`, so `this.db.prepare(sql).get(id)` reads as `Statement.get`. Keyed by
+ * module, then by the member path called or constructed (`''` for the module itself); the value is the class
+ * the result is an instance of.
+ */
+const UNTYPED_RESULTS: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map([
+  [
+    'better-sqlite3',
+    new Map([
+      ['', 'Database'],
+      ['Database', 'Database'],
+      ['Database.prepare', 'Statement'],
+    ]),
+  ],
+  [
+    'node:sqlite',
+    new Map([
+      ['DatabaseSync', 'DatabaseSync'],
+      ['DatabaseSync.prepare', 'StatementSync'],
+    ]),
+  ],
+  ['adm-zip', new Map([['', 'AdmZip']])],
+]);
+
+/** The member path of what an untyped call or `new` of `path` in `module` makes, when the catalog knows its class. */
+export function untypedResultPath(module: string, path: readonly string[]): string[] | undefined {
+  const made = UNTYPED_RESULTS.get(module)?.get(path.join('.'));
+  return made === undefined ? undefined : [made];
+}
+
 /** Fills `{name}` (the called name) and `{base}` (the name without its Sync suffix) in an alternative. */
 export function alternativeFor(entry: CatalogEntry, calledName: string): string {
   const base = calledName.endsWith('Sync') ? calledName.slice(0, -'Sync'.length) : calledName;

@@ -8,11 +8,12 @@
 import ts from 'typescript';
 import { isSuperLinearRegex } from './regex.js';
 import { skipOuterExpressions } from './resolve.js';
-import type { Category, Severity } from './types.js';
+import { uncachedRequireAt } from './uncached-require.js';
+import type { BlockKind, Category, Severity } from './types.js';
 
 export type DependencyOf = (expression: ts.Node) => number;
 
-export type CpuPatternId = 'busy-wait' | 'unbounded-loop' | 'nested-loop' | 'redos' | 'regexp-injection' | 'json-request-data';
+export type CpuPatternId = 'busy-wait' | 'unbounded-loop' | 'nested-loop' | 'redos' | 'regexp-injection' | 'json-request-data' | 'uncached-require';
 
 export interface CpuSite {
   patternId: CpuPatternId;
@@ -20,6 +21,8 @@ export interface CpuSite {
   site: ts.Node;
   callText: string;
   category: Category;
+  /** What it spends the time on: CPU, except a module read and compiled again (disk, then CPU). */
+  kind: BlockKind;
   severity: Severity;
   alternative: string;
   /** Parameters whose request data makes it blocking; undefined when it blocks regardless of input. */
@@ -248,6 +251,7 @@ export function cpuPatternAt(node: ts.Node, dependencyOf: DependencyOf, fn: ts.N
           site: condition,
           callText: `busy wait (${shortText(condition)})`,
           category: 'cpu-loop',
+          kind: 'cpu',
           severity: 'error',
           alternative: 'await setTimeout(ms) from node:timers/promises',
           requestDependency: undefined,
@@ -259,6 +263,7 @@ export function cpuPatternAt(node: ts.Node, dependencyOf: DependencyOf, fn: ts.N
           site: keyword,
           callText: 'loop with no exit',
           category: 'cpu-loop',
+          kind: 'cpu',
           severity: 'error',
           alternative: `give it an exit, await inside it, or ${WORKER_POOL}`,
           requestDependency: undefined,
@@ -276,14 +281,31 @@ export function cpuPatternAt(node: ts.Node, dependencyOf: DependencyOf, fn: ts.N
         site,
         callText: 'nested loops over request data',
         category: 'cpu-loop',
+        kind: 'cpu',
         severity: 'warning',
         alternative: `bound the input size, or ${WORKER_POOL}`,
         requestDependency: innerBound | outerBound,
       };
     }
   }
-  if (ts.isCallExpression(node) || ts.isNewExpression(node)) return regexOrJsonPattern(node, dependencyOf);
+  if (ts.isCallExpression(node) || ts.isNewExpression(node)) return uncachedRequire(node, fn) ?? regexOrJsonPattern(node, dependencyOf);
   return undefined;
+}
+
+/** A module the function drops from `require.cache` and requires again: read from disk and compiled per call. */
+function uncachedRequire(node: ts.CallExpression | ts.NewExpression, fn: ts.Node): CpuSite | undefined {
+  const site = ts.isCallExpression(node) ? uncachedRequireAt(node, fn) : undefined;
+  if (!site) return undefined;
+  return {
+    patternId: 'uncached-require',
+    site,
+    callText: 'require() of a module just deleted from require.cache',
+    category: 'fs',
+    kind: 'io',
+    severity: 'error',
+    alternative: 'the module loaded once, reloaded by a file watcher off the request path (or await fs.promises.readFile(...) for data files)',
+    requestDependency: undefined,
+  };
 }
 
 function regexOrJsonPattern(node: ts.CallExpression | ts.NewExpression, dependencyOf: DependencyOf): CpuSite | undefined {
@@ -297,6 +319,7 @@ function regexOrJsonPattern(node: ts.CallExpression | ts.NewExpression, dependen
       site: callee,
       callText: `${ts.isNewExpression(node) ? 'new ' : ''}RegExp(${shortText(args[0], 30)})`,
       category: 'regex',
+      kind: 'cpu',
       severity: 'error',
       alternative: 'escape the input before building a RegExp (or match it as a plain string), and bound its length',
       requestDependency: dependency,
@@ -312,6 +335,7 @@ function regexOrJsonPattern(node: ts.CallExpression | ts.NewExpression, dependen
       site: callee.name,
       callText: `JSON.${method}`,
       category: 'json',
+      kind: 'cpu',
       severity: 'warning',
       alternative: `bound the body size (e.g. express.json({ limit })), or ${WORKER_POOL}`,
       requestDependency: dependency,
@@ -335,6 +359,7 @@ function regexOrJsonPattern(node: ts.CallExpression | ts.NewExpression, dependen
     site: callee.name,
     callText: `${shortText(regex, 30)} (super-linear regex)`,
     category: 'regex',
+    kind: 'cpu',
     severity: 'error',
     alternative: 'rewrite the regex without nested quantifiers (or use RE2), and bound the input length',
     requestDependency: dependency,

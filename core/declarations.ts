@@ -79,10 +79,25 @@ function ownName(declaration: ts.Node): string | undefined {
   return named.name ? propertyNameText(named.name) : undefined;
 }
 
+/**
+ * The constructor a JavaScript member assignment declares a member of: `Database` for
+ * `Database.prototype.exec = ...` and for the static `Database.open = ...` (a constructor function is
+ * JavaScript's class, so its members are paths under its name, as a class's are).
+ */
+function assignedMemberOwner(declaration: ts.Node): string | undefined {
+  const target = ts.isBinaryExpression(declaration) ? declaration.left : declaration;
+  if (!ts.isPropertyAccessExpression(target)) return undefined;
+  let owner = target.expression;
+  if (ts.isPropertyAccessExpression(owner) && owner.name.text === 'prototype') owner = owner.expression;
+  return ts.isIdentifier(owner) && /^[A-Z]/.test(owner.text) ? owner.text : undefined;
+}
+
 export function declarationOrigin(declaration: ts.Node, program: ts.Program): DeclarationOrigin {
   const path: string[] = [];
-  const name = ownName(declaration);
+  const name = ts.isBinaryExpression(declaration) && ts.isPropertyAccessExpression(declaration.left) ? declaration.left.name.text : ownName(declaration);
   if (name !== undefined) path.push(name);
+  const owner = assignedMemberOwner(declaration);
+  if (owner !== undefined) path.unshift(owner);
   let module: string | undefined;
   for (let node = declaration.parent; node && !ts.isSourceFile(node); node = node.parent) {
     if (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)) {

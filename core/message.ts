@@ -3,7 +3,7 @@
  * `fs.readFileSync blocks the event loop in handler GET /report/:id (src/app.ts:27) via renderReport(). Use await fs.promises.readFile(...)`
  */
 import * as path from 'node:path';
-import type { Finding } from './types.js';
+import type { Finding, UnresolvedCall } from './types.js';
 
 export function relativePath(fileName: string, cwd: string): string {
   const relative = path.relative(cwd, fileName);
@@ -39,4 +39,17 @@ export function messageParts(finding: Finding, cwd: string): MessageParts {
 export function formatFindingMessage(finding: Finding, cwd: string = process.cwd()): string {
   const parts = messageParts(finding, cwd);
   return MESSAGE_TEMPLATE.replace(/\{\{(\w+)\}\}/g, (_, key: keyof MessageParts) => parts[key]);
+}
+
+/**
+ * The one message for a call whose target cannot be known:
+ * `handlers[...] calls a member picked at run time by \`kind\` in handler POST /jobs (src/app.ts:9): ...`
+ */
+export function formatUnresolvedMessage(call: UnresolvedCall, cwd: string = process.cwd()): string {
+  const primary = call.reaches[0];
+  const where = primary ? ` in handler ${primary.handler.label} (${relativePath(primary.handler.fileName, cwd)}:${primary.handler.line})` : '';
+  if (call.reason === 'dynamic-require') {
+    return `require(${call.decidedBy}) loads a module chosen at run time${where}: blockcheck cannot follow its code, and each first load reads the disk synchronously. Confirm with --probe, or require the candidates by literal name`;
+  }
+  return `${call.call} calls a member picked at run time by \`${call.decidedBy}\`${where}: blockcheck cannot tell what it runs or whether it blocks. Confirm with --probe, or give the key a literal-union type`;
 }

@@ -8,6 +8,7 @@ import ts from 'typescript';
 import { normalizeModuleName, propertyNameText } from './declarations.js';
 import { memberFromDeclarations, withoutAlias } from './members.js';
 import { methodOfClassNamedLikeReceiver } from './named-classes.js';
+import { untypedResultPath } from './catalog.js';
 import { registryReadKey, registryValues } from './registries.js';
 import { isFunctionExpressionLike } from './syntax-index.js';
 
@@ -34,6 +35,11 @@ export interface ResolvedCallee {
   resolveSignature(): ts.Signature | undefined;
   /** Module and member path read from imports/require(), when the checker could not resolve it. */
   syntacticOrigin: { module: string; path: string[] } | undefined;
+  /**
+   * The functions a conditional picks between, when the callee is one or a variable holding one
+   * (`const op = fast ? fs.statSync : fs.readFileSync; op(p)`): each may run, so each is resolved as the callee.
+   */
+  alternatives: readonly ts.Expression[] | undefined;
 }
 
 /**
@@ -135,8 +141,11 @@ function isCallableDeclaration(declaration: ts.Declaration): boolean {
   return ts.isFunctionLike(declaration) || ts.isClassLike(declaration);
 }
 
-export function resolveCallee(node: CallLike, checker: ts.TypeChecker, program: ts.Program): ResolvedCallee {
-  const { callee, args, unwrapped } = unwrapFunctionMethods(node, checker, program);
+/** `calleeOverride` resolves one of a conditional's alternatives in place of the call's own callee. */
+export function resolveCallee(node: CallLike, checker: ts.TypeChecker, program: ts.Program, calleeOverride?: ts.Expression): ResolvedCallee {
+  const unwrappedCall = unwrapFunctionMethods(node, checker, program);
+  const { args, unwrapped } = unwrappedCall;
+  const callee = calleeOverride ?? unwrappedCall.callee;
   const isConstruct = ts.isNewExpression(node);
   const valueDeclaration = calledValueDeclaration(callee, checker, 0, program);
   let signature: ts.Signature | undefined | null = null;
@@ -171,7 +180,48 @@ export function resolveCallee(node: CallLike, checker: ts.TypeChecker, program: 
   }
   const syntacticOrigin = declaration || valueDeclaration ? undefined : originFromSyntax(callee, checker, 0);
   if (!declaration && !valueDeclaration && !syntacticOrigin && !isConstruct) declaration = methodOfClassNamedLikeReceiver(callee, program);
-  return { callee, args, isConstruct, declaration, valueDeclaration, resolveSignature, syntacticOrigin };
+  const alternatives = calleeOverride ? undefined : conditionalAlternatives(callee, valueDeclaration);
+  return { callee, args, isConstruct, declaration, valueDeclaration, resolveSignature, syntacticOrigin, alternatives };
+}
+
+const MAX_ALTERNATIVES = 4;
+
+/** The function references a conditional callee (or the variable it initializes) picks between. */
+function conditionalAlternatives(callee: ts.Expression, valueDeclaration: ts.Declaration | undefined): ts.Expression[] | undefined {
+  const inner = skipOuterExpressions(callee);
+  const picked =
+    ts.isConditionalExpression(inner) || isPickingOperator(inner)
+      ? inner
+      : valueDeclaration && ts.isVariableDeclaration(valueDeclaration) && valueDeclaration.initializer
+        ? skipOuterExpressions(valueDeclaration.initializer)
+        : undefined;
+  if (!picked || !(ts.isConditionalExpression(picked) || isPickingOperator(picked))) return undefined;
+  const references: ts.Expression[] = [];
+  const collect = (expression: ts.Expression): void => {
+    const node = skipOuterExpressions(expression);
+    if (ts.isConditionalExpression(node)) {
+      collect(node.whenTrue);
+      collect(node.whenFalse);
+    } else if (isPickingOperator(node)) {
+      collect(node.left);
+      collect(node.right);
+    } else if (
+      ts.isIdentifier(node) ||
+      ts.isPropertyAccessExpression(node) ||
+      (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression))
+    ) {
+      references.push(node);
+    }
+  };
+  collect(picked);
+  return references.length >= 2 && references.length <= MAX_ALTERNATIVES ? references : undefined;
+}
+
+/** `a || b`, `a ?? b`: a fallback picks one of two functions. */
+function isPickingOperator(node: ts.Expression): node is ts.BinaryExpression {
+  return (
+    ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.BarBarToken || node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)
+  );
 }
 
 /** The declaration of the value an expression names, through const aliases and destructuring. */
@@ -265,7 +315,13 @@ export function originFromSyntax(expression: ts.Expression, checker: ts.TypeChec
   }
   // `new (this.CleanCss)(options).minify(...)`, `stylus(text).render()`: what a module's class or factory
   // makes is used through the module's API.
-  if (ts.isNewExpression(node) || ts.isCallExpression(node)) return originFromSyntax(node.expression, checker, depth + 1);
+  // The catalog's class-based clients say which class an instance is (`new Database(f).prepare(sql)` makes a
+  // `Statement`).
+  if (ts.isNewExpression(node) || ts.isCallExpression(node)) {
+    const maker = originFromSyntax(node.expression, checker, depth + 1);
+    const made = maker && untypedResultPath(maker.module, maker.path);
+    return made ? { module: maker.module, path: made } : maker;
+  }
   if (!ts.isIdentifier(node)) return undefined;
   let symbol: ts.Symbol | undefined;
   try {

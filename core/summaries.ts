@@ -19,12 +19,14 @@ import {
   skipOuterExpressions,
   unwrapInteropCall,
   type CallLike,
+  type ResolvedCallee,
 } from './resolve.js';
 import type { CallCandidates } from './call-candidates.js';
 import { addDependencies, type FileCacheEntry } from './file-cache.js';
 import { argumentValueOf, lazyGuards, parameterPaths, type ArgumentValue, type LazyGuards, type ParameterPath } from './branch-guards.js';
 import { implementationOf } from './implementations.js';
 import { importedModules } from './imports.js';
+import { unresolvedDispatchOf, type UnresolvedDispatch } from './unresolved-calls.js';
 
 /** A set of parameter indices, as bits. */
 export type ParameterMask = number;
@@ -49,12 +51,21 @@ export interface BlockingSite {
   callText: string;
   alternative: string;
   guards: LazyGuards;
+  /** One of the functions a conditional callee picks: the call's own text names another, so no rewrite is offered. */
+  picked: boolean;
+}
+
+/** A call whose target cannot be known (`handlers[kind](req)`, `require(name)`). */
+export interface UnresolvedSite extends UnresolvedDispatch {
+  callText: string;
+  guards: LazyGuards;
 }
 
 export interface FunctionSummary {
   edges: CallEdge[];
   blocking: BlockingSite[];
   cpu: (CpuSite & { guards: LazyGuards })[];
+  unresolved: UnresolvedSite[];
   /** Nested callbacks walked as part of this function, and nested handlers left to their own walk. */
   inlinedFunctions: ts.Node[];
   skippedRoots: ts.Node[];
@@ -128,6 +139,7 @@ export class SummaryBuilder {
       edges: [],
       blocking: [],
       cpu: [],
+      unresolved: [],
       inlinedFunctions: [],
       skippedRoots: [],
       referencedFiles: [],
@@ -215,8 +227,22 @@ export class SummaryBuilder {
       return;
     }
     const resolved = resolveCallee(call, this.checker, this.program);
-    const match = this.matcher.match(call, resolved);
+    // A conditional callee may run either function: each is a call from this site.
+    const picks = resolved.alternatives?.map((alternative) => resolveCallee(call, this.checker, this.program, alternative)) ?? [resolved];
     const site = calleeNameNode(resolved.callee);
+    let blockingPicks = 0;
+    for (const pick of picks) {
+      if (this.recordCall(call, pick, site, summary, context, picks.length > 1)) blockingPicks++;
+    }
+    if (blockingPicks === picks.length) return;
+    const args = resolved.args ?? [];
+    bindIterationParameters(call, args, dependencies, dependencyOf);
+    this.followPassedFunctions(args, summary, false, context, call);
+  }
+
+  /** A catalog hit, an edge to a followed function, or a call whose target cannot be known; true for a catalog hit. */
+  private recordCall(call: CallLike, resolved: ResolvedCallee, site: ts.Node, summary: FunctionSummary, context: SiteContext, picked: boolean): boolean {
+    const match = this.matcher.match(call, resolved);
     if (match) {
       summary.blocking.push({
         call,
@@ -225,23 +251,29 @@ export class SummaryBuilder {
         callText: calleeText(resolved.callee),
         alternative: alternativeFor(match.entry, match.apiName),
         guards: lazyGuards(call, context.fn, context.paths),
+        picked,
       });
-      return;
+      return true;
     }
-    const args = resolved.args ?? [];
-    bindIterationParameters(call, args, dependencies, dependencyOf);
     const target = this.followedFunction(resolved.declaration, summary);
     if (target) {
+      const args = resolved.args ?? [];
       summary.edges.push({
         target,
         site,
         name: calleeText(resolved.callee),
-        argumentDependencies: args.map((argument) => dependencyOf(argument)),
+        argumentDependencies: args.map((argument) => context.dependencyOf(argument)),
         argumentValues: args.map((argument) => argumentValueOf(argument, context.paths)),
         guards: lazyGuards(call, context.fn, context.paths),
       });
+    } else if (!picked) {
+      const unresolved = unresolvedDispatchOf(call, resolved.callee, this.checker);
+      if (unresolved) {
+        const callText = unresolved.reason === 'dynamic-require' ? 'require(...)' : calleeText(resolved.callee);
+        summary.unresolved.push({ ...unresolved, callText, guards: lazyGuards(call, context.fn, context.paths) });
+      }
     }
-    this.followPassedFunctions(args, summary, false, context, call);
+    return false;
   }
 
   /**

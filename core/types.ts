@@ -110,7 +110,22 @@ export interface Fix {
   changes: TextChange[];
 }
 
-export interface Finding {
+/** Where something is reported: offsets into the file, and the 1-based lines and columns they fall on. */
+export interface SourceRange {
+  fileName: string;
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/**
+ * A blocking call or pattern a handler reaches. Its range runs from the callee name to the end of the call
+ * for calls (so an editor underlines the call), the pattern itself for CPU findings.
+ */
+export interface Finding extends SourceRange {
   rule: RuleName;
   category: Category;
   kind: BlockKind;
@@ -120,21 +135,30 @@ export interface Finding {
   /** How the call reads in messages: `fs.readFileSync`, `db.prepare(...).all`, `while (Date.now() < t)`. */
   call: string;
   alternative: string;
-  fileName: string;
-  /**
-   * Offsets of the reported range in the file: from the callee name to the end of the call for calls
-   * (so an editor underlines the call), the pattern itself for CPU findings. `line`/`column` are its start.
-   */
-  start: number;
-  end: number;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
   /** Handlers that reach it, most specific first (framework routes before plain async functions). */
   reaches: HandlerReach[];
   /** A rewrite to the async alternative, when one is safe (enclosing function async). */
   fix?: Fix;
+}
+
+/**
+ * Why a call's target cannot be known: a member picked by a key that no literal type or caller names, or a
+ * module loaded by a name computed at run time.
+ */
+export type UnresolvedReason = 'computed-member' | 'dynamic-require';
+
+/**
+ * A call a handler reaches whose target the analysis cannot know, so what it runs is neither flagged nor
+ * cleared (`audit --strict` lists them; the runtime probe measures them).
+ */
+export interface UnresolvedCall extends SourceRange {
+  reason: UnresolvedReason;
+  /** How the call reads: `handlers[...]`, `require(...)`. */
+  call: string;
+  /** What decides the target, as written (the key or the module name expression); the range is its own. */
+  decidedBy: string;
+  /** Handlers that reach it, most specific first. */
+  reaches: HandlerReach[];
 }
 
 /** A user-declared function that registers event-loop handlers (its function arguments become handlers). */
@@ -171,4 +195,6 @@ export interface ProgramAnalysis {
   findingsInFile(fileName: string): readonly Finding[];
   /** Every finding in the program. */
   allFindings(): readonly Finding[];
+  /** Calls in `fileName` that handlers reach and whose target cannot be known (none where a finding is). */
+  unresolvedCallsInFile(fileName: string): readonly UnresolvedCall[];
 }

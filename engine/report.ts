@@ -4,7 +4,18 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { BlockKind, Category, Finding, Handler, HandlerKind, Severity } from '../core/index.js';
+import type {
+  BlockKind,
+  Category,
+  Finding,
+  Handler,
+  HandlerKind,
+  HandlerReach,
+  Severity,
+  SourceRange,
+  UnresolvedCall,
+  UnresolvedReason,
+} from '../core/index.js';
 import { TOOL_NAME, TOOL_VERSION } from './package-info.js';
 import type { Recommendation } from './recommend.js';
 
@@ -24,23 +35,37 @@ export interface ReportFindingHandler {
   chain: ReportChainStep[];
 }
 
-export interface ReportFinding {
-  id: string;
-  rule: string;
-  category: Category;
-  kind: BlockKind;
-  severity: Severity;
+/** Where a report entry is: the file relative to the current directory, 1-based lines and columns. */
+export interface ReportRange {
   file: string;
   line: number;
   column: number;
   endLine: number;
   endColumn: number;
+}
+
+export interface ReportFinding extends ReportRange {
+  id: string;
+  rule: string;
+  category: Category;
+  kind: BlockKind;
+  severity: Severity;
   call: string;
   message: string;
   alternative: string;
   handlers: ReportFindingHandler[];
   /** Filled by the runtime probe. */
   runtime: unknown;
+}
+
+/** `--strict`: a call handlers reach whose target cannot be known (information, never counted as a problem). */
+export interface ReportUnresolvedCall extends ReportRange {
+  reason: UnresolvedReason;
+  call: string;
+  /** What picks the target, as written (the key, the module name). */
+  decidedBy: string;
+  message: string;
+  handlers: ReportFindingHandler[];
 }
 
 export interface ReportHandler {
@@ -63,6 +88,8 @@ export interface Report {
   tool: { name: string; version: string };
   root: string;
   findings: ReportFinding[];
+  /** Present with `--strict`. */
+  unresolved?: ReportUnresolvedCall[];
   handlers: ReportHandler[];
   recommendation: Recommendation;
   errors: ReportError[];
@@ -80,6 +107,8 @@ export interface ReportInput {
   cwd: string;
   root: string;
   findings: readonly AuditedFinding[];
+  /** `--strict`'s calls whose target cannot be known, with their messages; undefined without `--strict`. */
+  unresolved?: ReadonlyArray<{ call: UnresolvedCall; message: string }>;
   handlers: readonly Handler[];
   recommendation: Recommendation;
   errors: readonly ReportError[];
@@ -108,24 +137,24 @@ export function buildReport(input: ReportInput): Report {
       category: finding.category,
       kind: finding.kind,
       severity,
-      file,
-      line: finding.line,
-      column: finding.column,
-      endLine: finding.endLine,
-      endColumn: finding.endColumn,
+      ...reportRangeOf(finding, relative),
       call: finding.call,
       message,
       alternative: finding.alternative,
-      handlers: finding.reaches.map(({ handler, chain }) => ({
-        label: handler.label,
-        kind: handler.kind,
-        file: relative(handler.fileName),
-        line: handler.line,
-        chain: chain.map((step) => ({ file: relative(step.fileName), line: step.line, name: step.name })),
-      })),
+      handlers: finding.reaches.map((reach) => reportHandlerOf(reach, relative)),
       runtime: null,
     };
   });
+  const unresolved = input.unresolved
+    ?.map(({ call, message }): ReportUnresolvedCall => ({
+      reason: call.reason,
+      ...reportRangeOf(call, relative),
+      call: call.call,
+      decidedBy: call.decidedBy,
+      message,
+      handlers: call.reaches.map((reach) => reportHandlerOf(reach, relative)),
+    }))
+    .sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
   const handlers = [...input.handlers]
     .map((handler): ReportHandler => ({
       label: handler.label,
@@ -141,10 +170,25 @@ export function buildReport(input: ReportInput): Report {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     root: input.root,
     findings,
+    ...(unresolved ? { unresolved } : {}),
     handlers,
     recommendation: input.recommendation,
     errors: [...input.errors].map((error) => ({ ...error, file: relative(error.file) })),
     stats: { files: input.files, durationMs: Math.round(input.durationMs) },
+  };
+}
+
+function reportRangeOf(range: SourceRange, relative: (fileName: string) => string): ReportRange {
+  return { file: relative(range.fileName), line: range.line, column: range.column, endLine: range.endLine, endColumn: range.endColumn };
+}
+
+function reportHandlerOf({ handler, chain }: HandlerReach, relative: (fileName: string) => string): ReportFindingHandler {
+  return {
+    label: handler.label,
+    kind: handler.kind,
+    file: relative(handler.fileName),
+    line: handler.line,
+    chain: chain.map((step) => ({ file: relative(step.fileName), line: step.line, name: step.name })),
   };
 }
 

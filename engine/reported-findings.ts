@@ -5,7 +5,7 @@
  * language server must say exactly what ESLint says, so a catalog entry's own severity does not change it.
  */
 import type ts from 'typescript';
-import { analyzeProgram, RULE_NAMES, type Finding } from '../core/index.js';
+import { analyzeProgram, RULE_NAMES, type Finding, type UnresolvedCall } from '../core/index.js';
 import type { RuleSettings } from './eslint-config.js';
 import { readSuppressions, type Suppressions } from './suppressions.js';
 
@@ -38,6 +38,30 @@ export function reportedFindings(
     }
   }
   return reported.sort((a, b) => a.finding.start - b.finding.start || a.finding.end - b.finding.end);
+}
+
+/**
+ * The calls in a file whose target cannot be known (`--strict`), wherever a blockcheck rule is on for it: the
+ * union over the rules' option sets. A directive that silences a blockcheck rule on a line silences them too,
+ * so a dispatch the user has checked can be marked as such where it is written.
+ */
+export function reportedUnresolvedCalls(
+  sourceFile: ts.SourceFile,
+  settings: RuleSettings,
+  analyze: (options: NonNullable<RuleSettings[keyof RuleSettings]>['options']) => ReturnType<typeof analyzeProgram>,
+): UnresolvedCall[] {
+  const byStart = new Map<number, UnresolvedCall>();
+  for (const rule of RULE_NAMES) {
+    const setting = settings[rule];
+    if (!setting) continue;
+    for (const call of analyze(setting.options).unresolvedCallsInFile(sourceFile.fileName)) {
+      if (byStart.has(call.start)) continue;
+      const suppressions = suppressionsOf(sourceFile);
+      if (suppressions && RULE_NAMES.some((name) => suppressions.isSuppressed(`blockcheck/${name}`, call.line, call.column))) continue;
+      byStart.set(call.start, call);
+    }
+  }
+  return [...byStart.values()].sort((a, b) => a.start - b.start);
 }
 
 const suppressionCache = new WeakMap<ts.SourceFile, Suppressions | undefined>();

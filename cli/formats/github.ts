@@ -17,6 +17,10 @@ export function formatGithub(report: Report): string {
     const level = finding.severity === 'error' ? 'error' : 'warning';
     return `::${level} ${formatProperties(properties)}::${escapeData(finding.message)}`;
   });
+  for (const call of report.unresolved ?? []) {
+    const properties = { file: call.file, line: call.line, col: call.column, endLine: call.endLine, endColumn: call.endColumn, title: 'unresolved call' };
+    lines.push(`::notice ${formatProperties(properties)}::${escapeData(call.message)}`);
+  }
   for (const error of report.errors) {
     const properties = { file: error.file, ...(error.line !== undefined ? { line: error.line } : {}), title: 'blockcheck' };
     lines.push(`::error ${formatProperties(properties)}::${escapeData(error.message)}`);

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import type { RuleName } from '../../core/index.js';
 import { RULE_NAMES } from '../../core/index.js';
 import { TOOL_NAME, TOOL_URL, TOOL_VERSION } from '../../engine/package-info.js';
-import { relativePath, type Report, type ReportFinding } from '../../engine/report.js';
+import { relativePath, type Report, type ReportFinding, type ReportUnresolvedCall } from '../../engine/report.js';
 import { ruleDoc } from '../../engine/rule-docs.js';
 
 const SRCROOT = '%SRCROOT%';
@@ -38,22 +38,28 @@ export function formatSarif(report: Report, { cwd }: { cwd: string }): string {
             version: TOOL_VERSION,
             semanticVersion: TOOL_VERSION,
             informationUri: TOOL_URL,
-            rules: rules.map((rule) => ({
-              id: rule.id,
-              name: pascalCase(rule.name),
-              shortDescription: { text: rule.description },
-              fullDescription: { text: rule.fullDescription },
-              helpUri: rule.url,
-              help: { text: `${rule.fullDescription}${rule.url ? `\n\n${rule.url}` : ''}`, markdown: rule.markdown },
-              defaultConfiguration: { level: 'error' },
-              properties: { tags: ['performance', 'event-loop'], precision: 'high', 'problem.severity': 'error' },
-            })),
+            rules: [
+              ...rules.map((rule) => ({
+                id: rule.id,
+                name: pascalCase(rule.name),
+                shortDescription: { text: rule.description },
+                fullDescription: { text: rule.fullDescription },
+                helpUri: rule.url,
+                help: { text: `${rule.fullDescription}${rule.url ? `\n\n${rule.url}` : ''}`, markdown: rule.markdown },
+                defaultConfiguration: { level: 'error' },
+                properties: { tags: ['performance', 'event-loop'], precision: 'high', 'problem.severity': 'error' },
+              })),
+              ...(report.unresolved ? [UNRESOLVED_CALL_DESCRIPTOR] : []),
+            ],
           },
         },
         // SARIF URIs must end in a slash to be a base.
         originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(sourceRoot).href.replace(/\/?$/, '/')}` } },
         columnKind: 'utf16CodeUnits',
-        results: report.findings.map((finding) => result(finding, ruleIndex.get(finding.rule) ?? 0, location)),
+        results: [
+          ...report.findings.map((finding) => result(finding, ruleIndex.get(finding.rule) ?? 0, location)),
+          ...(report.unresolved ?? []).map((call) => unresolvedResult(call, rules.length, location)),
+        ],
         invocations: [
           {
             executionSuccessful: true,
@@ -116,6 +122,46 @@ function result(finding: ReportFinding, ruleIndex: number, location: Locate) {
       // After --probe: the verdict (confirmed, not-reproduced, unreached) and what was measured.
       ...(finding.runtime ? { runtime: finding.runtime } : {}),
     },
+  };
+}
+
+/**
+ * `--strict`'s calls whose target cannot be known are notes of their own descriptor: not a rule of the
+ * plugin (nothing to configure or disable in ESLint), but code scanning shows them beside the alerts.
+ */
+const UNRESOLVED_CALL_DESCRIPTOR = {
+  id: 'blockcheck/unresolved-call',
+  name: 'UnresolvedCall',
+  shortDescription: { text: 'A call event-loop handlers reach whose target blockcheck cannot know' },
+  fullDescription: {
+    text: 'The call picks its target at run time (a member chosen by a computed key, a module required by a computed name), so whether it blocks the event loop is neither flagged nor cleared. audit --probe measures it.',
+  },
+  helpUri: `${TOOL_URL}#strict-mode`,
+  defaultConfiguration: { level: 'note' },
+  properties: { tags: ['performance', 'event-loop'], precision: 'low', 'problem.severity': 'recommendation' },
+};
+
+function unresolvedResult(call: ReportUnresolvedCall, ruleIndex: number, location: Locate) {
+  const { physicalLocation } = location(call.file, call.line);
+  return {
+    ruleId: UNRESOLVED_CALL_DESCRIPTOR.id,
+    ruleIndex,
+    level: 'note',
+    message: { text: call.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: physicalLocation.artifactLocation,
+          region: { startLine: call.line, startColumn: call.column, endLine: call.endLine, endColumn: call.endColumn },
+        },
+      },
+    ],
+    relatedLocations: call.handlers.map((handler, index) => ({
+      id: index,
+      ...location(handler.file, handler.line),
+      message: { text: `handler ${handler.label}` },
+    })),
+    properties: { reason: call.reason, call: call.call, decidedBy: call.decidedBy },
   };
 }
 

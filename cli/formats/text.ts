@@ -50,6 +50,21 @@ export function formatText(report: Report, { color }: { color: boolean }): strin
     out.push('');
   }
 
+  if (report.unresolved && report.unresolved.length > 0) {
+    out.push(paint('bold', 'Calls whose target blockcheck cannot know (--strict)'));
+    for (const call of report.unresolved) {
+      const decidedBy = call.reason === 'computed-member' ? `picked by ${call.decidedBy}` : 'module chosen at run time';
+      out.push(`  ${call.file}:${call.line}:${call.column}  ${paint('cyan', 'info   ')}  ${paint('bold', call.call)}  ${decidedBy}`);
+      const primary = call.handlers[0];
+      if (primary) {
+        const via =
+          primary.chain.length > 1 ? ` via ${primary.chain.map((step) => `${step.name} ${paint('dim', `(${step.file}:${step.line})`)}`).join(' → ')}` : '';
+        out.push(`    ${paint('dim', 'in')} ${primary.label} ${paint('dim', `(${primary.file}:${primary.line})`)}${via}`);
+      }
+    }
+    out.push(`  ${paint('dim', 'What these run is neither flagged nor cleared: audit --probe measures them.')}`, '');
+  }
+
   if (report.errors.length > 0) {
     out.push(paint('bold', 'Errors'));
     for (const error of report.errors) {
@@ -64,7 +79,8 @@ export function formatText(report: Report, { color }: { color: boolean }): strin
   const fileCount = new Set(report.findings.map((finding) => finding.file)).size;
   const seconds = (report.stats.durationMs / 1000).toFixed(1);
   const summary = `${plural(report.findings.length, 'finding')} in ${plural(handlerCount, 'handler')}, ${plural(fileCount, 'file')}, ${seconds} s`;
-  const detail = `(${plural(errors, 'error')}, ${plural(warnings, 'warning')}; ${plural(report.stats.files, 'file')} audited, ${plural(report.handlers.length, 'handler')} detected)`;
+  const unresolvedCount = report.unresolved ? `, ${plural(report.unresolved.length, 'unresolved call')}` : '';
+  const detail = `(${plural(errors, 'error')}, ${plural(warnings, 'warning')}${unresolvedCount}; ${plural(report.stats.files, 'file')} audited, ${plural(report.handlers.length, 'handler')} detected)`;
   out.push(`${paint(errors > 0 ? 'red' : report.findings.length > 0 ? 'yellow' : 'green', summary)} ${paint('dim', detail)}`);
 
   const { recommendation } = report;

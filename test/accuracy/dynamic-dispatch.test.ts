@@ -146,4 +146,78 @@ module.exports = Template;
 `,
     });
   });
+
+  it('reads what an untyped client class makes: a statement from a database kept on this, an archive from its module', () => {
+    assertAudit({
+      'node_modules/better-sqlite3/package.json': JSON.stringify({ name: 'better-sqlite3', version: '11.0.0', main: 'lib/index.js' }),
+      // As the real package: the methods hand over to the native addon, whose objects nothing types.
+      'node_modules/better-sqlite3/lib/index.js': `const addon = require('bindings')('better_sqlite3.node');
+function Database(file) { this.native = new addon.Database(file); }
+Database.prototype.prepare = function prepare(sql) { return this.native.prepare(sql, this); };
+Database.prototype.exec = function exec(sql) { this.native.exec(sql); return this; };
+module.exports = Database;
+`,
+      'node_modules/adm-zip/package.json': JSON.stringify({ name: 'adm-zip', version: '0.5.16', main: 'adm-zip.js' }),
+      'node_modules/adm-zip/adm-zip.js': 'module.exports = function AdmZip(file) { return { extractAllTo() {}, getEntries() { return []; } }; };\n',
+      'package.json': JSON.stringify({
+        name: 'notes-api',
+        version: '1.0.0',
+        main: 'server.js',
+        dependencies: { 'better-sqlite3': '^11.0.0', 'adm-zip': '^0.5.16' },
+      }),
+      'store.js': `const Database = require('better-sqlite3');
+class NoteStore {
+  constructor(file) {
+    this.db = new Database(file);
+    this.db.exec('create table if not exists notes (id integer primary key, body text)'); // SILENT
+  }
+  find(id) {
+    return this.db.prepare('select body from notes where id = ?').get(id); // BLOCKS
+  }
+  compact() {
+    this.db.exec('vacuum'); // BLOCKS
+  }
+}
+module.exports = NoteStore;
+`,
+      'server.js': `const http = require('http');
+const AdmZip = require('adm-zip');
+const NoteStore = require('./store');
+const store = new NoteStore('notes.db');
+http.createServer((req, res) => {
+  if (req.url === '/compact') store.compact();
+  if (req.url === '/import') new AdmZip('/tmp/upload.zip').extractAllTo('/tmp/notes'); // BLOCKS
+  const entries = new AdmZip('/tmp/upload.zip').getEntries(); // SILENT
+  res.end(JSON.stringify(store.find(Number(req.url.slice(1))) || entries.length));
+}).listen(8080);
+`,
+    });
+  });
+
+  it('follows each function a conditional or a fallback picks for the callee', () => {
+    assertAudit({
+      'package.json': JSON.stringify({ name: 'file-echo', version: '1.0.0', main: 'server.js' }),
+      'read.js': `const fs = require('fs');
+exports.cachedRead = function cachedRead(file, cache) {
+  return cache.get(file);
+};
+exports.freshRead = function freshRead(file) {
+  return fs.readFileSync(file, 'utf8'); // BLOCKS
+};
+`,
+      'server.js': `const fs = require('fs');
+const http = require('http');
+const { cachedRead, freshRead } = require('./read');
+const cache = new Map();
+http.createServer((req, res) => {
+  const inspect = req.headers['x-full'] ? fs.readFileSync : fs.statSync;
+  const body = inspect('/srv' + req.url); // BLOCKS
+  const read = cache.size > 0 ? cachedRead : freshRead;
+  const text = read('/srv/index.html', cache);
+  const log = (req.headers['x-log'] === 'sync' ? fs.appendFileSync : fs.appendFile)('/tmp/log', req.url, () => {}); // BLOCKS
+  res.end(String(body) + text + log);
+}).listen(8080);
+`,
+    });
+  });
 });
