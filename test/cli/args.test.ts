@@ -19,6 +19,7 @@ describe('parseCommandLine', () => {
       projects: [],
       ignorePatterns: [],
       targetRps: undefined,
+      strict: false,
       color: undefined,
       debug: false,
     });
@@ -47,6 +48,7 @@ describe('parseCommandLine', () => {
       '**/*.gen.ts',
       '--target-rps',
       '250',
+      '--strict',
       '--no-color',
     ]);
     assert.deepEqual(args, {
@@ -61,6 +63,7 @@ describe('parseCommandLine', () => {
       projects: ['a/tsconfig.json', 'b/tsconfig.json'],
       ignorePatterns: ['dist/', '**/*.gen.ts'],
       targetRps: 250,
+      strict: true,
       color: false,
       debug: false,
     });
