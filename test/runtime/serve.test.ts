@@ -4,6 +4,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { ProbeError, serve } from '../../runtime/index.js';
 import { assertNoChildLeft, fixture } from './helpers.js';
 
@@ -42,6 +43,37 @@ describe('serve', () => {
       assert.equal(await pooled.closed, 0, 'stopped by us: a clean end');
     });
   }
+
+  it('thread-pool runs each request as a piscina task on an idle thread: requests after a blocking one are not held behind it', async () => {
+    const pooled = await serve({
+      target: { kind: 'module', modulePath: fixture('slow-service'), exportName: 'default' },
+      workerClass: 'thread-pool',
+      workers: 2,
+    });
+    try {
+      const order: string[] = [];
+      // Each request on a connection of its own, as separate clients send them.
+      const get = (path: string): Promise<void> =>
+        new Promise((resolve, reject) => {
+          http
+            .get(`${pooled.url}${path}`, { agent: false }, (response) => {
+              response.resume();
+              response.once('end', () => {
+                order.push(path);
+                resolve();
+              });
+            })
+            .once('error', reject);
+        });
+      const blocked = get('/blocking');
+      // One thread stays blocked for the service delay; the other serves these, one after the other.
+      for (const path of ['/fast-1', '/fast-2', '/fast-3']) await get(path);
+      await blocked;
+      assert.deepEqual(order, ['/fast-1', '/fast-2', '/fast-3', '/blocking']);
+    } finally {
+      await pooled.stop();
+    }
+  });
 
   it('refuses a worker class for a --start command, which is its own event loop', async () => {
     await assert.rejects(
