@@ -4,9 +4,11 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
+import { createInterface } from 'node:readline';
 import { ProbeError, serve } from '../../runtime/index.js';
-import { assertNoChildLeft, fixture } from './helpers.js';
+import { assertNoChildLeft, fixture, lineOf, ROOT } from './helpers.js';
 
 const DELAY_MS = 200;
 
@@ -72,6 +74,34 @@ describe('serve', () => {
       assert.deepEqual(order, ['/fast-1', '/fast-2', '/fast-3', '/blocking']);
     } finally {
       await pooled.stop();
+    }
+  });
+
+  it('--watch reports the blocks of what it serves, named at their line, on stderr', async () => {
+    const cli = spawn(process.execPath, [`${ROOT}/dist/cli/main.js`, 'serve', fixture('slow-service'), '--watch'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const lines = createInterface({ input: cli.stderr! });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        lines.on('line', (line) => {
+          const served = /serving on (\S+)/.exec(line);
+          if (served) resolve(served[1]!);
+        });
+        cli.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      const blocked = new Promise<string>((resolve) =>
+        lines.on('line', (line) => line.includes('event loop blocked') && line.includes(' at ') && resolve(line)),
+      );
+      await (await fetch(`${url}/blocking`)).text();
+      const line = await blocked;
+      assert.match(
+        line,
+        new RegExp(
+          `blocking-client\\.mjs:${lineOf(fixture('slow-service', 'blocking-client.mjs'), 'atomics-wait')} |app\\.mjs:${lineOf(fixture('slow-service', 'app.mjs'), 'blocking-call')} `,
+        ),
+      );
+    } finally {
+      cli.kill('SIGINT');
+      await new Promise((resolve) => cli.once('exit', resolve));
     }
   });
 
