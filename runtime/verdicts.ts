@@ -95,8 +95,9 @@ function routeCounts(blocks: Block[], requests: Map<number, RequestRecord>, matc
 /**
  * A synchronous stretch that held the loop past the threshold with JavaScript of its own: its time less the
  * timed catalog calls inside it (each is its own finding). Its run-queue wait stays in its wall time: a loop
- * that spins until a clock time kept the loop that long whoever had the core. Whether a site blocks at all
- * is decided on time net of that wait (`heldBlock`), so a busy machine alone never confirms one.
+ * that spins until a clock time kept the loop that long whoever had the core. A stretch held past the
+ * threshold only by that wait is no block at all, so a busy machine alone never confirms a site nor adds to
+ * a request's blocked time.
  */
 interface CpuBlock {
   stretch: Stretch;
@@ -117,7 +118,9 @@ function cpuBlocks(measurements: ChildMeasurements, profile: ProfileIndex | null
       .filter((call) => call.requestId === stretch.requestId && call.startMs >= stretch.startMs && call.startMs + call.ms <= endMs + 0.01)
       .reduce((sum, call) => sum + call.ms, 0);
     const ms = stretch.ms - timedMs;
-    if (ms < thresholdMs) continue;
+    // Held past the threshold only while the thread waited for a core (a body's chunk read on a busy machine):
+    // the machine's block, not the code's, and not added to the request's blocks beside a real one.
+    if (ms - stretch.runQueueMs < thresholdMs) continue;
     blocks.push({
       stretch,
       // JavaScript on the thread: CPU by construction, but for the run-queue wait.
