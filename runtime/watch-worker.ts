@@ -6,15 +6,16 @@
  *   the first block included, even in a loop V8 compiled on the stack before any profiler ran (which a
  *   profile started afterwards charges to the caller);
  * - starts a CPU profile, which names the line of the blocks that follow, by their samples.
- * The profile runs until the app's thread ends the window (`stop`); nothing runs while nothing blocks.
+ * The profile runs until the app's thread ends the window (`stop`); no session is open while nothing blocks.
  */
+import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppUrl } from './app-code.js';
 import type { CpuProfile } from './protocol.js';
 
 export interface WatchWorkerData {
-  /** One float64: the epoch ms (performance.timeOrigin + now) of the app thread's last watchdog tick. */
+  /** Three float64: the epoch ms (performance.timeOrigin + now) of the app thread's last watchdog tick, its run-queue wait then (ms), and 1 while it ends a window. */
   heartbeat: SharedArrayBuffer;
   thresholdMs: number;
   samplingIntervalUs: number;
@@ -42,6 +43,17 @@ const READ_STACK = `(() => {
 })()`;
 
 const { heartbeat, thresholdMs, samplingIntervalUs, ownDir } = workerData as WatchWorkerData;
+/** The app's main thread's scheduler statistics (Linux; its thread id is the process id). */
+const MAIN_SCHEDSTAT = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+
+/** The app thread's run-queue wait so far, ms; null where the system does not tell. */
+function mainRunQueueMs(): number | null {
+  try {
+    return Number(readFileSync(MAIN_SCHEDSTAT, 'latin1').split(' ')[1]) / 1e6;
+  } catch {
+    return null;
+  }
+}
 const lastTick = new Float64Array(heartbeat);
 const port = parentPort!;
 let profiler: Session | null = null;
@@ -104,7 +116,12 @@ async function endWindow(): Promise<void> {
 setInterval(
   () => {
     const tick = lastTick[0]!;
-    if (tick === 0 || performance.timeOrigin + performance.now() - tick < thresholdMs) return;
+    const staleMs = performance.timeOrigin + performance.now() - tick;
+    // lastTick[2]: the app's thread is ending a window (the watch's own work, not a block).
+    if (tick === 0 || staleMs < thresholdMs || lastTick[2] === 1) return;
+    // Stale only while the app's thread waited for a core (a busy machine): no block of its code.
+    const runQueueMs = mainRunQueueMs();
+    if (runQueueMs !== null && staleMs - (runQueueMs - lastTick[1]!) < thresholdMs) return;
     startProfile();
     if (snapshotting || snapshotOf === tick) return;
     snapshotOf = tick;

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { CpuProfile } from './protocol.js';
 import { ProfileIndex } from './cpu-profile.js';
 import { SourceMaps } from './source-map.js';
+import { threadTime } from './child/thread-time.js';
 import type { WatchWorkerData, WatchWorkerMessage, WatchWorkerRequest } from './watch-worker.js';
 
 export interface WatchedBlock {
@@ -50,8 +51,9 @@ const OWN_DIR = dirname(fileURLToPath(import.meta.url));
 export function watchEventLoop(options: WatchOptions = {}): EventLoopWatch {
   const thresholdMs = options.thresholdMs ?? 10;
   const profileWindowMs = options.profileWindowMs ?? 2000;
-  // The watchdog ticks at a fraction of the threshold, so a block's length is known to within that.
-  const tickMs = Math.max(1, Math.floor(thresholdMs / 4));
+  // The watchdog ticks at half the threshold, so a block's length is known to within that; each tick is a
+  // wake-up of the process, the watch's main cost while nothing blocks.
+  const tickMs = Math.max(1, Math.floor(thresholdMs / 2));
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const utilizationStart = performance.eventLoopUtilization();
@@ -70,7 +72,8 @@ export function watchEventLoop(options: WatchOptions = {}): EventLoopWatch {
     .post('Profiler.enable')
     .then(() => codeLog.post('Profiler.setSamplingInterval', { interval: CODE_LOG_INTERVAL_US }))
     .then(() => codeLog.post('Profiler.start'));
-  const heartbeat = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT);
+  // [0]: epoch ms of the last tick; [1]: this thread's run-queue wait at that tick, ms; [2]: 1 while a window ends.
+  const heartbeat = new SharedArrayBuffer(3 * Float64Array.BYTES_PER_ELEMENT);
   const lastTick = new Float64Array(heartbeat);
   const watchdogThread = new Worker(new URL('./watch-worker.js', import.meta.url), {
     // Not the app's `--import blockcheck/runtime/watch`: that would start a watch, and a thread, per thread.
@@ -112,27 +115,39 @@ export function watchEventLoop(options: WatchOptions = {}): EventLoopWatch {
   const endWindow = async (): Promise<void> => {
     profileEnds = null;
     const arrived = new Promise<CpuProfile | null>((resolve) => (profileArrived = resolve));
+    // Ending a window holds this thread (the profile is serialized, sent and indexed here): that is the watch's
+    // own work, not a block of the app, and must not open the next window (it did, one after another).
+    lastTick[2] = 1;
     ask('stop');
     const profile = await arrived;
     const clockOffsetUs = Number(process.hrtime.bigint() / 1000n) - performance.now() * 1000;
     const index = profile ? new ProfileIndex(profile, clockOffsetUs, OWN_DIR) : null;
     for (const block of pending.splice(0)) report({ ...block, site: siteOf(block, index) });
     snapshots = [];
+    expected = performance.now() + tickMs;
+    lastTick[0] = performance.timeOrigin + performance.now();
+    lastTick[2] = 0;
   };
 
   let expected = Number.POSITIVE_INFINITY;
   // Starting the profiler holds the loop while V8 logs the code so far: the watch begins after it.
   void codeLogStarted.then(() => {
     expected = performance.now() + tickMs;
+    lastTick[1] = threadTime().runQueueMs;
     lastTick[0] = performance.timeOrigin + performance.now();
   });
   const watchdog = setInterval(() => {
     const now = performance.now();
     if (expected === Number.POSITIVE_INFINITY) return;
     const lateMs = now - expected;
+    const { runQueueMs } = threadTime();
+    const waitedMs = runQueueMs - lastTick[1]!;
     expected = now + tickMs;
+    lastTick[1] = runQueueMs;
     lastTick[0] = performance.timeOrigin + now;
-    if (lateMs < thresholdMs) return;
+    // Late only while the thread waited for a core (a busy machine), or while the watch ended a window: not a
+    // block of the app's code.
+    if (lateMs - waitedMs < thresholdMs || lastTick[2] === 1) return;
     pending.push({ ms: lateMs + tickMs / 2, endMs: now, site: null });
     if (profileEnds) return;
     // The watchdog thread started the window during the block unless it was too short to be seen; the
