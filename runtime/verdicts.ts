@@ -55,12 +55,19 @@ function siteOf(stack: RawFrame[], ownDir: string, sourceMaps: SourceMaps): Posi
   return frame ? sourceMaps.toOriginal(frame.url, frame.line, frame.column) : null;
 }
 
-function blockedStats(blocks: Block[]): { perRequest: BlockedStats | null; requestsAffected: number; totalMs: number; cpuWallRatio: number | null } {
-  // A request's blocking is the sum of its blocks; blocks outside any request count one by one.
+function blockedStats(
+  blocks: Block[],
+  thresholdMs: number,
+): { perRequest: BlockedStats | null; requestsAffected: number; totalMs: number; cpuWallRatio: number | null } {
+  // A request's blocking is the sum of its blocks; blocks outside any request count one by one. Beside a block
+  // that held the loop with the request's own work, one past the threshold only while the thread waited for a
+  // core (a large body's socket reads on a busy machine) is the machine's and adds nothing.
+  const heldByRequest = new Set(blocks.filter((block) => block.ms - block.runQueueMs >= thresholdMs).map((block) => block.requestId));
   const perRequest = new Map<string, number>();
   blocks.forEach((block, index) => {
     const key = block.requestId === null ? `block-${index}` : `request-${block.requestId}`;
-    perRequest.set(key, (perRequest.get(key) ?? 0) + block.ms);
+    const machineOnly = block.ms - block.runQueueMs < thresholdMs && block.requestId !== null && heldByRequest.has(block.requestId);
+    if (!machineOnly) perRequest.set(key, (perRequest.get(key) ?? 0) + block.ms);
   });
   const values = [...perRequest.values()];
   const totalMs = blocks.reduce((sum, block) => sum + block.ms, 0);
@@ -95,9 +102,8 @@ function routeCounts(blocks: Block[], requests: Map<number, RequestRecord>, matc
 /**
  * A synchronous stretch that held the loop past the threshold with JavaScript of its own: its time less the
  * timed catalog calls inside it (each is its own finding). Its run-queue wait stays in its wall time: a loop
- * that spins until a clock time kept the loop that long whoever had the core. A stretch held past the
- * threshold only by that wait is no block at all, so a busy machine alone never confirms a site nor adds to
- * a request's blocked time.
+ * that spins until a clock time kept the loop that long whoever had the core. Whether a site blocks at all
+ * is decided on time net of that wait (`heldBlock`), so a busy machine alone never confirms one.
  */
 interface CpuBlock {
   stretch: Stretch;
@@ -118,9 +124,7 @@ function cpuBlocks(measurements: ChildMeasurements, profile: ProfileIndex | null
       .filter((call) => call.requestId === stretch.requestId && call.startMs >= stretch.startMs && call.startMs + call.ms <= endMs + 0.01)
       .reduce((sum, call) => sum + call.ms, 0);
     const ms = stretch.ms - timedMs;
-    // Held past the threshold only while the thread waited for a core (a body's chunk read on a busy machine):
-    // the machine's block, not the code's, and not added to the request's blocks beside a real one.
-    if (ms - stretch.runQueueMs < thresholdMs) continue;
+    if (ms < thresholdMs) continue;
     blocks.push({
       stretch,
       // JavaScript on the thread: CPU by construction, but for the run-queue wait.
@@ -191,7 +195,7 @@ export function judge(input: JudgeInput): ProbedFinding[] {
   const claimed = new Set<SlowCall>();
 
   const section = (verdict: RuntimeSection['verdict'], executions: number, blocks: Block[], measuredBy: RuntimeSection['measuredBy']): RuntimeSection => {
-    const stats = blockedStats(blocks);
+    const stats = blockedStats(blocks, thresholdMs);
     return {
       verdict,
       thresholdMs,
