@@ -106,7 +106,9 @@ async function probeCase(
           requests: finding.runtime!.requestsAffected,
           where: `${finding.call} :${finding.line} (${finding.runtime!.requestsAffected} requests)`,
         })),
-      sMs: probed.probe.predictions.find((prediction) => prediction.route === label)?.blockedMsPerRequest ?? 0,
+      // The probe's own S of the route, as the measured side is the probe's: the sizing S (1000 / req·s of a
+      // bare, saturated loop) also counts the load generator's and a busy machine's time (11 ms for a 1 ms route seen).
+      sMs: probed.probe.predictions.find((prediction) => prediction.route === label)?.probedBlockedMsPerRequest ?? 0,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

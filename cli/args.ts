@@ -101,11 +101,13 @@ Exit codes: 0 no error-level findings, 1 error-level findings, unreadable files 
 
 export const SERVE_USAGE = `Usage: blockcheck serve [module] [--module <file>] [--export <name> | --start "<command>"]
                        [--worker-class event-loop|cluster|thread-pool] [--workers <n> | --threads <n>]
-                       [--port <n>] [--start-timeout <s>]
+                       [--port <n>] [--start-timeout <s>] [--watch]
 
 Hosts an app module (or a --start command, event-loop only) on 127.0.0.1 under a worker class, the Node
-analogue of gunicorn's worker_class: one event loop, node:cluster processes, or a worker_threads pool.
-Ctrl-C stops it and every process it started.`;
+analogue of gunicorn's worker_class: one event loop, node:cluster processes, or a piscina thread pool.
+Ctrl-C stops it and every process it started.
+  --watch   Report event-loop blocks and their lines on stderr, at low cost (node --import blockcheck/runtime/watch
+            in each process; BLOCKCHECK_WATCH_THRESHOLD_MS sets the threshold, default 10)`;
 
 export const INIT_USAGE = `Usage: blockcheck init [--write]
 

@@ -1,7 +1,7 @@
 /**
  * Finds the app in an imported module and turns it into an http.Server, whatever it is: Express/Koa/
  * Fastify app, http.Server, or a plain `(req, res)` handler. Shared by the host's event-loop and cluster
- * workers (which listen) and its thread-pool workers (which are fed connections by the main thread).
+ * workers (which listen) and its piscina pool's threads (which are handed each request by the main thread).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';

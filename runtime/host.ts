@@ -3,8 +3,8 @@
  * app module and serves its export on 127.0.0.1 as:
  *   event-loop             this process, one event loop;
  *   cluster --workers N    N node:cluster worker processes sharing the port;
- *   thread-pool --workers N  N worker threads, each with its own event loop and a copy of the app; this
- *                          thread accepts connections and relays each one's bytes to a thread.
+ *   thread-pool --workers N  a piscina pool of N threads, each with a copy of the app; this thread reads
+ *                          each request and runs it as a piscina task on an idle thread.
  *
  *   node dist/runtime/host.js --module <file> --export <name> --port <n> --worker-class cluster --workers 4
  */

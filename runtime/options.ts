@@ -100,7 +100,7 @@ export function probeOptionsFromFlags(values: ProbeFlagValues, cwd = process.cwd
 
 const WORKER_CLASSES: readonly WorkerClassName[] = ['event-loop', 'cluster', 'thread-pool'];
 
-/** The `blockcheck serve [<module>] [--module m] [--export e | --start cmd] [--worker-class c] [--workers|--threads n] [--port p]` command line. */
+/** The `blockcheck serve [<module>] [--module m] [--export e | --start cmd] [--worker-class c] [--workers|--threads n] [--port p] [--watch]` command line. */
 export function parseServeArgs(argv: string[], cwd = process.cwd()): ServeOptions {
   let parsed;
   try {
@@ -117,6 +117,7 @@ export function parseServeArgs(argv: string[], cwd = process.cwd()): ServeOption
         threads: { type: 'string' },
         port: { type: 'string' },
         'start-timeout': { type: 'string' },
+        watch: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -135,5 +136,6 @@ export function parseServeArgs(argv: string[], cwd = process.cwd()): ServeOption
   if (portNumber !== undefined) options.port = portNumber;
   const startTimeout = positiveNumber('start-timeout', values['start-timeout'], false);
   if (startTimeout !== undefined) options.startTimeoutMs = startTimeout * 1000;
+  if (values.watch) options.watch = true;
   return options;
 }

@@ -306,7 +306,8 @@ async function verify(
       : []),
   ];
   const baselineOf = (load: RouteLoad): RouteLoad => baseline.find((candidate) => candidate.route === load.route && candidate.path === load.path)!;
-  progress(`verify: ${workerClass} with ${workers} workers`);
+  // What the printed config runs: node:cluster forking N processes that share the port, or a piscina pool of N threads.
+  progress(`verify: ${workerClass === 'cluster' ? `node:cluster, ${workers} processes` : `piscina, maxThreads ${workers}`}`);
   const recommended = await measureUnder({
     target: { ...target, workerClass, workers },
     cwd,
@@ -317,16 +318,17 @@ async function verify(
     progress,
     deadline,
   });
-  return {
-    workerClass,
-    workers,
-    routes: recommended.map((load) => ({
-      route: load.route,
-      predictedReqPerSec: predictions.find((prediction) => prediction.route === load.route)?.predictedReqPerSec ?? null,
-      measuredReqPerSec: load.reqPerSec,
-      baselineReqPerSec: baselineOf(load).reqPerSec,
-      p99Ms: load.latencyMs.p99,
-      baselineP99Ms: baselineOf(load).latencyMs.p99,
-    })),
-  };
+  const compared = recommended.map((load) => ({
+    route: load.route,
+    predictedReqPerSec: predictions.find((prediction) => prediction.route === load.route)?.predictedReqPerSec ?? null,
+    measuredReqPerSec: load.reqPerSec,
+    baselineReqPerSec: baselineOf(load).reqPerSec,
+    p99Ms: load.latencyMs.p99,
+    baselineP99Ms: baselineOf(load).latencyMs.p99,
+  }));
+  for (const entry of compared) {
+    const predicted = entry.predictedReqPerSec === null ? 'no prediction (does not block)' : `predicted ${entry.predictedReqPerSec} req/s`;
+    progress(`verify: ${entry.route}: ${predicted}, measured ${entry.measuredReqPerSec} req/s (one loop, bare: ${entry.baselineReqPerSec} req/s)`);
+  }
+  return { workerClass, workers, routes: compared };
 }

@@ -1,7 +1,7 @@
 /**
  * `blockcheck serve`: the reference runtime on its own. Hosts an app module under a worker class (or
  * runs a `--start` command as is, which is its own event loop), passes its output through, and stops the
- * whole process group on Ctrl-C.
+ * whole process group on Ctrl-C. `--watch` is `node --import blockcheck/runtime/watch` for what it runs.
  */
 import { ProbeError } from './errors.js';
 import { launch, type WorkerClassName } from './launch.js';
@@ -15,7 +15,12 @@ export interface ServeOptions {
   port?: number;
   cwd?: string;
   startTimeoutMs?: number;
+  /** `--watch`: the low-overhead watch in every process of the app (its main thread), blocks reported on stderr. */
+  watch?: boolean;
 }
+
+/** What `node --import blockcheck/runtime/watch` loads; through NODE_OPTIONS it reaches a --start command and cluster workers too. */
+const WATCH_ENTRY_URL = new URL('./watch-entry.js', import.meta.url).href;
 
 export interface ServeHandle {
   url: string;
@@ -43,6 +48,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     catalog: [],
     startTimeoutMs: options.startTimeoutMs ?? 15_000,
     inheritOutput: true,
+    ...(options.watch ? { env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${WATCH_ENTRY_URL}`.trim() } } : {}),
   });
   // Stopped by a signal (ours, on stop() or Ctrl-C) counts as a clean end; the app's own exit code otherwise.
   const closed = app.exitStatus.then(({ code }) => code ?? 0);

@@ -1,61 +1,84 @@
 /**
- * A thread of the host's thread pool: loads its own copy of the app and serves the connections the main
- * thread relays to it, each through an in-memory duplex the app's http.Server sees as a socket.
+ * One thread of the host's piscina pool: loads its own copy of the app and serves each task (one whole
+ * request) through the app's own http.Server, over an in-memory connection, so the app parses and answers
+ * it exactly as it would a socket's.
  */
+import http from 'node:http';
 import { Duplex } from 'node:stream';
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'piscina';
 import { loadAppServer } from './host-app.js';
 
-export type WorkerMessage = { type: 'ready' } | { type: 'data'; id: number; chunk: Uint8Array } | { type: 'end'; id: number };
+export interface PooledRequest {
+  method: string;
+  url: string;
+  rawHeaders: string[];
+  body: Uint8Array;
+}
 
-type MainMessage = { type: 'open' | 'end' | 'close'; id: number } | { type: 'data'; id: number; chunk: Uint8Array };
+export interface PooledResponse {
+  status: number;
+  rawHeaders: string[];
+  body: Uint8Array;
+}
 
-const port = parentPort!;
 const { modulePath, exportName } = workerData as { modulePath: string; exportName: string };
 const server = await loadAppServer(modulePath, exportName);
-const connections = new Map<number, Duplex>();
 
-/** An in-memory socket: what the app writes goes back to the main thread, what the client sent is pushed in. */
-function relaySocket(id: number): Duplex {
-  const socket = new Duplex({
-    read() {},
-    write(chunk: Buffer, _encoding, callback) {
-      port.postMessage({ type: 'data', id, chunk } satisfies WorkerMessage);
-      callback();
-    },
-    final(callback) {
-      port.postMessage({ type: 'end', id } satisfies WorkerMessage);
-      callback();
-    },
-  });
-  // The parts of net.Socket that http.Server calls on its connections.
-  Object.assign(socket, {
+/** The parts of net.Socket that http's server and client call on their connections. */
+function asSocket(stream: Duplex): Duplex {
+  return Object.assign(stream, {
     remoteAddress: '127.0.0.1',
     remotePort: 0,
     encrypted: false,
-    setTimeout: () => socket,
-    setNoDelay: () => socket,
-    setKeepAlive: () => socket,
-    ref: () => socket,
-    unref: () => socket,
+    setTimeout: () => stream,
+    setNoDelay: () => stream,
+    setKeepAlive: () => stream,
+    ref: () => stream,
+    unref: () => stream,
   });
-  return socket;
 }
 
-port.on('message', (message: MainMessage) => {
-  if (message.type === 'open') {
-    const socket = relaySocket(message.id);
-    connections.set(message.id, socket);
-    server.emit('connection', socket);
-    return;
+/** Two connected in-memory sockets: what one writes, the other reads. */
+function socketPair(): [Duplex, Duplex] {
+  const ends: Duplex[] = [];
+  for (let side = 0; side < 2; side++) {
+    ends.push(
+      asSocket(
+        new Duplex({
+          read() {},
+          write(chunk: Buffer, _encoding, callback) {
+            ends[1 - side]!.push(chunk);
+            callback();
+          },
+          final(callback) {
+            ends[1 - side]!.push(null);
+            callback();
+          },
+        }),
+      ),
+    );
   }
-  const socket = connections.get(message.id);
-  if (!socket) return;
-  if (message.type === 'data') socket.push(Buffer.from(message.chunk));
-  else if (message.type === 'end') socket.push(null);
-  else {
-    connections.delete(message.id);
-    socket.destroy();
-  }
-});
-port.postMessage({ type: 'ready' } satisfies WorkerMessage);
+  return [ends[0]!, ends[1]!];
+}
+
+/** The task: `null` only checks that the app loaded (the pool's start-up). */
+export default async function serveRequest(request: PooledRequest | null): Promise<PooledResponse | null> {
+  if (request === null) return null;
+  const [client, served] = socketPair();
+  server.emit('connection', served);
+  return new Promise((resolve, reject) => {
+    const outgoing = http.request({ method: request.method, path: request.url, headers: request.rawHeaders, createConnection: () => client as never });
+    outgoing.once('error', reject);
+    outgoing.once('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.once('error', reject);
+      response.once('end', () => {
+        resolve({ status: response.statusCode ?? 500, rawHeaders: response.rawHeaders, body: Buffer.concat(chunks) });
+        served.destroy();
+        client.destroy();
+      });
+    });
+    outgoing.end(request.body);
+  });
+}

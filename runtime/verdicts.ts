@@ -55,12 +55,19 @@ function siteOf(stack: RawFrame[], ownDir: string, sourceMaps: SourceMaps): Posi
   return frame ? sourceMaps.toOriginal(frame.url, frame.line, frame.column) : null;
 }
 
-function blockedStats(blocks: Block[]): { perRequest: BlockedStats | null; requestsAffected: number; totalMs: number; cpuWallRatio: number | null } {
-  // A request's blocking is the sum of its blocks; blocks outside any request count one by one.
+function blockedStats(
+  blocks: Block[],
+  thresholdMs: number,
+): { perRequest: BlockedStats | null; requestsAffected: number; totalMs: number; cpuWallRatio: number | null } {
+  // A request's blocking is the sum of its blocks; blocks outside any request count one by one. Beside a block
+  // that held the loop with the request's own work, one past the threshold only while the thread waited for a
+  // core (a large body's socket reads on a busy machine) is the machine's and adds nothing.
+  const heldByRequest = new Set(blocks.filter((block) => block.ms - block.runQueueMs >= thresholdMs).map((block) => block.requestId));
   const perRequest = new Map<string, number>();
   blocks.forEach((block, index) => {
     const key = block.requestId === null ? `block-${index}` : `request-${block.requestId}`;
-    perRequest.set(key, (perRequest.get(key) ?? 0) + block.ms);
+    const machineOnly = block.ms - block.runQueueMs < thresholdMs && block.requestId !== null && heldByRequest.has(block.requestId);
+    if (!machineOnly) perRequest.set(key, (perRequest.get(key) ?? 0) + block.ms);
   });
   const values = [...perRequest.values()];
   const totalMs = blocks.reduce((sum, block) => sum + block.ms, 0);
@@ -188,7 +195,7 @@ export function judge(input: JudgeInput): ProbedFinding[] {
   const claimed = new Set<SlowCall>();
 
   const section = (verdict: RuntimeSection['verdict'], executions: number, blocks: Block[], measuredBy: RuntimeSection['measuredBy']): RuntimeSection => {
-    const stats = blockedStats(blocks);
+    const stats = blockedStats(blocks, thresholdMs);
     return {
       verdict,
       thresholdMs,

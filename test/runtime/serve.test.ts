@@ -4,8 +4,11 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { createInterface } from 'node:readline';
 import { ProbeError, serve } from '../../runtime/index.js';
-import { assertNoChildLeft, fixture } from './helpers.js';
+import { assertNoChildLeft, fixture, lineOf, ROOT } from './helpers.js';
 
 const DELAY_MS = 200;
 
@@ -42,6 +45,65 @@ describe('serve', () => {
       assert.equal(await pooled.closed, 0, 'stopped by us: a clean end');
     });
   }
+
+  it('thread-pool runs each request as a piscina task on an idle thread: requests after a blocking one are not held behind it', async () => {
+    const pooled = await serve({
+      target: { kind: 'module', modulePath: fixture('slow-service'), exportName: 'default' },
+      workerClass: 'thread-pool',
+      workers: 2,
+    });
+    try {
+      const order: string[] = [];
+      // Each request on a connection of its own, as separate clients send them.
+      const get = (path: string): Promise<void> =>
+        new Promise((resolve, reject) => {
+          http
+            .get(`${pooled.url}${path}`, { agent: false }, (response) => {
+              response.resume();
+              response.once('end', () => {
+                order.push(path);
+                resolve();
+              });
+            })
+            .once('error', reject);
+        });
+      const blocked = get('/blocking');
+      // One thread stays blocked for the service delay; the other serves these, one after the other.
+      for (const path of ['/fast-1', '/fast-2', '/fast-3']) await get(path);
+      await blocked;
+      assert.deepEqual(order, ['/fast-1', '/fast-2', '/fast-3', '/blocking']);
+    } finally {
+      await pooled.stop();
+    }
+  });
+
+  it('--watch reports the blocks of what it serves, named at their line, on stderr', async () => {
+    const cli = spawn(process.execPath, [`${ROOT}/dist/cli/main.js`, 'serve', fixture('slow-service'), '--watch'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const lines = createInterface({ input: cli.stderr! });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        lines.on('line', (line) => {
+          const served = /serving on (\S+)/.exec(line);
+          if (served) resolve(served[1]!);
+        });
+        cli.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      const blocked = new Promise<string>((resolve) =>
+        lines.on('line', (line) => line.includes('event loop blocked') && line.includes(' at ') && resolve(line)),
+      );
+      await (await fetch(`${url}/blocking`)).text();
+      const line = await blocked;
+      assert.match(
+        line,
+        new RegExp(
+          `blocking-client\\.mjs:${lineOf(fixture('slow-service', 'blocking-client.mjs'), 'atomics-wait')} |app\\.mjs:${lineOf(fixture('slow-service', 'app.mjs'), 'blocking-call')} `,
+        ),
+      );
+    } finally {
+      cli.kill('SIGINT');
+      await new Promise((resolve) => cli.once('exit', resolve));
+    }
+  });
 
   it('refuses a worker class for a --start command, which is its own event loop', async () => {
     await assert.rejects(

@@ -27,9 +27,9 @@ const IDLE = 4;
 /**
  * Requests in order, 100 ms apart: each with `samples` samples 1 ms apart with `leaf` on top of the stack,
  * and the synchronous stretches the app timed for it (`stretchMs`, from the request's start; none if 0),
- * with the run-queue wait in them.
+ * with the run-queue wait in them, and optionally a `later` one 60 ms after its start.
  */
-type Traffic = Array<{ path: string; leaf: number; samples: number; stretchMs: number; runQueueMs?: number }>;
+type Traffic = Array<{ path: string; leaf: number; samples: number; stretchMs: number; runQueueMs?: number; later?: { ms: number; runQueueMs: number } }>;
 
 function measurements(requests: Traffic): ChildMeasurements {
   const timesUs: number[] = [];
@@ -57,6 +57,8 @@ function measurements(requests: Traffic): ChildMeasurements {
       busyRunQueueMs: request.runQueueMs ?? 0,
     });
     if (request.stretchMs > 0) stretches.push({ requestId: index + 1, startMs, ms: request.stretchMs, runQueueMs: request.runQueueMs ?? 0 });
+    // Another stretch of the same request, unsampled, after its first one (a body chunk read, a continuation).
+    if (request.later) stretches.push({ requestId: index + 1, startMs: startMs + 60, ...request.later });
     sample(IDLE, startMs + 0.5);
     for (let ms = 1; ms <= request.samples; ms++) sample(request.leaf, startMs + ms);
     sample(IDLE, startMs + Math.max(request.samples, request.stretchMs) + 1.5);
@@ -156,6 +158,17 @@ describe('judge: CPU blocks are measured stretches, named by the profile', () =>
     );
     const [spin] = judged([{ path: '/spin', leaf: BUSY_WAIT, samples: 25, stretchMs: 25, runQueueMs: 5 }]).filter((entry) => entry.source === 'runtime');
     assert.equal(spin!.runtime!.cpuWallRatio, 1, 'JavaScript is CPU once the wait is out');
+  });
+
+  it("a request's stretch held past the threshold only by run-queue wait does not add to its blocked time", () => {
+    // Unsampled, as a large body's parse in a dependency is: both stretches go to the route's block.
+    const found = judged([{ path: '/spin', leaf: BUSY_WAIT, samples: 0, stretchMs: 40, later: { ms: 12, runQueueMs: 11 } }]).filter(
+      (entry) => entry.source === 'runtime',
+    );
+    assert.deepEqual(
+      found.map((entry) => entry.runtime!.blockedMsPerRequest!.p50),
+      [40],
+    );
   });
 
   it("a timed catalog call inside a stretch is the call's block, not CPU of the stretch", () => {
