@@ -7,6 +7,15 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { TextSnapshot } from './text-snapshot.js';
 
+/**
+ * A source longer than this (a generated bundle, a data file) takes seconds to parse, bind and analyze. The
+ * language server analyzes such a file alone, in a worker thread (large-file-analyzer.ts), and its projects see
+ * it as an empty module, so no request waits for it.
+ */
+export const LARGE_FILE_CHARS = 1_000_000;
+
+const EMPTY = new TextSnapshot('');
+
 export class SourceStore {
   /** Bumped on every change to any file; projects use it as their project version. */
   private generation = 0;
@@ -17,6 +26,9 @@ export class SourceStore {
   private readonly disk = new Map<string, TextSnapshot | null>();
   /** Every folder holding a file in `versions` or `disk`, up to the root. */
   private readonly knownFolders = new Set<string>();
+
+  /** `largeFileChars`: sources longer than this are seen as empty (the worker that analyzes them sees all). */
+  constructor(private readonly largeFileChars = Number.POSITIVE_INFINITY) {}
 
   get projectGeneration(): number {
     return this.generation;
@@ -37,6 +49,16 @@ export class SourceStore {
   }
 
   snapshot(fileName: string): ts.IScriptSnapshot | undefined {
+    const full = this.fullSnapshot(fileName);
+    return full && full.text.length > this.largeFileChars ? EMPTY : full;
+  }
+
+  /** Whether the file's current text is over the large-file limit (so its projects see it as empty). */
+  isLarge(fileName: string): boolean {
+    return (this.fullSnapshot(fileName)?.text.length ?? 0) > this.largeFileChars;
+  }
+
+  private fullSnapshot(fileName: string): TextSnapshot | undefined {
     const buffer = this.buffers.get(fileName);
     if (buffer) return buffer;
     let cached = this.disk.get(fileName);
