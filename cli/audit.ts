@@ -9,6 +9,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { analyzeProgram, formatFindingMessage, type AnalysisOptions, type Handler } from '../core/index.js';
 import type { RuleSettingsSource } from '../engine/eslint-config.js';
+import { nodeTypesWarning } from '../engine/node-types.js';
 import type { Progress } from './progress.js';
 import { createPathFilter } from './ignores.js';
 import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, listSourceFiles, reasonOf } from './project.js';
@@ -39,6 +40,8 @@ export interface AuditResult {
   unaudited: number;
   /** Warnings left out of the report by `errorsOnly`: --max-warnings still counts them. */
   hiddenWarnings: number;
+  /** Problems that make the audit miss findings without stopping it (one line each, for stderr). */
+  warnings: string[];
 }
 
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
@@ -67,6 +70,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const handlers = new Map<string, Handler>();
   const hostFor = createSharedHostFactory();
   const reportedErrors = new Set<string>();
+  const warnings: string[] = [];
 
   for (const [index, project] of discovery.projects.entries()) {
     const label = project.configFile ? path.relative(options.cwd, project.configFile) || 'tsconfig.json' : 'files without a tsconfig';
@@ -85,6 +89,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       };
       return host;
     });
+
+    const nodeTypes = nodeTypesWarning(program, audited, options.cwd);
+    if (nodeTypes) warnings.push(`${label}: ${nodeTypes}`);
 
     options.progress.phase(`analyzing ${label}`, audited.length);
     const analyses = new Map<string, ReturnType<typeof analyzeProgram>>();
@@ -160,6 +167,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     configProblems,
     unaudited: reportedErrors.size,
     hiddenWarnings: options.errorsOnly ? all.filter((audited) => audited.severity === 'warning').length : 0,
+    warnings,
   };
 }
 

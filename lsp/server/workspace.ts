@@ -4,13 +4,14 @@
  * code actions and hover.
  */
 import * as path from 'node:path';
-import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
+import { MessageType, ShowMessageNotification, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile, type FileAnalysis } from './analysis.js';
 import { toDiagnostic } from './diagnostics.js';
 import { guarded } from './exit-guard.js';
 import { isSourceFile } from '../../core/index.js';
 import type { RuleSettings } from '../../engine/eslint-config.js';
+import { nodeTypesWarning } from '../../engine/node-types.js';
 import { LargeFileAnalyzer } from './large-file-analyzer.js';
 import { fileNameToUri, uriToFileName } from './paths.js';
 import type { ProjectRegistry } from './project-registry.js';
@@ -56,6 +57,9 @@ export class Workspace {
   /** Serialises the work on each document (diagnostics, hover, code actions, fixes). */
   readonly queue = new PerDocumentQueue();
   readonly largeFiles = new LargeFileAnalyzer();
+  /** Programs already checked for Node's types, and the warnings shown (once each). */
+  private readonly nodeTypesChecked = new WeakSet<object>();
+  private readonly shownWarnings = new Set<string>();
   readonly log: WorkspaceOptions['log'];
 
   constructor(
@@ -112,6 +116,7 @@ export class Workspace {
     const project = this.projects.projectFor(fileName);
     const analysis = guarded(`analyzing ${fileName}`, () => analyzeFile(project, fileName, rules));
     if (!analysis) return undefined;
+    this.checkNodeTypes(analysis.program, cwd);
     return {
       uri,
       fileName,
@@ -138,6 +143,18 @@ export class Workspace {
     if (!analyzed) return undefined;
     const { analysis } = analyzed;
     return { diagnostics: analysis.findings.map((reported) => toDiagnostic(reported, analysis.program, analyzed.cwd)), settings: analyzed.settings };
+  }
+
+  /** Without Node's types many blocking calls go unreported: tell the user, once per problem. */
+  private checkNodeTypes(program: FileAnalysis['program'], cwd: string): void {
+    if (this.nodeTypesChecked.has(program)) return;
+    this.nodeTypesChecked.add(program);
+    const warning = nodeTypesWarning(program, program.getRootFileNames(), cwd);
+    if (warning === undefined || this.shownWarnings.has(warning)) return;
+    this.shownWarnings.add(warning);
+    this.log.warn(`blockcheck: ${warning}`);
+    // A notification: the request form (showWarningMessage) would wait for the user to pick an action.
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `blockcheck: ${warning}` });
   }
 
   private async target(uri: string): Promise<AnalysisTarget | undefined> {
