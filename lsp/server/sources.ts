@@ -5,12 +5,14 @@
  */
 import * as path from 'node:path';
 import ts from 'typescript';
+import { isSourceFile } from '../../core/index.js';
 import { TextSnapshot } from './text-snapshot.js';
 
 /**
- * A source longer than this (a generated bundle, a data file) takes seconds to parse, bind and analyze. The
- * language server analyzes such a file alone, in a worker thread (large-file-analyzer.ts), and its projects see
- * it as an empty module, so no request waits for it.
+ * A source of the user's longer than this (a generated bundle, a data file) takes seconds to parse, bind and
+ * analyze. The language server analyzes such a file alone, in a worker thread (large-file-analyzer.ts), and its
+ * projects see it as an empty module, so no request waits for it. Declaration files (lib.dom.d.ts is over
+ * 2 MB) and installed packages are never cut out: the types of every other file depend on them.
  */
 export const LARGE_FILE_CHARS = 1_000_000;
 
@@ -49,12 +51,12 @@ export class SourceStore {
   }
 
   snapshot(fileName: string): ts.IScriptSnapshot | undefined {
-    const full = this.fullSnapshot(fileName);
-    return full && full.text.length > this.largeFileChars ? EMPTY : full;
+    return this.isLarge(fileName) ? EMPTY : this.fullSnapshot(fileName);
   }
 
-  /** Whether the file's current text is over the large-file limit (so its projects see it as empty). */
+  /** Whether the file is one of the user's sources and over the large-file limit (its projects see it as empty). */
   isLarge(fileName: string): boolean {
+    if (this.largeFileChars === Number.POSITIVE_INFINITY || !isSourceFile(fileName) || fileName.includes('/node_modules/')) return false;
     return (this.fullSnapshot(fileName)?.text.length ?? 0) > this.largeFileChars;
   }
 
