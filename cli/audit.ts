@@ -30,6 +30,11 @@ export interface AuditOptions {
   errorsOnly: boolean;
   targetRps: number | undefined;
   progress: Progress;
+  /**
+   * Compiler hosts whose parsed files outlive this audit (tests auditing many small projects in one process
+   * parse the lib files and @types/node once). Default: shared by this audit's programs only.
+   */
+  hostFor?: (options: ts.CompilerOptions) => ts.CompilerHost;
 }
 
 export interface AuditResult {
@@ -68,7 +73,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const errors: ReportError[] = [...configProblems, ...unreadable];
   const findings = new Map<string, AuditedFinding>();
   const handlers = new Map<string, Handler>();
-  const hostFor = createSharedHostFactory();
+  const hostFor = options.hostFor ?? createSharedHostFactory();
   const reportedErrors = new Set<string>();
   const warnings: string[] = [];
 
