@@ -9,6 +9,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { analyzeProgram, formatFindingMessage, formatUnresolvedMessage, type AnalysisOptions, type Handler, type UnresolvedCall } from '../core/index.js';
 import type { RuleSettingsSource } from '../engine/eslint-config.js';
+import { nodeTypesWarning } from '../engine/node-types.js';
 import type { Progress } from './progress.js';
 import { createPathFilter } from './ignores.js';
 import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, listSourceFiles, reasonOf } from './project.js';
@@ -31,6 +32,11 @@ export interface AuditOptions {
   /** `--strict`: also report the calls handlers reach whose target cannot be known. */
   strict: boolean;
   progress: Progress;
+  /**
+   * Compiler hosts whose parsed files outlive this audit (tests auditing many small projects in one process
+   * parse the lib files and @types/node once). Default: shared by this audit's programs only.
+   */
+  hostFor?: (options: ts.CompilerOptions) => ts.CompilerHost;
 }
 
 export interface AuditResult {
@@ -41,6 +47,8 @@ export interface AuditResult {
   unaudited: number;
   /** Warnings left out of the report by `errorsOnly`: --max-warnings still counts them. */
   hiddenWarnings: number;
+  /** Problems that make the audit miss findings without stopping it (one line each, for stderr). */
+  warnings: string[];
 }
 
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
@@ -68,8 +76,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const findings = new Map<string, AuditedFinding>();
   const unresolved = new Map<string, { call: UnresolvedCall; message: string }>();
   const handlers = new Map<string, Handler>();
-  const hostFor = createSharedHostFactory();
+  const hostFor = options.hostFor ?? createSharedHostFactory();
   const reportedErrors = new Set<string>();
+  const warnings: string[] = [];
 
   for (const [index, project] of discovery.projects.entries()) {
     const label = project.configFile ? path.relative(options.cwd, project.configFile) || 'tsconfig.json' : 'files without a tsconfig';
@@ -88,6 +97,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       };
       return host;
     });
+
+    const nodeTypes = nodeTypesWarning(program, audited, options.cwd);
+    if (nodeTypes) warnings.push(`${label}: ${nodeTypes}`);
 
     options.progress.phase(`analyzing ${label}`, audited.length);
     const analyses = new Map<string, ReturnType<typeof analyzeProgram>>();
@@ -171,6 +183,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     configProblems,
     unaudited: reportedErrors.size,
     hiddenWarnings: options.errorsOnly ? all.filter((audited) => audited.severity === 'warning').length : 0,
+    warnings,
   };
 }
 

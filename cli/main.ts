@@ -2,8 +2,8 @@
 /**
  * The `blockcheck` command. Exit codes follow ESLint: 0 clean, 1 error-level findings (or more warnings
  * than --max-warnings, or files and folders that could not be read or parsed: they are listed under `errors`
- * and everything else is still reported), 2 usage, configuration (a tsconfig that cannot be used: still
- * listed, its files audited without it) or internal error, or nothing could be audited.
+ * and everything else is still reported), 2 usage, configuration (a tsconfig or an ESLint config that cannot
+ * be used: the report is still written, without it) or internal error, or nothing could be audited.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -68,7 +68,7 @@ async function audit(args: AuditArgs): Promise<number> {
   for (const project of args.projects) {
     if (!existsSync(path.resolve(cwd, project))) throw new UsageError(`no such tsconfig: ${project}`, 'audit');
   }
-  const { loadRuleSettings, RECOMMENDED_SOURCE } = await loadEslintConfig();
+  const { describeConfigError, loadRuleSettings, RECOMMENDED_SOURCE } = await loadEslintConfig();
   const { runAudit } = await loadAudit();
   const settings = args.useEslintConfig ? await loadRuleSettings(cwd) : RECOMMENDED_SOURCE;
   const {
@@ -76,6 +76,7 @@ async function audit(args: AuditArgs): Promise<number> {
     configProblems,
     unaudited,
     hiddenWarnings,
+    warnings: auditWarnings,
   } = await runAudit({
     cwd,
     paths,
@@ -87,7 +88,7 @@ async function audit(args: AuditArgs): Promise<number> {
     strict: args.strict,
     progress: createProgress(process.stderr, !args.quiet),
   });
-  if (settings.warning) process.stderr.write(`blockcheck: warning: ${settings.warning}\n`);
+  for (const warning of [settings.warning, ...auditWarnings]) if (warning) process.stderr.write(`blockcheck: warning: ${warning}\n`);
   let report: Report = audited;
   if (args.probe) {
     const { probe, probeOptionsFromFlags } = await loadRuntime();
@@ -116,12 +117,18 @@ async function audit(args: AuditArgs): Promise<number> {
     const where = `${path.relative(cwd, problem.file) || problem.file}${problem.line !== undefined ? `:${problem.line}` : ''}`;
     process.stderr.write(`blockcheck: cannot use ${where}: ${problem.message} (its files were audited without it)\n`);
   }
+  const { configError } = settings;
+  if (configError) {
+    const advice = 'fix it, or pass --no-eslint-config; the files were audited with the recommended rule settings';
+    process.stderr.write(`blockcheck: ${describeConfigError(configError, cwd)} (${advice})\n`);
+    if (args.debug && configError.stack) process.stderr.write(`${configError.stack}\n`);
+  }
   if (report.stats.files === 0 || unaudited >= report.stats.files) {
     process.stderr.write('blockcheck: nothing could be audited (see the errors above); check the paths and that the files are JavaScript or TypeScript.\n');
     return 2;
   }
   // A configuration error is exit 2, as in ESLint, after the report of everything it did not stop.
-  if (configProblems.length > 0) return 2;
+  if (configProblems.length > 0 || configError) return 2;
   const { errors, warnings: shown } = countBySeverity(report);
   // --quiet hides warnings from the report, not from --max-warnings (ESLint counts them too).
   const warnings = shown + hiddenWarnings;

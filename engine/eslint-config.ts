@@ -3,6 +3,7 @@
  * own API (`calculateConfigForFile`) so every config form ESLint accepts works. When the config does not
  * mention blockcheck, or there is none, or ESLint cannot load it, the recommended settings apply.
  */
+import path from 'node:path';
 import { RULE_NAMES, RULES, SOURCE_EXTENSIONS, type AnalysisOptions, type RuleName } from '../core/index.js';
 
 export interface RuleSetting {
@@ -23,20 +24,39 @@ export interface RuleSettingsSource {
   settingsFor(fileName: string): Promise<RuleSettings>;
   /** Whether the config's global `ignores` leave the file out of linting (ESLint's isPathIgnored). */
   isIgnored(fileName: string): Promise<boolean>;
-  /** Set when the project's config could not be loaded (shown once as a warning). */
+  /** Set when ESLint itself could not be loaded (shown once as a warning). */
   readonly warning: string | undefined;
+  /** Set when the project's config exists but cannot be used (a syntax error, or it throws): a config error. */
+  readonly configError: ConfigError | undefined;
+}
+
+export interface ConfigError {
+  /** The config file, when ESLint can tell which it is. */
+  file: string | undefined;
+  /** The first line of ESLint's error. */
+  message: string;
+  /** The whole error, for --debug. */
+  stack: string | undefined;
 }
 
 interface EslintLike {
   calculateConfigForFile(filePath: string): Promise<{ rules?: Record<string, unknown> } | undefined>;
   isPathIgnored(filePath: string): Promise<boolean>;
+  findConfigFile(filePath?: string): Promise<string | undefined>;
 }
 
 export const RECOMMENDED_SOURCE: RuleSettingsSource = {
   settingsFor: () => Promise.resolve(RECOMMENDED),
   isIgnored: () => Promise.resolve(false),
   warning: undefined,
+  configError: undefined,
 };
+
+/** `cannot use eslint.config.js: Unexpected token ...`: the config error in one line, paths relative to `cwd`. */
+export function describeConfigError(error: ConfigError, cwd: string): string {
+  const file = error.file === undefined ? 'the ESLint config' : path.relative(cwd, error.file) || error.file;
+  return `cannot use ${file}: ${error.message}`;
+}
 
 /**
  * Loads ESLint lazily: it is a peer dependency, and a zero-config audit of a project without ESLint must
@@ -55,12 +75,13 @@ export async function loadRuleSettings(cwd: string): Promise<RuleSettingsSource>
   } catch (error) {
     return warnedSource(`could not load ESLint (${firstLine(error)}); using the recommended rule settings`);
   }
-  let warning: string | undefined;
+  let configError: ConfigError | undefined;
   let broken = false;
   const cache = new Map<string, RuleSettings>();
   return {
-    get warning() {
-      return warning;
+    warning: undefined,
+    get configError() {
+      return configError;
     },
     async settingsFor(fileName) {
       if (broken) return RECOMMENDED;
@@ -68,12 +89,14 @@ export async function loadRuleSettings(cwd: string): Promise<RuleSettingsSource>
       try {
         rules = (await eslint.calculateConfigForFile(fileName))?.rules;
       } catch (error) {
-        const message = firstLine(error);
-        // No config file at all is the zero-config case, not a problem worth a warning.
-        if (!/Could not find config file/i.test(message)) {
-          warning = `ignoring the ESLint config (${message}); using the recommended rule settings`;
-        }
         broken = true;
+        const message = firstLine(error);
+        // No config file at all is the zero-config case, not an error.
+        if (!/Could not find config file/i.test(message)) {
+          // A syntax error's message does not say in which file.
+          const file = await eslint.findConfigFile(fileName).catch(() => undefined);
+          configError = { file, message, stack: error instanceof Error ? error.stack : undefined };
+        }
         return RECOMMENDED;
       }
       const key = JSON.stringify(RULE_NAMES.map((rule) => rules?.[`blockcheck/${rule}`]));

@@ -21,7 +21,6 @@ import {
   type DocumentDiagnosticParams,
   type DocumentDiagnosticReport,
 } from 'vscode-languageserver';
-import { toDiagnostic } from './diagnostics.js';
 import { StatusNotification } from './protocol.js';
 import type { Workspace } from './workspace.js';
 
@@ -157,11 +156,10 @@ export class DiagnosticsService {
     let diagnostics: Diagnostic[] = [];
     let failure: string | undefined;
     try {
-      const analyzed = await this.workspace.analyze(uri);
-      if (analyzed) {
-        const { analysis, cwd } = analyzed;
-        diagnostics = analysis.findings.map((reported) => toDiagnostic(reported, analysis.program, cwd));
-        this.reportTime(uri, performance.now() - started, diagnostics.length, analyzed.settings.slowValidationMs);
+      const result = await this.workspace.diagnostics(uri);
+      if (result) {
+        diagnostics = result.diagnostics;
+        this.reportTime(uri, performance.now() - started, diagnostics.length, result.settings.slowValidationMs);
       }
     } catch (error) {
       failure = oneLine(error);

@@ -32,7 +32,7 @@ import { isProjectConfig, uriToFileName } from './paths.js';
 import { ProjectRegistry } from './project-registry.js';
 import { Commands } from './protocol.js';
 import { parseInitializationOptions } from './settings.js';
-import { SourceStore } from './sources.js';
+import { LARGE_FILE_CHARS, SourceStore } from './sources.js';
 import { warmUp } from './warmup.js';
 import { holdsWatchedFiles } from './watched-folders.js';
 import { Workspace } from './workspace.js';
@@ -45,7 +45,7 @@ const WATCHED: FileSystemWatcher[] = [
 
 export function startLanguageServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  const sources = new SourceStore();
+  const sources = new SourceStore(LARGE_FILE_CHARS);
   const projects = new ProjectRegistry(sources);
   const log = {
     info: (message: string) => connection.console.info(message),
@@ -247,7 +247,10 @@ export function startLanguageServer(connection: Connection): void {
       relevant = true;
     }
     if (fileSetChanged) projects.fileSetChanged();
-    if (relevant) diagnostics.changed();
+    if (relevant) {
+      workspace.largeFiles.filesChanged();
+      diagnostics.changed();
+    }
   });
 
   connection.onDidChangeConfiguration(() => {
@@ -264,6 +267,7 @@ export function startLanguageServer(connection: Connection): void {
 
   connection.onShutdown(() => {
     projects.dispose();
+    workspace?.largeFiles.dispose();
   });
 
   documents.listen(connection);

@@ -6,7 +6,14 @@
  * consented; until then the recommended config applies, and the log says so once.
  */
 import { RULE_NAMES } from '../../core/index.js';
-import { RECOMMENDED, loadRuleSettings, type RuleSetting, type RuleSettings, type RuleSettingsSource } from '../../engine/eslint-config.js';
+import {
+  RECOMMENDED,
+  describeConfigError,
+  loadRuleSettings,
+  type RuleSetting,
+  type RuleSettings,
+  type RuleSettingsSource,
+} from '../../engine/eslint-config.js';
 import type { AnalysisOptions, RuleName } from '../../core/types.js';
 import { guarded } from './exit-guard.js';
 import type { Settings } from './settings.js';
@@ -70,6 +77,7 @@ export class RuleConfigs {
       const reader = await source;
       const settings = await guarded(`reading the ESLint config for ${fileName}`, () => reader.settingsFor(fileName));
       if (reader.warning) this.warnOnce(reader.warning);
+      if (reader.configError) this.warnOnce(`${describeConfigError(reader.configError, cwd)}; using the recommended rule settings until it is fixed`);
       return settings;
     } catch (error) {
       this.warnOnce(`could not read the ESLint config (${firstLine(error)}); using the recommended rule settings`);

@@ -5,7 +5,18 @@
  */
 import * as path from 'node:path';
 import ts from 'typescript';
+import { isSourceFile } from '../../core/index.js';
 import { TextSnapshot } from './text-snapshot.js';
+
+/**
+ * A source of the user's longer than this (a generated bundle, a data file) takes seconds to parse, bind and
+ * analyze. The language server analyzes such a file alone, in a worker thread (large-file-analyzer.ts), and its
+ * projects see it as an empty module, so no request waits for it. Declaration files (lib.dom.d.ts is over
+ * 2 MB) and installed packages are never cut out: the types of every other file depend on them.
+ */
+export const LARGE_FILE_CHARS = 1_000_000;
+
+const EMPTY = new TextSnapshot('');
 
 export class SourceStore {
   /** Bumped on every change to any file; projects use it as their project version. */
@@ -17,6 +28,9 @@ export class SourceStore {
   private readonly disk = new Map<string, TextSnapshot | null>();
   /** Every folder holding a file in `versions` or `disk`, up to the root. */
   private readonly knownFolders = new Set<string>();
+
+  /** `largeFileChars`: sources longer than this are seen as empty (the worker that analyzes them sees all). */
+  constructor(private readonly largeFileChars = Number.POSITIVE_INFINITY) {}
 
   get projectGeneration(): number {
     return this.generation;
@@ -37,6 +51,16 @@ export class SourceStore {
   }
 
   snapshot(fileName: string): ts.IScriptSnapshot | undefined {
+    return this.isLarge(fileName) ? EMPTY : this.fullSnapshot(fileName);
+  }
+
+  /** Whether the file is one of the user's sources and over the large-file limit (its projects see it as empty). */
+  isLarge(fileName: string): boolean {
+    if (this.largeFileChars === Number.POSITIVE_INFINITY || !isSourceFile(fileName) || fileName.includes('/node_modules/')) return false;
+    return (this.fullSnapshot(fileName)?.text.length ?? 0) > this.largeFileChars;
+  }
+
+  private fullSnapshot(fileName: string): TextSnapshot | undefined {
     const buffer = this.buffers.get(fileName);
     if (buffer) return buffer;
     let cached = this.disk.get(fileName);

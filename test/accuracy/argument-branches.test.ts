@@ -8,8 +8,8 @@ import { describe, it } from 'node:test';
 import { assertAudit } from './shapes.js';
 
 describe('argument-selected branches', () => {
-  it('follows only the branch a literal argument selects, through destructured options and early exits', () => {
-    assertAudit({
+  it('follows only the branch a literal argument selects, through destructured options and early exits', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'report-viewer', version: '1.0.0', main: 'viewer.js' }),
       'template.js': `const fs = require('fs');
 function inlineAsset(name) {
@@ -51,8 +51,8 @@ exports.serve = function serve(port, settings) {
     });
   });
 
-  it('skips a sync branch a closed options object leaves off, not one it may turn on', () => {
-    assertAudit({
+  it('skips a sync branch a closed options object leaves off, not one it may turn on', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'file-finder', version: '1.0.0', main: 'index.js' }),
       'find.js': `const fs = require('fs');
 module.exports = function find(dir, options, reply) {

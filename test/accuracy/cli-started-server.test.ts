@@ -7,8 +7,8 @@ import { describe, it } from 'node:test';
 import { assertAudit } from './shapes.js';
 
 describe('a server started from a CLI', () => {
-  it('reports the routes and middleware the CLI starts, not the CLI code', () => {
-    assertAudit({
+  it('reports the routes and middleware the CLI starts, not the CLI code', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'mock-api', version: '1.0.0', bin: { 'mock-api': 'bin/mock-api.js' } }),
       'bin/mock-api.js': `#!/usr/bin/env node
 require('../lib/cli/run')(process.argv.slice(2));

@@ -7,8 +7,8 @@ const TSC_INTEROP = `var __importDefault = (this && this.__importDefault) || fun
 };`;
 
 describe('compiled CommonJS', () => {
-  it('resolves tsc output: (0, fs_1.existsSync)(p) and fs_1.default.readFileSync(p)', () => {
-    assertAudit({
+  it('resolves tsc output: (0, fs_1.existsSync)(p) and fs_1.default.readFileSync(p)', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'compiled-tsc', version: '1.0.0', main: 'dist/index.js' }),
       'dist/index.js': `"use strict";
 ${TSC_INTEROP}
@@ -36,8 +36,8 @@ function load(key) {
     });
   });
 
-  it("resolves Babel output: _interopRequireDefault(require('fs')).default", () => {
-    assertAudit({
+  it("resolves Babel output: _interopRequireDefault(require('fs')).default", async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'compiled-babel', version: '1.0.0', main: 'lib/index.js' }),
       'lib/index.js': `"use strict";
 var _http = _interopRequireDefault(require("http"));
@@ -53,8 +53,8 @@ var config = _fs.default.readFileSync("config.json"); // SILENT
     });
   });
 
-  it('follows calls into the JavaScript beside the .d.ts a compiled package ships', () => {
-    assertAudit({
+  it('follows calls into the JavaScript beside the .d.ts a compiled package ships', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'compiled-auth-plugin', version: '1.0.0', main: 'lib/index.js', types: 'lib/index.d.ts' }),
       'lib/index.d.ts': `export default class PasswordFile {
     authenticate(user: string, password: string, cb: (error: Error | null, ok?: boolean) => void): void;

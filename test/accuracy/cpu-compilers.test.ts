@@ -11,8 +11,8 @@ const fakePackage = (name: string, main: string): Record<string, string> => ({
 });
 
 describe('minifiers and compilers per request', () => {
-  it('reports uglify, clean-css and node-sass calls a response override makes, through modules kept on this', () => {
-    assertAudit({
+  it('reports uglify, clean-css and node-sass calls a response override makes, through modules kept on this', async () => {
+    await assertAudit({
       ...fakePackage('uglify-js', 'exports.minify = function (code) { return { code: code.trim() }; };\n'),
       ...fakePackage('clean-css', 'module.exports = function CleanCSS() {}; module.exports.prototype.minify = function (css) { return { styles: css }; };\n'),
       ...fakePackage('node-sass', 'exports.renderSync = function (options) { return { css: Buffer.from(options.data) }; };\n'),
@@ -53,8 +53,8 @@ module.exports = function minify(options) {
     });
   });
 
-  it('finds a super-linear regex kept in a table and tested on request data, not a safe one beside it', () => {
-    assertAudit({
+  it('finds a super-linear regex kept in a table and tested on request data, not a safe one beside it', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'request-filter', version: '1.0.0', main: 'index.js' }),
       'rules.js': `const RULES = {
   email: /^([a-zA-Z0-9])(([\\-.]|[_]+)?([a-zA-Z0-9]+))*(@){1}[a-z0-9]+[.]{1}(([a-z]{2,3})|([a-z]{2,3}[.]{1}[a-z]{2,3}))$/,

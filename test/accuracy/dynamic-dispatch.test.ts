@@ -7,8 +7,8 @@ import { describe, it } from 'node:test';
 import { assertAudit } from './shapes.js';
 
 describe('dynamic dispatch', () => {
-  it('resolves a computed member from the literals a parameter is given and from a literal-typed key', () => {
-    assertAudit({
+  it('resolves a computed member from the literals a parameter is given and from a literal-typed key', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'compressing-proxy', version: '1.0.0', main: 'index.js' }),
       'index.js': `const zlib = require('zlib');
 const crypto = require('crypto');
@@ -33,8 +33,8 @@ module.exports = function proxyMiddleware(options) {
     });
   });
 
-  it('takes an untyped receiver named after a class of the package for an instance of it', () => {
-    assertAudit({
+  it('takes an untyped receiver named after a class of the package for an instance of it', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'stub-server', version: '1.0.0', main: 'lib/main.js' }),
       'lib/main.js': `const http = require('http');
 const Routes = require('./routes');
@@ -93,8 +93,8 @@ module.exports = Route;
     });
   });
 
-  it('follows pipeline steps passed by the name of the module that exports them', () => {
-    assertAudit({
+  it('follows pipeline steps passed by the name of the module that exports them', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'step-proxy', version: '1.0.0', main: 'index.js' }),
       'index.js': `const readBody = require('./steps/read-body');
 const rewriteBody = require('./steps/rewrite-body');
@@ -117,8 +117,8 @@ module.exports = function rewrite(state) {
     });
   });
 
-  it('resolves a constructor or function read back from a string-keyed registry by the values stored under its key', () => {
-    assertAudit({
+  it('resolves a constructor or function read back from a string-keyed registry by the values stored under its key', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'tiny-web', version: '1.0.0', main: 'lib/app.js' }),
       'lib/app.js': `const Template = require('./template');
 const settings = new Map();

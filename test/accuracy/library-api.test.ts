@@ -7,8 +7,8 @@ import { describe, it } from 'node:test';
 import { assertAudit } from './shapes.js';
 
 describe('library API', () => {
-  it('reports callback-style methods of plugins and stores, not their constructors or lifecycle methods', () => {
-    assertAudit({
+  it('reports callback-style methods of plugins and stores, not their constructors or lifecycle methods', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'file-session-store', version: '1.0.0', main: 'lib/store.js' }),
       'lib/store.js': `const fs = require('fs');
 class FileStore {
@@ -32,8 +32,8 @@ module.exports = FileStore;
     });
   });
 
-  it('reports a request filter a proxy config returns, fs-like objects and packages nothing types, and a #! module the server imports', () => {
-    assertAudit({
+  it('reports a request filter a proxy config returns, fs-like objects and packages nothing types, and a #! module the server imports', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'dev-proxy', version: '1.0.0', main: 'index.js', bin: { 'dev-proxy': 'cli.js' } }),
       'cli.js': `#!/usr/bin/env node
 require('./index').serve(process.argv[2]);
@@ -68,8 +68,8 @@ function makeMemoryFs() { return {}; }
     });
   });
 
-  it('treats async functions a compiler lowered to generators as async functions', () => {
-    assertAudit({
+  it('treats async functions a compiler lowered to generators as async functions', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'compiled-renderer', version: '1.0.0', main: 'build.js' }),
       'build.js': `'use strict';
 var fs = require('fs');
@@ -95,8 +95,8 @@ module.exports = Renderer;
     });
   });
 
-  it("takes Node's sync names on a package nothing types for node:fs, even where no file imports fs", () => {
-    assertAudit({
+  it("takes Node's sync names on a package nothing types for node:fs, even where no file imports fs", async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'blog-admin', version: '1.0.0', main: 'index.js' }),
       'index.js': `var fs = require('not-installed-fs');
 module.exports = function (app, blog) {

@@ -8,8 +8,8 @@ import { describe, it } from 'node:test';
 import { assertAudit } from './shapes.js';
 
 describe('library middleware', () => {
-  it('reports what Connect and Koa middleware factories return, not the factories', () => {
-    assertAudit({
+  it('reports what Connect and Koa middleware factories return, not the factories', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'static-files', version: '1.0.0', main: 'index.js' }),
       'index.js': `const fs = require('fs');
 const path = require('path');
@@ -33,8 +33,8 @@ exports.koa = function koaStatic(root) {
     });
   });
 
-  it('reports methods installed on the response and the context', () => {
-    assertAudit({
+  it('reports methods installed on the response and the context', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'view-engine', version: '1.0.0', main: 'index.js' }),
       'index.js': `const fs = require('fs');
 module.exports = function views(dir) {

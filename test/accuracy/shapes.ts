@@ -5,7 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { auditJson, makeProject, removeProject } from '../cli/helpers.js';
+import { runAudit } from '../../cli/audit.js';
+import { createSharedHostFactory } from '../../cli/project.js';
+import { RECOMMENDED_SOURCE } from '../../engine/eslint-config.js';
+import { makeProject, removeProject } from '../cli/helpers.js';
+
+/**
+ * The lib files and @types/node, parsed once for all the audits of a test file: each audit in a CLI process of
+ * its own parsed them again, which was most of what these suites cost.
+ */
+const sharedHosts = createSharedHostFactory();
+const SILENT = { phase() {}, tick() {}, done() {} };
 
 export interface Expectations {
   /** `file:line` of every line marked `// BLOCKS`. */
@@ -25,16 +35,35 @@ function marked(files: Record<string, string>): Expectations {
   return expectations;
 }
 
-/** Audits the package and asserts every `// BLOCKS` line is reported and no `// SILENT` line is. */
-export function assertAudit(files: Record<string, string>): void {
+/**
+ * Audits the package as `blockcheck audit --no-eslint-config .` run from its folder does (the same `runAudit`,
+ * in this process), and asserts every `// BLOCKS` line is reported and no `// SILENT` line is.
+ */
+export async function assertAudit(files: Record<string, string>): Promise<void> {
   const root = makeProject(files);
   try {
-    const { report, stderr } = auditJson(['--no-eslint-config', '.'], root);
+    const { report, warnings } = await runAudit({
+      cwd: root,
+      paths: [root],
+      projects: [],
+      ignorePatterns: [],
+      settings: RECOMMENDED_SOURCE,
+      errorsOnly: false,
+      targetRps: undefined,
+      progress: SILENT,
+      hostFor: (options) => {
+        // The CLI's programs take the folder it runs in as their current directory (file roles read it).
+        const host = sharedHosts(options);
+        host.getCurrentDirectory = () => root;
+        return host;
+      },
+    });
     const reported = new Set(report.findings.map((finding) => `${finding.file.split(path.sep).join('/')}:${finding.line}`));
     const expected = marked(files);
     const missed = expected.blocks.filter((site) => !reported.has(site));
     const wrong = expected.silent.filter((site) => reported.has(site));
-    assert.deepEqual({ missed, wrong }, { missed: [], wrong: [] }, `reported: ${[...reported].join(', ') || 'nothing'}\n${stderr}`);
+    const notes = [...warnings, ...report.errors.map((error) => `${error.file}: ${error.message}`)].join('\n');
+    assert.deepEqual({ missed, wrong }, { missed: [], wrong: [] }, `reported: ${[...reported].join(', ') || 'nothing'}\n${notes}`);
   } finally {
     removeProject(root);
   }

@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import { assertAudit } from './shapes.js';
 
 describe('startup code', () => {
-  it('is silent in async set-up functions and promise callbacks that run before listen; the routes still report', () => {
-    assertAudit({
+  it('is silent in async set-up functions and promise callbacks that run before listen; the routes still report', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'tls-api', version: '1.0.0', main: 'server.js' }),
       'server.js': `const https = require('https');
 const fs = require('fs');
@@ -35,8 +35,8 @@ exports.handle = function handle(req, res) {
     });
   });
 
-  it('reports an async function nobody calls at startup, a library API its users await per request', () => {
-    assertAudit({
+  it('reports an async function nobody calls at startup, a library API its users await per request', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'file-cache', version: '1.0.0', main: 'index.js' }),
       'index.js': `const fs = require('fs');
 async function setup(dir) {

@@ -273,15 +273,46 @@ describe('exit codes and warnings', () => {
     }
   });
 
-  it('falls back to the recommended settings with a one-line warning when the ESLint config is broken', () => {
-    const brokenRoot = projectInRepo({ 'server.js': PLAIN_SERVER, 'eslint.config.mjs': "throw new Error('boom');\n" });
+  it('reports with the recommended settings and exits 2, in one line, when the ESLint config is broken', () => {
+    const throwing = projectInRepo({ 'server.js': PLAIN_SERVER, 'eslint.config.mjs': "throw new Error('boom');\n" });
+    const syntaxError = projectInRepo({ 'server.js': PLAIN_SERVER, 'eslint.config.mjs': 'export default [ {\n' });
     try {
-      const { code, report, stderr } = auditJson([], brokenRoot);
+      const thrown = auditJson([], throwing);
+      assert.equal(thrown.code, 2);
+      assert.equal(thrown.report.findings.length, 1);
+      assert.equal(
+        thrown.stderr,
+        'blockcheck: cannot use eslint.config.mjs: boom (fix it, or pass --no-eslint-config; the files were audited with the recommended rule settings)\n',
+      );
+      const broken = auditJson([], syntaxError);
+      assert.equal(broken.code, 2);
+      assert.equal(broken.report.findings.length, 1);
+      assert.match(broken.stderr, /^blockcheck: cannot use eslint\.config\.mjs: Unexpected end of input \(fix it, or pass --no-eslint-config; [^\n]*\)\n$/);
+      const debug = auditJson(['--debug'], syntaxError);
+      assert.match(debug.stderr, /^SyntaxError: Unexpected end of input\n\s+at /m);
+    } finally {
+      removeProject(throwing);
+      removeProject(syntaxError);
+    }
+  });
+
+  it("warns in one line when Node's types do not resolve, and still reports what it finds by name", () => {
+    const server =
+      "import http from 'node:http';\nimport fs from 'node:fs';\n\nhttp.createServer((req, res) => res.end(fs.readFileSync('index.html'))).listen(8080);\n";
+    const tsconfig = JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src'] });
+    // Outside the repository: no node_modules, so no @types/node above the project.
+    const untyped = makeProject({ 'tsconfig.json': tsconfig, 'src/app.ts': server });
+    try {
+      const { code, report, stderr } = auditJson([], untyped);
       assert.equal(code, 1);
       assert.equal(report.findings.length, 1);
-      assert.match(stderr, /^blockcheck: warning: ignoring the ESLint config \(.*boom.*\); using the recommended rule settings$/m);
+      assert.equal(
+        stderr,
+        "blockcheck: warning: tsconfig.json: Node's types do not resolve (src/app.ts imports 'node:http'), so calls into Node are matched by name only " +
+          'and some are missed: install @types/node (npm install --save-dev @types/node)\n',
+      );
     } finally {
-      removeProject(brokenRoot);
+      removeProject(untyped);
     }
   });
 

@@ -21,6 +21,7 @@ import {
   InitializedNotification,
   LogMessageNotification,
   PublishDiagnosticsNotification,
+  ShowMessageNotification,
   RegistrationRequest,
   type Registration,
   ShowDocumentRequest,
@@ -63,6 +64,8 @@ export class LspClient {
   /** Every `textDocument/publishDiagnostics` received, for any file. */
   pushCount = 0;
   readonly shownDocuments: ShowDocumentParams[] = [];
+  /** `window/showMessage` texts, in arrival order. */
+  readonly shownMessages: string[] = [];
   /** What the server registered dynamically (`client/registerCapability`). */
   readonly registrations: Registration[] = [];
   /** `$/progress` values (begin/report/end) in arrival order. */
@@ -111,6 +114,10 @@ export class LspClient {
     });
     this.connection.onNotification(LogMessageNotification.type, (params) => {
       this.logs.push(params.message);
+      this.notifyWaiters();
+    });
+    this.connection.onNotification(ShowMessageNotification.type, (params) => {
+      this.shownMessages.push(params.message);
       this.notifyWaiters();
     });
     this.connection.onNotification('blockcheck/status', (params: LspClient['statuses'][number]) => {

@@ -39,3 +39,21 @@ describe('source store: folders created or deleted', () => {
     assert.equal(store.version(fileName), version);
   });
 });
+
+describe('source store: large files', () => {
+  it("sees the user's sources over the limit as empty, never declaration files or installed packages", () => {
+    const store = new SourceStore(10);
+    const text = 'export const long = 1;';
+    const names = ['/w/src/generated.ts', '/w/src/types.d.ts', '/w/node_modules/lib/index.js', '/w/lib.dom.d.ts'];
+    for (const name of names) store.setBuffer(name, text);
+    assert.deepEqual(
+      names.map((name) => [name, store.isLarge(name), store.snapshot(name)?.getLength()]),
+      [
+        ['/w/src/generated.ts', true, 0],
+        ['/w/src/types.d.ts', false, text.length],
+        ['/w/node_modules/lib/index.js', false, text.length],
+        ['/w/lib.dom.d.ts', false, text.length],
+      ],
+    );
+  });
+});
