@@ -147,8 +147,8 @@ module.exports = Template;
     });
   });
 
-  it('reads what an untyped client class makes: a statement from a database kept on this, an archive from its module', () => {
-    assertAudit({
+  it('reads what an untyped client class makes: a statement from a database kept on this, an archive from its module', async () => {
+    await assertAudit({
       'node_modules/better-sqlite3/package.json': JSON.stringify({ name: 'better-sqlite3', version: '11.0.0', main: 'lib/index.js' }),
       // As the real package: the methods hand over to the native addon, whose objects nothing types.
       'node_modules/better-sqlite3/lib/index.js': `const addon = require('bindings')('better_sqlite3.node');
@@ -194,8 +194,8 @@ http.createServer((req, res) => {
     });
   });
 
-  it('follows each function a conditional or a fallback picks for the callee', () => {
-    assertAudit({
+  it('follows each function a conditional or a fallback picks for the callee', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'file-echo', version: '1.0.0', main: 'server.js' }),
       'read.js': `const fs = require('fs');
 exports.cachedRead = function cachedRead(file, cache) {

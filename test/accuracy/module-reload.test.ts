@@ -7,8 +7,8 @@ import { describe, it } from 'node:test';
 import { assertAudit } from './shapes.js';
 
 describe('require() after delete require.cache', () => {
-  it('reports the reload in a route and in a helper a route calls, not a watcher-driven or startup reload', () => {
-    assertAudit({
+  it('reports the reload in a route and in a helper a route calls, not a watcher-driven or startup reload', async () => {
+    await assertAudit({
       'package.json': JSON.stringify({ name: 'fresh-settings', version: '1.0.0', main: 'server.js' }),
       'load.js': `const path = require('path');
 exports.fresh = function fresh(name) {

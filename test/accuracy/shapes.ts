@@ -50,6 +50,7 @@ export async function assertAudit(files: Record<string, string>): Promise<void> 
       settings: RECOMMENDED_SOURCE,
       errorsOnly: false,
       targetRps: undefined,
+      strict: false,
       progress: SILENT,
       hostFor: (options) => {
         // The CLI's programs take the folder it runs in as their current directory (file roles read it).
