@@ -4,8 +4,9 @@
  */
 import type ts from 'typescript';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
-import type { Finding, HandlerReach } from '../../core/types.js';
-import { formatFindingMessage } from '../../core/message.js';
+import type { Finding, HandlerReach, UnresolvedCall } from '../../core/types.js';
+import { formatFindingMessage, formatUnresolvedMessage } from '../../core/message.js';
+import type { FileAnalysis } from './analysis.js';
 import type { ReportedFinding } from '../../engine/reported-findings.js';
 import { nameRangeAt, offsetRange } from './locations.js';
 import { fileNameToUri } from './paths.js';
@@ -15,6 +16,31 @@ import { ruleDocUrl, ruleId } from './rule-docs.js';
 const MAX_CHAINS = 3;
 
 const DIAGNOSTIC_SOURCE = 'blockcheck';
+
+/** A file's diagnostics: its findings, then (`blockcheck.strict`) the calls whose target cannot be known. */
+export function fileDiagnostics(analysis: FileAnalysis, cwd: string | undefined, strict: boolean): Diagnostic[] {
+  const diagnostics = analysis.findings.map((reported) => toDiagnostic(reported, analysis.program, cwd));
+  if (strict) diagnostics.push(...analysis.unresolvedCalls().map((call) => unresolvedDiagnostic(call, analysis, cwd)));
+  return diagnostics;
+}
+
+/**
+ * Information, as the audit's `--strict` lists them: what the call runs is neither flagged nor cleared. Its
+ * related information names the handlers that reach it.
+ */
+function unresolvedDiagnostic(call: UnresolvedCall, analysis: FileAnalysis, cwd: string | undefined): Diagnostic {
+  return {
+    range: offsetRange(analysis.sourceFile, call.start, call.end),
+    severity: DiagnosticSeverity.Information,
+    source: DIAGNOSTIC_SOURCE,
+    code: 'unresolved-call',
+    message: formatUnresolvedMessage(call, cwd),
+    relatedInformation: call.reaches.slice(0, MAX_CHAINS).map(({ handler }) => ({
+      location: { uri: fileNameToUri(handler.fileName), range: nameRangeAt(analysis.program.getSourceFile(handler.fileName), handler.line, handler.column) },
+      message: `handler ${handler.label} (${handler.kind})`,
+    })),
+  };
+}
 
 export function toDiagnostic(reported: ReportedFinding, program: ts.Program, cwd: string | undefined): Diagnostic {
   const { finding, severity } = reported;

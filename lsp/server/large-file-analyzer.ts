@@ -14,6 +14,8 @@ export interface LargeFileJob {
   /** The text to analyze (the buffer's or the file's); undefined: read it from disk. */
   text: string | undefined;
   rules: RuleSettings;
+  /** `blockcheck.strict`: also the calls whose target cannot be known. */
+  strict: boolean;
   /** Relative paths in messages start here. */
   cwd: string;
   workspaceFolders: readonly string[];

@@ -11,7 +11,7 @@ import type { SourceStore } from './sources.js';
 
 // Before anything imports 'typescript', as in the main thread (lsp/server.ts).
 useClassicTypeScript();
-const [{ SourceStore: Sources }, { ProjectRegistry: Projects }, { analyzeFile }, { toDiagnostic }] = await Promise.all([
+const [{ SourceStore: Sources }, { ProjectRegistry: Projects }, { analyzeFile }, { fileDiagnostics }] = await Promise.all([
   import('./sources.js'),
   import('./project-registry.js'),
   import('./analysis.js'),
@@ -31,7 +31,7 @@ function analyze(request: LargeFileRequest): LargeFileResponse {
   if (request.text === undefined) sources.closeBuffer(request.fileName);
   else sources.setBuffer(request.fileName, request.text);
   const analysis = analyzeFile(projects.projectFor(request.fileName), request.fileName, request.rules);
-  const diagnostics = analysis ? analysis.findings.map((reported) => toDiagnostic(reported, analysis.program, request.cwd)) : [];
+  const diagnostics = analysis ? fileDiagnostics(analysis, request.cwd, request.strict) : [];
   return { id: request.id, diagnostics };
 }
 

@@ -21,6 +21,8 @@ export interface Settings {
   auditReport: string;
   /** Validations slower than this are logged with the file. */
   slowValidationMs: number;
+  /** Also show, as information, the calls handlers reach whose target cannot be known (`audit --strict`). */
+  strict: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -31,6 +33,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   handlerRegistrars: [],
   auditReport: '.blockcheck/last-audit.json',
   slowValidationMs: 100,
+  strict: false,
 });
 
 /** Settings from the client's raw `blockcheck` section; `problems` receives one line per rejected field. */
@@ -66,6 +69,10 @@ export function parseSettings(raw: unknown, problems: (message: string) => void)
   if (input.auditReport !== undefined) {
     if (typeof input.auditReport === 'string' && input.auditReport !== '') settings.auditReport = input.auditReport;
     else reject('auditReport', 'a path');
+  }
+  if (input.strict !== undefined) {
+    if (typeof input.strict === 'boolean') settings.strict = input.strict;
+    else reject('strict', 'true or false');
   }
   if (input.slowValidationMs !== undefined) {
     const value = input.slowValidationMs;

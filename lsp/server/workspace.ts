@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { MessageType, ShowMessageNotification, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile, type FileAnalysis } from './analysis.js';
-import { toDiagnostic } from './diagnostics.js';
+import { fileDiagnostics } from './diagnostics.js';
 import { guarded } from './exit-guard.js';
 import { isSourceFile } from '../../core/index.js';
 import type { RuleSettings } from '../../engine/eslint-config.js';
@@ -137,12 +137,12 @@ export class Workspace {
       // The text the projects see: the buffer's (as of the last save in on-save mode), else the file's on disk.
       const text = this.sources.text(fileName);
       const workspaceFolders = this.projects.workspaceFolders();
-      return { diagnostics: await this.largeFiles.diagnostics({ fileName, text, rules, cwd, workspaceFolders }), settings };
+      return { diagnostics: await this.largeFiles.diagnostics({ fileName, text, rules, strict: settings.strict, cwd, workspaceFolders }), settings };
     }
     const analyzed = this.analyzeHere(uri, target);
     if (!analyzed) return undefined;
     const { analysis } = analyzed;
-    return { diagnostics: analysis.findings.map((reported) => toDiagnostic(reported, analysis.program, analyzed.cwd)), settings: analyzed.settings };
+    return { diagnostics: fileDiagnostics(analysis, analyzed.cwd, analyzed.settings.strict), settings: analyzed.settings };
   }
 
   /** Without Node's types many blocking calls go unreported: tell the user, once per problem. */
