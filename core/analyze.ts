@@ -165,7 +165,7 @@ class Analysis implements ProgramAnalysis {
     const called = new Set<ts.Node>();
     if (seeds.length === 0) return { called };
     const summaries = this.summaryBuilder((fn) => possibleRoots.has(fn));
-    const queue = seeds.filter((seed): seed is ts.FunctionLikeDeclaration => isFunctionNode(seed) && !!(seed as ts.FunctionLikeDeclaration).body);
+    const queue = seeds.filter((seed): seed is ts.FunctionLikeDeclaration => isFunctionNode(seed) && !!seed.body);
     for (let index = 0; index < queue.length && index < MAX_STATES_PER_HANDLER; index++) {
       const fn = queue[index]!;
       if (called.has(fn)) continue;
