@@ -100,11 +100,11 @@ async function probeCase(
     return {
       truthMs: timings.length > 0 ? median(timings) : 0,
       found: probed.findings
-        .filter((finding) => finding.runtime?.routes.some((route) => route.route === label))
+        .filter((finding) => finding.runtime.routes.some((route) => route.route === label))
         .map((finding) => ({
-          p50: finding.runtime!.blockedMsPerRequest?.p50 ?? 0,
-          requests: finding.runtime!.requestsAffected,
-          where: `${finding.call} :${finding.line} (${finding.runtime!.requestsAffected} requests)`,
+          p50: finding.runtime.blockedMsPerRequest?.p50 ?? 0,
+          requests: finding.runtime.requestsAffected,
+          where: `${finding.call} :${finding.line} (${finding.runtime.requestsAffected} requests)`,
         })),
       sMs: probed.probe.predictions.find((prediction) => prediction.route === label)?.blockedMsPerRequest ?? 0,
     };

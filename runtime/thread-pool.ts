@@ -22,7 +22,7 @@ export async function serveThreadPool(modulePath: string, exportName: string, po
         else socket.end();
       });
       // A thread that fails to load the app or crashes takes its share of the capacity: stop loudly.
-      worker.on('error', (error) => {
+      worker.on('error', (error: Error) => {
         process.stderr.write(`blockcheck host: thread-pool worker failed: ${error.stack ?? error.message}\n`);
         process.exit(1);
       });
