@@ -72,6 +72,6 @@ describe('watch: blocks in a running app, at low cost', () => {
       if (!line.includes('named on the next block')) named = line;
     }
     assert.ok(named, 'a later block is named');
-    assert.match(named!, new RegExp(`app\\.mjs:${lineOf(app, 'watch-loop')} `));
+    assert.match(named, new RegExp(`app\\.mjs:${lineOf(app, 'watch-loop')} `));
   });
 });
