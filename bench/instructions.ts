@@ -59,10 +59,10 @@ export async function compareInstructionCounts<Variant extends string>(
   const ratios = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Variant, number[]>;
   for (let run = 0; run < runs; run++) {
     const [base, ...others] = await Promise.all([baseline(), ...names.map((name) => variants[name]())]);
-    baselineCounts.push(base!);
+    baselineCounts.push(base);
     names.forEach((name, index) => {
       counts[name].push(others[index]!);
-      ratios[name].push(others[index]! / base!);
+      ratios[name].push(others[index]! / base);
     });
   }
   return { baseline: baselineCounts, counts, ratios };

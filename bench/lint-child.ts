@@ -34,11 +34,11 @@ const configs: Record<string, ESLint.Options['overrideConfig']> = {
   'no-floating-promises': [
     {
       ...typed,
-      plugins: { '@typescript-eslint': tseslint.plugin as never },
+      plugins: { '@typescript-eslint': tseslint.plugin },
       rules: { '@typescript-eslint/no-floating-promises': 'error' },
     },
   ],
-  'n-no-sync': [{ ...typed, plugins: { n: nodePlugin as never }, rules: { 'n/no-sync': 'error' } }],
+  'n-no-sync': [{ ...typed, plugins: { n: nodePlugin }, rules: { 'n/no-sync': 'error' } }],
 };
 
 const eslint = new ESLint({ cwd: path.resolve(projectDir), overrideConfigFile: true, overrideConfig: configs[mode] ?? [], stats: mode !== 'n-no-sync' });

@@ -67,9 +67,11 @@ async function heapAfterGcMb(pid: number, samplesFile: string): Promise<number> 
   const lines = (): string[] => (fs.existsSync(samplesFile) ? fs.readFileSync(samplesFile, 'utf8').trim().split('\n').filter(Boolean) : []);
   const before = lines().length;
   process.kill(pid, 'SIGUSR2');
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await delay(20)) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
     const current = lines();
     if (current.length > before) return Math.round(Number(current[before]) / 1048576);
+    await delay(20);
   }
   throw new Error('the language server did not report its heap within 30 s');
 }

@@ -30,13 +30,15 @@ export function runCommand(command: string, args: readonly string[], cwd: string
     ? spawnSync(GNU_TIME, ['-f', 'BENCH_PEAK_KB=%M BENCH_CPU_S=%U+%S', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
     : spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const ms = performance.now() - start;
-  const peak = /BENCH_PEAK_KB=(\d+)/.exec(child.stderr ?? '');
-  const cpu = /BENCH_CPU_S=([\d.]+)\+([\d.]+)/.exec(child.stderr ?? '');
+  // Typed as always strings, but both are null when the command cannot be started (ENOENT).
+  const { stdout, stderr } = child as { stdout: string | null; stderr: string | null };
+  const peak = /BENCH_PEAK_KB=(\d+)/.exec(stderr ?? '');
+  const cpu = /BENCH_CPU_S=([\d.]+)\+([\d.]+)/.exec(stderr ?? '');
   return {
     ms,
     cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : undefined,
     peakMiB: peak ? Number(peak[1]) / 1024 : undefined,
-    stdout: child.stdout ?? '',
+    stdout: stdout ?? '',
     status: child.status,
   };
 }

@@ -100,11 +100,11 @@ async function probeCase(
     return {
       truthMs: timings.length > 0 ? median(timings) : 0,
       found: probed.findings
-        .filter((finding) => finding.runtime?.routes.some((route) => route.route === label))
+        .filter((finding) => finding.runtime.routes.some((route) => route.route === label))
         .map((finding) => ({
-          p50: finding.runtime!.blockedMsPerRequest?.p50 ?? 0,
-          requests: finding.runtime!.requestsAffected,
-          where: `${finding.call} :${finding.line} (${finding.runtime!.requestsAffected} requests)`,
+          p50: finding.runtime.blockedMsPerRequest?.p50 ?? 0,
+          requests: finding.runtime.requestsAffected,
+          where: `${finding.call} :${finding.line} (${finding.runtime.requestsAffected} requests)`,
         })),
       // The probe's own S of the route, as the measured side is the probe's: the sizing S (1000 / req·s of a
       // bare, saturated loop) also counts the load generator's and a busy machine's time (11 ms for a 1 ms route seen).

@@ -87,7 +87,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     options.progress.phase(`parsing ${label} (${index + 1}/${discovery.projects.length})`, audited.length);
     const { program, parseFailures } = buildProgram(project, (compilerOptions) => {
       const host = hostFor(compilerOptions);
-      const getSourceFile = host.getSourceFile;
+      const getSourceFile = host.getSourceFile.bind(host);
       host.getSourceFile = (fileName, ...rest) => {
         if (discovery.auditedFiles.has(fileName) && !parsed.has(fileName)) {
           parsed.add(fileName);

@@ -92,7 +92,8 @@ async function audit(args: AuditArgs): Promise<number> {
   let report: Report = audited;
   if (args.probe) {
     const { probe, probeOptionsFromFlags } = await loadRuntime();
-    const showProgress = !args.quiet && process.stderr.isTTY === true;
+    // isTTY is typed boolean but is undefined on a pipe or a file.
+    const showProgress = !args.quiet && (process.stderr.isTTY as boolean | undefined) === true;
     report = await probe(audited, {
       ...probeOptionsFromFlags(args.probe, cwd),
       ...(showProgress ? { progress: (line: string) => process.stderr.write(`blockcheck: ${line}\n`) } : {}),
@@ -101,7 +102,7 @@ async function audit(args: AuditArgs): Promise<number> {
     writeFileSync(path.join(cwd, LAST_AUDIT), formatJson(report));
   }
 
-  const color = args.color ?? (args.outputFile === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR);
+  const color = args.color ?? (args.outputFile === undefined && (process.stdout.isTTY as boolean | undefined) === true && !process.env.NO_COLOR);
   // --quiet on a clean run prints nothing in text, as ESLint; the machine formats always write their document.
   const clean = report.findings.length === 0 && report.errors.length === 0;
   const output = args.quiet && clean && args.format === 'text' ? '' : await render(report, args.format, { cwd, color });

@@ -79,7 +79,7 @@ export function discoverProjects(paths: readonly string[], explicitProjects: rea
   } else {
     for (const root of paths) {
       const dir = statSync(root).isDirectory() ? root : path.dirname(root);
-      const nearest = ts.findConfigFile(dir, ts.sys.fileExists, 'tsconfig.json');
+      const nearest = ts.findConfigFile(dir, (file) => ts.sys.fileExists(file), 'tsconfig.json');
       if (nearest) candidates.add(toTsPath(nearest));
       for (const nested of listNestedConfigs(dir)) candidates.add(nested);
     }

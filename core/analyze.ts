@@ -13,6 +13,7 @@ import { handlerKindRank } from './handler-rank.js';
 import { combineHandlerScans, HandlerScanner, servedFromScript, startupSeeds, type FileHandlerScan, type HandlerRoot, type StartupCode } from './handlers.js';
 import { isFunctionNode } from './syntax-index.js';
 import { isOwnSourceFile } from './own-files.js';
+import { parentOf } from './parent-node.js';
 import { addDependencies, fileCacheEntry, type FileCacheEntry } from './file-cache.js';
 import { ruleForCategory } from './rule-table.js';
 import { SummaryBuilder, type FunctionSummary, type ParameterMask, type UnresolvedSite } from './summaries.js';
@@ -187,7 +188,7 @@ class Analysis implements ProgramAnalysis {
     const called = new Set<ts.Node>();
     if (seeds.length === 0) return { called };
     const summaries = this.summaryBuilder((fn) => possibleRoots.has(fn));
-    const queue = seeds.filter((seed): seed is ts.FunctionLikeDeclaration => isFunctionNode(seed) && !!(seed as ts.FunctionLikeDeclaration).body);
+    const queue = seeds.filter((seed): seed is ts.FunctionLikeDeclaration => isFunctionNode(seed) && !!seed.body);
     for (let index = 0; index < queue.length && index < MAX_STATES_PER_HANDLER; index++) {
       const fn = queue[index]!;
       if (called.has(fn)) continue;
@@ -443,7 +444,7 @@ function addTo<T>(byFile: Map<string, T[]>, fileName: string, item: T): void {
 /** The call expressions around a node, up to its function: the call an unresolved key or module name belongs to. */
 function enclosingCalls(node: ts.Node): ts.Node[] {
   const calls: ts.Node[] = [];
-  for (let current = node.parent; current && !ts.isFunctionLike(current) && calls.length < 3; current = current.parent) {
+  for (let current = parentOf(node); current && !ts.isFunctionLike(current) && calls.length < 3; current = parentOf(current)) {
     if (ts.isCallExpression(current) || ts.isNewExpression(current)) calls.push(current);
   }
   return calls;

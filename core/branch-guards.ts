@@ -8,6 +8,7 @@
  */
 import ts from 'typescript';
 import { skipOuterExpressions } from './resolve.js';
+import { parentOf } from './parent-node.js';
 
 export type Literal = string | number | boolean | null | undefined;
 
@@ -105,7 +106,7 @@ export function argumentValueOf(expression: ts.Expression, paths: ReadonlyMap<st
         properties.set(property.name.text, argumentValueOf(property.initializer, paths, depth + 1));
       } else if (ts.isShorthandPropertyAssignment(property)) {
         properties.set(property.name.text, argumentValueOf(property.name, paths, depth + 1));
-      } else if (ts.isSpreadAssignment(property) || !property.name || ts.isComputedPropertyName(property.name)) {
+      } else if (ts.isSpreadAssignment(property) || ts.isComputedPropertyName(property.name)) {
         closed = false;
       }
     }
@@ -130,14 +131,12 @@ function conditionGuards(condition: ts.Expression, paths: ReadonlyMap<string, Pa
     const isEquality = operator === ts.SyntaxKind.EqualsEqualsEqualsToken || operator === ts.SyntaxKind.EqualsEqualsToken;
     const isInequality = operator === ts.SyntaxKind.ExclamationEqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsToken;
     if (!isEquality && !isInequality) return [];
-    const [reference, literal] = literalOf(node.right) ? [node.left, literalOf(node.right)] : [node.right, literalOf(node.left)];
-    const path = literal && parameterPathOf(reference, paths);
+    const rightLiteral = literalOf(node.right);
+    const [reference, literal] = rightLiteral ? [node.left, rightLiteral] : [node.right, literalOf(node.left)];
+    if (!literal) return [];
+    const path = parameterPathOf(reference, paths);
     // `==` against null also matches undefined: only strict comparisons and other literals are exact.
-    if (
-      !path ||
-      !literal ||
-      (literal.value == null && operator !== ts.SyntaxKind.EqualsEqualsEqualsToken && operator !== ts.SyntaxKind.ExclamationEqualsEqualsToken)
-    )
+    if (!path || (literal.value == null && operator !== ts.SyntaxKind.EqualsEqualsEqualsToken && operator !== ts.SyntaxKind.ExclamationEqualsEqualsToken))
       return [];
     return [{ ...path, equals: { value: literal.value }, holds: isEquality === positive }];
   }
@@ -163,7 +162,7 @@ function guardsOf(site: ts.Node, fn: ts.Node, paths: ReadonlyMap<string, Paramet
   if (paths.size === 0) return [];
   const guards: BranchGuard[] = [];
   let child: ts.Node = site;
-  for (let parent = site.parent; parent && child !== fn && guards.length < MAX_GUARDS; child = parent, parent = parent.parent) {
+  for (let parent = parentOf(site); parent && child !== fn && guards.length < MAX_GUARDS; child = parent, parent = parentOf(parent)) {
     if (ts.isIfStatement(parent) && child !== parent.expression) {
       guards.push(...conditionGuards(parent.expression, paths, child === parent.thenStatement));
     } else if (ts.isConditionalExpression(parent) && child !== parent.condition) {
@@ -250,7 +249,7 @@ export function calleeKnownArguments(values: readonly ArgumentValue[], known: Kn
   values.forEach((value, index) => add(value, index, []));
   if (result.size === 0 && closedObjects.size === 0) return NO_KNOWN_ARGUMENTS;
   const key = [
-    ...[...result].map(([name, value]) => `${name}=${JSON.stringify(value) ?? 'undefined'}`),
+    ...[...result].map(([name, value]) => `${name}=${value === undefined ? 'undefined' : JSON.stringify(value)}`),
     ...[...closedObjects].map(([name, present]) => `${name}{${[...present].join(' ')}}`),
   ]
     .sort()

@@ -6,6 +6,7 @@
  */
 import ts from 'typescript';
 import { skipOuterExpressions } from './resolve.js';
+import { parentOf } from './parent-node.js';
 
 const MAX_NAMES = 16;
 
@@ -34,7 +35,7 @@ function literalNamesOfType(node: ts.Expression, checker: ts.TypeChecker): strin
   }
   const members = type.isUnion() ? type.types : [type];
   if (!members.every((member) => member.isStringLiteral())) return [];
-  return members.slice(0, MAX_NAMES).map((member) => (member as ts.StringLiteralType).value);
+  return members.slice(0, MAX_NAMES).map((member) => member.value);
 }
 
 /** The string literals (either branch of a conditional too) passed for a parameter by calls of its function by name. */
@@ -68,6 +69,6 @@ function literalAlternatives(expression: ts.Expression): string[] {
 
 function functionName(fn: ts.SignatureDeclaration): string | undefined {
   if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) return fn.name.text;
-  const holder = fn.parent;
+  const holder = parentOf(fn);
   return holder && ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) ? holder.name.text : undefined;
 }

@@ -10,6 +10,7 @@ import { isSuperLinearRegex } from './regex.js';
 import { skipOuterExpressions } from './resolve.js';
 import { uncachedRequireAt } from './uncached-require.js';
 import type { BlockKind, Category, Severity } from './types.js';
+import { parentOf } from './parent-node.js';
 
 export type DependencyOf = (expression: ts.Node) => number;
 
@@ -106,7 +107,7 @@ function hasExit(loop: Loop): boolean {
 
 /** The nearest enclosing loop (statement, or an iteration method's callback) within `fn`. */
 function enclosingLoopBound(node: ts.Node, fn: ts.Node, dependencyOf: DependencyOf): number | undefined {
-  for (let current = node.parent; current && current !== fn; current = current.parent) {
+  for (let current = parentOf(node); current && current !== fn; current = parentOf(current)) {
     if (isLoop(current) && node !== loopCondition(current)) {
       const bound = loopCondition(current);
       return bound ? dependencyOf(bound) : 0;
@@ -201,7 +202,7 @@ function constantValue(node: ts.Expression, depth: number): ts.Expression | unde
 
 /** The collection a name iterates: `for (const re of list)`, or `list.some((re) => ...)`'s first parameter. */
 function iteratedCollection(name: ts.Identifier): ts.Expression | undefined {
-  for (let node: ts.Node | undefined = name.parent; node; node = node.parent) {
+  for (let node = parentOf(name); node; node = parentOf(node)) {
     if (
       ts.isForOfStatement(node) &&
       ts.isVariableDeclarationList(node.initializer) &&
@@ -215,7 +216,7 @@ function iteratedCollection(name: ts.Identifier): ts.Expression | undefined {
         if (node.parameters.some((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === name.text)) return undefined;
         continue;
       }
-      const call = node.parent;
+      const call = parentOf(node);
       const callee = call && ts.isCallExpression(call) ? skipOuterExpressions(call.expression) : undefined;
       return callee && ts.isPropertyAccessExpression(callee) && LOOP_METHODS.has(callee.name.text) ? callee.expression : undefined;
     }
@@ -225,7 +226,7 @@ function iteratedCollection(name: ts.Identifier): ts.Expression | undefined {
 }
 
 function findConstInitializer(identifier: ts.Identifier): ts.Expression | undefined {
-  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+  for (let scope = parentOf(identifier); scope; scope = parentOf(scope)) {
     if (!ts.isBlock(scope) && !ts.isSourceFile(scope)) continue;
     for (const statement of scope.statements) {
       if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;

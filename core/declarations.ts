@@ -5,6 +5,7 @@
  */
 import { builtinModules } from 'node:module';
 import ts from 'typescript';
+import { parentOf } from './parent-node.js';
 
 export interface DeclarationOrigin {
   /** `node:fs`, `better-sqlite3`, `@koa/router`; undefined for the program's own files and lib files. */
@@ -59,7 +60,7 @@ function containerName(node: ts.Node): string | undefined {
     return node.name.text;
   }
   if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) return node.name.text;
-  if ((ts.isPropertyAssignment(node) || ts.isPropertySignature(node) || ts.isPropertyDeclaration(node)) && node.name) {
+  if (ts.isPropertyAssignment(node) || ts.isPropertySignature(node) || ts.isPropertyDeclaration(node)) {
     return propertyNameText(node.name);
   }
   return undefined;
@@ -99,7 +100,7 @@ export function declarationOrigin(declaration: ts.Node, program: ts.Program): De
   const owner = assignedMemberOwner(declaration);
   if (owner !== undefined) path.unshift(owner);
   let module: string | undefined;
-  for (let node = declaration.parent; node && !ts.isSourceFile(node); node = node.parent) {
+  for (let node = parentOf(declaration); node && !ts.isSourceFile(node); node = parentOf(node)) {
     if (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)) {
       module = normalizeModuleName(node.name.text);
       break;

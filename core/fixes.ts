@@ -7,6 +7,7 @@ import ts from 'typescript';
 import type { CatalogMatch } from './catalog-match.js';
 import { skipOuterExpressions } from './resolve.js';
 import type { Fix, TextChange } from './types.js';
+import { parentOf } from './parent-node.js';
 
 /** fs functions whose `fs.promises` twin takes the same arguments and resolves to the same value. */
 const FS_PROMISE_TWINS = new Set([
@@ -39,14 +40,14 @@ const FS_PROMISE_TWINS = new Set([
 ]);
 
 function enclosingFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
-  for (let current = node.parent; current; current = current.parent) {
+  for (let current = parentOf(node); current; current = parentOf(current)) {
     if (ts.isFunctionLike(current)) return current;
   }
   return undefined;
 }
 
 function isAsyncFunction(fn: ts.SignatureDeclaration | undefined): boolean {
-  return !!fn && (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
+  return !!fn && (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Async) !== 0;
 }
 
 /** `x.y()` and `x()` with a call result used as an object need parentheses around `await x()`. */

@@ -8,8 +8,8 @@
  */
 import ts from 'typescript';
 import { declarationOrigin } from './declarations.js';
-import { FALLBACK_CALL_MODEL, FRAMEWORK_MODELS, type FrameworkModel } from './frameworks/registry.js';
-import type { Callee, DeclaringModule, Registration, RouterFramework, ScanContext } from './frameworks/model.js';
+import { FALLBACK_CALL_MODEL, FRAMEWORK_MODELS, ROUTER_FRAMEWORKS, type FrameworkModel } from './frameworks/registry.js';
+import type { Callee, DeclaringModule, Registration, ScanContext } from './frameworks/model.js';
 import { assignedValues, calleeNameNode, functionWithBody, originFromSyntax, resolvedSymbol, skipOuterExpressions } from './resolve.js';
 import { isFunctionExpressionLike, isFunctionNode, syntaxIndex, type FunctionNode } from './syntax-index.js';
 import type { Handler, HandlerKind, HandlerRegistrar } from './types.js';
@@ -120,8 +120,6 @@ function ownerIndex(names: (model: FrameworkModel) => ReadonlySet<string> | unde
   for (const model of FRAMEWORK_MODELS) for (const name of names(model) ?? []) owners.set(name, model);
   return owners;
 }
-
-const ROUTERS: Readonly<Record<string, RouterFramework>> = Object.assign({}, ...FRAMEWORK_MODELS.map((model) => model.routers ?? {}));
 
 /** Scans one file at a time for entry points, with the program's checker. */
 export class HandlerScanner implements ScanContext {
@@ -300,7 +298,7 @@ export class HandlerScanner implements ScanContext {
         (ts.isCallExpression(initializer) || ts.isNewExpression(initializer))
       ) {
         const origin = originFromSyntax(initializer.expression, this.checker, 0)?.module;
-        module = origin !== undefined && Object.hasOwn(ROUTERS, origin) ? origin : undefined;
+        module = origin !== undefined && Object.hasOwn(ROUTER_FRAMEWORKS, origin) ? origin : undefined;
       }
       this.routerFactories.set(declaration, module);
     }

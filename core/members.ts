@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import ts from 'typescript';
 import { syntaxIndex } from './syntax-index.js';
+import { parentOf } from './parent-node.js';
 
 /** Guards against pathological chains (`a.b.c.d...`). */
 const MAX_RECEIVER_DEPTH = 8;
@@ -218,7 +219,7 @@ function returnedInstanceChain(checker: ts.TypeChecker, call: ts.CallExpression,
     return undefined;
   }
   let chain: readonly ts.Symbol[] | undefined;
-  for (const declaration of declarations as Array<ts.FunctionDeclaration | ts.MethodDeclaration>) {
+  for (const declaration of declarations) {
     const returned = instanceChainOfType(checker, declaration.type);
     if (!returned || (chain && chain[0] !== returned[0])) return undefined;
     chain = returned;
@@ -246,7 +247,7 @@ function constructedClassChain(checker: ts.TypeChecker, holder: ts.Symbol): read
 
 /** The class whose instance `this` is: in a method, accessor, constructor or property initializer. */
 function classOfThis(node: ts.Node): ts.ClassDeclaration | undefined {
-  for (let current = node.parent; current; current = current.parent) {
+  for (let current = parentOf(node); current; current = parentOf(current)) {
     if (ts.isArrowFunction(current)) continue; // Arrows see their enclosing `this`.
     if (ts.isFunctionLike(current) || ts.isPropertyDeclaration(current)) {
       const isStatic = ts.getModifiers(current as ts.MethodDeclaration)?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword);

@@ -11,6 +11,7 @@ import { methodOfClassNamedLikeReceiver } from './named-classes.js';
 import { untypedResultPath } from './catalog.js';
 import { registryReadKey, registryValues } from './registries.js';
 import { isFunctionExpressionLike } from './syntax-index.js';
+import { parentOf } from './parent-node.js';
 
 export type CallLike = ts.CallExpression | ts.NewExpression;
 
@@ -127,7 +128,8 @@ function pickSignature(signatures: readonly ts.Signature[], argumentCount: numbe
   if (argumentCount === undefined) return signatures[0];
   return (
     signatures.find((signature) => {
-      const parameters = signature.getDeclaration()?.parameters ?? [];
+      // Declared as always there, but a signature TypeScript synthesizes (`any`'s, a union's) has no declaration.
+      const parameters = (signature.getDeclaration() as ts.SignatureDeclaration | undefined)?.parameters ?? [];
       const hasRest = parameters.some((parameter) => ts.isParameter(parameter) && parameter.dotDotDotToken !== undefined);
       const required = parameters.filter(
         (parameter) => ts.isParameter(parameter) && !parameter.questionToken && !parameter.initializer && !parameter.dotDotDotToken,
@@ -268,7 +270,7 @@ function calledValueDeclaration(expression: ts.Expression, checker: ts.TypeCheck
 
 /** The symbol a name stands for, aliases (imports, re-exports) followed to what they name. */
 export function resolvedSymbol(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
-  const parent = node.parent;
+  const parent = parentOf(node);
   if (parent && ts.isPropertyAccessExpression(parent) && parent.name === node) {
     const member = memberFromDeclarations(checker, parent);
     if (member) return member;
@@ -371,21 +373,27 @@ export function assignedValues(symbol: ts.Symbol | undefined): ts.Expression[] {
       values.push(...assignmentsInScope(declaration, declaration.name.text));
       continue;
     }
-    // JavaScript declares `this.x = value` by the assignment itself; TypeScript by its left side.
-    const assignment = ts.isBinaryExpression(declaration)
-      ? declaration
-      : declaration.parent && ts.isBinaryExpression(declaration.parent) && declaration.parent.left === (declaration as ts.Node)
-        ? declaration.parent
-        : undefined;
+    const assignment = declaringAssignment(declaration);
     if (assignment && assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken) values.push(assignment.right);
   }
   return values;
 }
 
+/** The `x = value` a declaration stands for: JavaScript declares `this.x = value` by the assignment itself, TypeScript by its left side. */
+function declaringAssignment(declaration: ts.Declaration): ts.BinaryExpression | undefined {
+  if (ts.isBinaryExpression(declaration)) return declaration;
+  const parent = parentOf(declaration);
+  return parent && ts.isBinaryExpression(parent) && parent.left === (declaration as ts.Node) ? parent : undefined;
+}
+
 /** The right sides of `<name> = value` in the function (or file) that declares the variable, outside nested functions. */
 function assignmentsInScope(declaration: ts.VariableDeclaration, name: string): ts.Expression[] {
   let scope: ts.Node = declaration;
-  while (scope.parent && !ts.isSourceFile(scope) && !ts.isFunctionLike(scope)) scope = scope.parent;
+  while (!ts.isSourceFile(scope) && !ts.isFunctionLike(scope)) {
+    const parent = parentOf(scope);
+    if (!parent) break;
+    scope = parent;
+  }
   const values: ts.Expression[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.left.text === name) {
@@ -480,10 +488,9 @@ export function functionWithBody(declaration: ts.Node | undefined, checker: ts.T
     return declaration.members.find((member): member is ts.ConstructorDeclaration => ts.isConstructorDeclaration(member) && !!member.body);
   }
   if (!ts.isFunctionLike(declaration)) return undefined;
-  const functionLike = declaration as ts.SignatureDeclaration;
-  if ('body' in functionLike && functionLike.body) return functionLike as ts.FunctionLikeDeclaration;
+  if ('body' in declaration && declaration.body) return declaration;
   // An overload signature: the implementation is the sibling declaration with a body.
-  const name = (functionLike as ts.FunctionDeclaration).name;
+  const name = (declaration as ts.FunctionDeclaration).name;
   const symbol = name ? resolvedSymbol(checker, name) : undefined;
   return symbol?.declarations?.find(
     (candidate): candidate is ts.FunctionLikeDeclaration => ts.isFunctionLike(candidate) && 'body' in candidate && !!candidate.body,

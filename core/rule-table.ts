@@ -54,6 +54,11 @@ export function ruleDocsUrl(name: RuleName): string {
   return `${RULE_DOCS_BASE_URL}${name}.md`;
 }
 
+/** The ESLint level a rule gets in `configs.recommended`. */
+export function recommendedLevel(rule: RuleDefinition): 'error' | 'warn' {
+  return rule.recommended === 'error' ? 'error' : 'warn';
+}
+
 export function ruleDefinition(name: RuleName): RuleDefinition {
   return RULES.find((rule) => rule.name === name)!;
 }

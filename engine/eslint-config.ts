@@ -4,7 +4,7 @@
  * mention blockcheck, or there is none, or ESLint cannot load it, the recommended settings apply.
  */
 import path from 'node:path';
-import { RULE_NAMES, RULES, SOURCE_EXTENSIONS, type AnalysisOptions, type RuleName } from '../core/index.js';
+import { recommendedLevel, RULE_NAMES, RULES, SOURCE_EXTENSIONS, type AnalysisOptions, type RuleName } from '../core/index.js';
 
 export interface RuleSetting {
   severity: 'error' | 'warning';
@@ -15,10 +15,7 @@ export interface RuleSetting {
 export type RuleSettings = Readonly<Record<RuleName, RuleSetting | undefined>>;
 
 /** The plugin's `recommended` config, the settings of a project that configures nothing. */
-export const RECOMMENDED: RuleSettings = toSettings(
-  Object.fromEntries(RULES.map((rule) => [`blockcheck/${rule.name}`, rule.recommended === 'error' ? 'error' : 'warn'])),
-  null,
-);
+export const RECOMMENDED: RuleSettings = toSettings(Object.fromEntries(RULES.map((rule) => [`blockcheck/${rule.name}`, recommendedLevel(rule)])), null);
 
 export interface RuleSettingsSource {
   settingsFor(fileName: string): Promise<RuleSettings>;
@@ -128,10 +125,10 @@ function toSettings(rules: Record<string, unknown>, fallback: RuleSettings | nul
   if (fallback && !RULE_NAMES.some((rule) => `blockcheck/${rule}` in rules)) return fallback;
   const entry = (rule: RuleName): RuleSetting | undefined => {
     const value = rules[`blockcheck/${rule}`];
-    const [level, options] = Array.isArray(value) ? value : [value];
+    const [level, options] = Array.isArray(value) ? (value as readonly unknown[]) : [value];
     const severity = normalizeLevel(level);
     if (!severity) return undefined;
-    return { severity, options: isObject(options) ? (options as AnalysisOptions) : {} };
+    return { severity, options: isObject(options) ? options : {} };
   };
   return Object.fromEntries(RULE_NAMES.map((rule) => [rule, entry(rule)])) as Record<RuleName, RuleSetting | undefined>;
 }

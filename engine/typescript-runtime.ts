@@ -46,6 +46,7 @@ function classicTypeScriptPath(): { path: string; fallbackReason: string | undef
 export function useClassicTypeScript(): TypeScriptInUse {
   if (inUse) return inUse;
   const { path, fallbackReason } = classicTypeScriptPath();
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- its replacement, module.registerHooks, needs Node 22.15; we support 20.12
   if (fallbackReason !== undefined) register('./typescript-hooks.js', import.meta.url, { data: { url: pathToFileURL(path).href } });
   inUse = { version: (createRequire(import.meta.url)(path) as { version: string }).version, path, fallbackReason };
   return inUse;

@@ -6,7 +6,7 @@
 import './utils/classic-typescript.js';
 import { createRequire } from 'node:module';
 import type { TSESLint } from '@typescript-eslint/utils';
-import { RULES, SOURCE_FILES_GLOB, type RuleName } from '../core/index.js';
+import { recommendedLevel, RULES, SOURCE_FILES_GLOB, type RuleName } from '../core/index.js';
 import noBlockingClient from './no-blocking-client.js';
 import noCpuLoop from './no-cpu-loop.js';
 import noSyncIo from './no-sync-io.js';
@@ -29,9 +29,7 @@ const plugin: Plugin = {
   configs: {} as Plugin['configs'],
 };
 
-const recommendedRules: TSESLint.FlatConfig.Rules = Object.fromEntries(
-  RULES.map((rule) => [`blockcheck/${rule.name}`, rule.recommended === 'error' ? 'error' : 'warn']),
-);
+const recommendedRules: TSESLint.FlatConfig.Rules = Object.fromEntries(RULES.map((rule) => [`blockcheck/${rule.name}`, recommendedLevel(rule)]));
 
 /**
  * Files a tsconfig includes get its program through typescript-eslint's project service; files no tsconfig

@@ -62,20 +62,20 @@ export class LineCoverage {
         let innermost: { size: number; startOffset: number; count: number } | null = null;
         let innermostFunction: { size: number; startOffset: number } | null = null;
         for (const fn of script.functions) {
-          fn.ranges.forEach((range, index) => {
-            if (!(range.startOffset <= offset && offset < range.endOffset)) return;
+          for (const [index, range] of fn.ranges.entries()) {
+            if (!(range.startOffset <= offset && offset < range.endOffset)) continue;
             const size = range.endOffset - range.startOffset;
             if (!innermost || size <= innermost.size) innermost = { size, startOffset: range.startOffset, count: range.count };
             // A function's first range is the function itself.
             if (index === 0 && (!innermostFunction || size <= innermostFunction.size)) innermostFunction = { size, startOffset: range.startOffset };
-          });
+          }
         }
         if (innermost)
           found.push({
             script,
             text,
-            startOffset: (innermostFunction as { startOffset: number } | null)?.startOffset ?? 0,
-            count: (innermost as { count: number }).count,
+            startOffset: innermostFunction?.startOffset ?? 0,
+            count: innermost.count,
             isFunction: innermostFunction !== null,
           });
       }

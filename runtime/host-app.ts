@@ -31,7 +31,7 @@ function isKoa(app: unknown): app is { callback(): Handler } {
 /** The named export, looking through a CommonJS module's `default` (module.exports) too. */
 export function pickExport(moduleNamespace: Record<string, unknown>, exportName: string): unknown {
   if (moduleNamespace[exportName] !== undefined) return moduleNamespace[exportName];
-  const commonJs = moduleNamespace.default as Record<string, unknown> | undefined;
+  const commonJs = moduleNamespace.default as Record<string, unknown> | null | undefined;
   if (exportName === 'default' || commonJs === null || (typeof commonJs !== 'object' && typeof commonJs !== 'function')) return commonJs;
   return commonJs[exportName];
 }
@@ -62,8 +62,9 @@ function buildOutputOf(tsFile: string): string {
 
 /** The tsconfig's options as tsc reads them (comments, `extends`), with outDir/rootDir made absolute. */
 function compilerOptionsOf(typescript: typeof ts, tsconfigPath: string): ts.CompilerOptions {
-  const { config, error } = typescript.readConfigFile(tsconfigPath, (file) => typescript.sys.readFile(file));
-  if (error) return {};
+  const read = typescript.readConfigFile(tsconfigPath, (file) => typescript.sys.readFile(file));
+  if (read.error) return {};
+  const config: unknown = read.config;
   return typescript.parseJsonConfigFileContent(config, typescript.sys, dirname(tsconfigPath), undefined, tsconfigPath).options;
 }
 

@@ -18,6 +18,7 @@ import { PORT_FD_ENV } from './protocol.js';
 
 /** The pipe the runtime reads the port from (the host's fd 3); only this process has it, not the app's workers. */
 const PORT_FD = process.env[PORT_FD_ENV] === undefined ? null : Number(process.env[PORT_FD_ENV]);
+// eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- process.env is the environment, not a map we could replace
 delete process.env[PORT_FD_ENV];
 
 /**
@@ -26,8 +27,10 @@ delete process.env[PORT_FD_ENV];
  */
 function announce(port: number): void {
   if (PORT_FD === null) return;
+  /* eslint-disable blockcheck/no-sync-io -- false positive: a 'listening' listener runs once, as the server starts */
   writeSync(PORT_FD, `${port}\n`);
   closeSync(PORT_FD);
+  /* eslint-enable blockcheck/no-sync-io */
 }
 
 async function listen(modulePath: string, exportName: string, port: number): Promise<number> {
@@ -54,14 +57,15 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   switch (values['worker-class']) {
     case 'event-loop':
-      return announce(await listen(values.module, values.export, port));
+      announce(await listen(values.module, values.export, port));
+      return;
     case 'cluster':
       if (cluster.isPrimary) {
         // Workers that listen on port 0 share one port that the primary picks; the first to listen tells it.
         cluster.once('listening', (_worker, address) => announce(address.port));
         for (let i = 0; i < workers; i++) cluster.fork();
         // A worker that dies takes part of the capacity with it: stop loudly rather than serve degraded.
-        cluster.on('exit', (worker, code, signal) => {
+        cluster.on('exit', (worker, code, signal: string | null) => {
           process.stderr.write(`blockcheck host: cluster worker ${worker.process.pid} exited (${signal ?? `code ${code}`})\n`);
           process.exit(1);
         });
@@ -70,7 +74,8 @@ async function main(): Promise<void> {
       await listen(values.module, values.export, port);
       return;
     case 'thread-pool':
-      return announce(await serveThreadPool(values.module, values.export, port, workers));
+      announce(await serveThreadPool(values.module, values.export, port, workers));
+      return;
     default:
       throw new Error(`unknown worker class "${values['worker-class']}": use event-loop, cluster or thread-pool`);
   }
@@ -83,7 +88,7 @@ setInterval(() => {
   if (process.ppid !== parentPid) process.exit(1);
 }, 500).unref();
 
-main().catch((error: Error) => {
-  process.stderr.write(`blockcheck host: ${error.message}\n`);
+main().catch((error: unknown) => {
+  process.stderr.write(`blockcheck host: ${(error as Error).message}\n`);
   process.exit(1);
 });

@@ -10,7 +10,6 @@ import Module, { createRequire, isBuiltin, syncBuiltinESMExports } from 'node:mo
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import type { AddressInfo } from 'node:net';
 import type { CatalogEntry } from '../core/types.js';
 import { CONFIG_ENV, type ChildConfig, type ChildMeasurements, type ParentMessage } from './protocol.js';
 import { wrapTargets } from './child/catalog-targets.js';
@@ -162,6 +161,7 @@ async function main(config: ChildConfig): Promise<void> {
     } else if (message.type === 'idle') {
       await requestLog.whenIdle();
       control.send({ type: 'idle' });
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- control-client.ts casts the JSON it reads: another type does nothing
     } else if (message.type === 'collect') {
       delay.disable();
       const utilization = performance.eventLoopUtilization(utilizationStart);
@@ -189,10 +189,11 @@ async function main(config: ChildConfig): Promise<void> {
 
   let control = { send: (_message: unknown) => {} } as ReturnType<typeof connectControl>;
   let claimed = false;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called back with each server as `this`
   const emit = http.Server.prototype.emit;
   http.Server.prototype.emit = function emitWithListenHook(this: http.Server, event: string | symbol, ...args: unknown[]) {
     if (event === 'listening' && !claimed) {
-      const address = this.address() as AddressInfo | string | null;
+      const address = this.address();
       if (address && typeof address === 'object' && (config.port === undefined || config.port === address.port)) {
         claimed = true;
         control = connectControl(config.controlPort, config.token, (command) => void onCommand(command));
@@ -209,6 +210,7 @@ if (configPath && !isPackageManager()) {
   // Read once, by this process only: remove it now, so nothing is left in /tmp even if the probe is killed.
   rmSync(dirname(configPath), { recursive: true, force: true });
   // This process is the app: processes it spawns (a client run with execFileSync ...) are not.
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- process.env is the environment, not a map we could replace
   delete process.env[CONFIG_ENV];
   process.env.NODE_OPTIONS = (process.env.NODE_OPTIONS ?? '').replace(`--import=${config.preloadPath}`, '').trim();
   await main(config);

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATALOG } from '../core/catalog.js';
-import type { BlockKind, CatalogEntry, Category } from '../core/types.js';
+import type { CatalogEntry } from '../core/types.js';
 import { Deadline, DEFAULT_TIMEOUT_MS } from './deadline.js';
 import { ProbeError } from './errors.js';
 import { launch } from './launch.js';
@@ -17,7 +17,7 @@ import { DEFAULT_LOAD, type LoadSettings } from './load.js';
 import { loadAll, measureUnder, warmUpAll } from './measure.js';
 import type { ChildMeasurements } from './protocol.js';
 import { recommendFromMeasurements, type RouteBlocking } from './recommend.js';
-import type { ProbedFinding, ProbedReport, RouteLoad, StaticReport, VerifyResult } from './report.js';
+import type { ProbedReport, RouteLoad, StaticReport, VerifyResult } from './report.js';
 import { RouteMatcher, routesOf, selectRoutes, type Route } from './routes.js';
 import { judge } from './verdicts.js';
 
@@ -63,7 +63,10 @@ function readRequestsFile(path: string, report: StaticReport): Route[] {
   } catch (error) {
     throw new ProbeError('bad-options', `cannot read --requests-file ${path}: ${(error as Error).message}`);
   }
-  if (!Array.isArray(entries) || entries.some((entry) => typeof entry?.path !== 'string' || !entry.path.startsWith('/'))) {
+  if (
+    !Array.isArray(entries) ||
+    entries.some((entry: { path?: unknown } | null | undefined) => typeof entry?.path !== 'string' || !entry.path.startsWith('/'))
+  ) {
     throw new ProbeError('bad-options', `--requests-file ${path} must be a JSON array of { "method": "GET", "path": "/...", "body"?: "...", "headers"?: {} }`);
   }
   const matcher = new RouteMatcher(routesOf(report.handlers), report.handlers);
@@ -187,7 +190,7 @@ export async function probe(report: StaticReport, options: ProbeOptions): Promis
   }
   const measured = recommendFromMeasurements({
     routes: blocking,
-    findings: findings.filter((finding) => finding.runtime.verdict === 'confirmed') as Array<ProbedFinding & { kind: BlockKind; category: Category }>,
+    findings: findings.filter((finding) => finding.runtime.verdict === 'confirmed'),
     thresholdMs,
     concurrency: settings.concurrency,
     cores: availableParallelism(),

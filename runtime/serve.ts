@@ -52,5 +52,5 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   });
   // Stopped by a signal (ours, on stop() or Ctrl-C) counts as a clean end; the app's own exit code otherwise.
   const closed = app.exitStatus.then(({ code }) => code ?? 0);
-  return { url: `http://127.0.0.1:${app.port}`, closed, stop: app.stop };
+  return { url: `http://127.0.0.1:${app.port}`, closed, stop: () => app.stop() };
 }

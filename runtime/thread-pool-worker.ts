@@ -67,7 +67,7 @@ export default async function serveRequest(request: PooledRequest | null): Promi
   const [client, served] = socketPair();
   server.emit('connection', served);
   return new Promise((resolve, reject) => {
-    const outgoing = http.request({ method: request.method, path: request.url, headers: request.rawHeaders, createConnection: () => client as never });
+    const outgoing = http.request({ method: request.method, path: request.url, headers: request.rawHeaders, createConnection: () => client });
     outgoing.once('error', reject);
     outgoing.once('response', (response) => {
       const chunks: Buffer[] = [];

@@ -40,7 +40,8 @@ export async function serveThreadPool(modulePath: string, exportName: string, po
   // A thread that fails to load the app fails its tasks: find out before serving, and stop loudly.
   await Promise.all(Array.from({ length: threads }, () => pool.run(null)));
 
-  const server = http.createServer(async (request, response) => {
+  const server = http.createServer((request, response) => void relay(request, response));
+  async function relay(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     try {
       const answer = await pool.run({
         method: request.method ?? 'GET',
@@ -51,11 +52,11 @@ export async function serveThreadPool(modulePath: string, exportName: string, po
       response.writeHead(answer!.status, endToEndHeaders(answer!.rawHeaders));
       response.end(answer!.body);
     } catch (error) {
-      process.stderr.write(`blockcheck host: thread-pool task failed: ${(error as Error).stack ?? error}\n`);
+      process.stderr.write(`blockcheck host: thread-pool task failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       if (!response.headersSent) response.writeHead(500);
       response.end();
     }
-  });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

@@ -210,7 +210,7 @@ export function judge(input: JudgeInput): ProbedFinding[] {
   };
 
   // Each long stretch of JavaScript goes to the static CPU finding whose function the profile puts in it.
-  const profiled = report.findings.filter((finding) => PROFILED_CATEGORIES.has(String(finding.category)));
+  const profiled = report.findings.filter((finding) => PROFILED_CATEGORIES.has(finding.category));
   const functionOf = new Map(profiled.map((finding) => [finding, coverage.functionAt(resolve(input.cwd, finding.file), finding.line, finding.column)]));
   const blocksOf = new Map<ReportFinding, Block[]>(profiled.map((finding) => [finding, []]));
   const unexplained: CpuBlock[] = [];

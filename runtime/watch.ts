@@ -108,7 +108,7 @@ export function watchEventLoop(options: WatchOptions = {}): EventLoopWatch {
     const position = seen ? sourceMaps.toOriginal(seen.url, seen.line, seen.column) : null;
     if (position) return { file: position.file, line: position.line, column: position.column, functionName: seen!.functionName || '(anonymous)' };
     const top = index?.codeIn(startMs, block.endMs).functions[0];
-    const profiled = top ? index!.siteOf(sourceMaps, top.key) : null;
+    const profiled = top ? index.siteOf(sourceMaps, top.key) : null;
     return profiled ? { file: profiled.file, line: profiled.line, column: profiled.column, functionName: profiled.functionName } : null;
   };
 

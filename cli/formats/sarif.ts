@@ -54,7 +54,7 @@ export function formatSarif(report: Report, { cwd }: { cwd: string }): string {
           },
         },
         // SARIF URIs must end in a slash to be a base.
-        originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(sourceRoot).href.replace(/\/?$/, '/')}` } },
+        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(sourceRoot).href.replace(/\/?$/, '/') } },
         columnKind: 'utf16CodeUnits',
         results: [
           ...report.findings.map((finding) => result(finding, ruleIndex.get(finding.rule) ?? 0, location)),

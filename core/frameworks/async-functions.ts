@@ -10,9 +10,10 @@ import ts from 'typescript';
 import { isImmediatelyInvoked, type FunctionNode } from '../syntax-index.js';
 import { noRequestParameters, type FrameworkModel } from './model.js';
 import { skipOuterExpressions } from '../resolve.js';
+import { parentOf } from '../parent-node.js';
 
 function isAsync(fn: FunctionNode): boolean {
-  return (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0 || isCompiledAsync(fn);
+  return (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Async) !== 0 || isCompiledAsync(fn);
 }
 
 /**
@@ -52,7 +53,7 @@ function takesCallback(fn: FunctionNode): boolean {
  * Module-pattern IIFEs (`var X = (function () { ... }())`) do not count as nesting.
  */
 function isNestedInFunction(fn: FunctionNode): boolean {
-  for (let current = fn.parent; current && !ts.isSourceFile(current); current = current.parent) {
+  for (let current = parentOf(fn); current && !ts.isSourceFile(current); current = parentOf(current)) {
     if (ts.isFunctionLike(current) && !isImmediatelyInvoked(current)) return true;
   }
   return false;

@@ -77,7 +77,7 @@ export interface FrameworkModel {
   /** Emitter families by the module declaring their `on` (read by `listeners.ts`). */
   readonly emitters?: Readonly<Record<string, EmitterFamily>>;
   /** Returns false when the call only shares a name with this model's (it then goes to the user's registrars). */
-  matchCall?(call: ts.CallExpression, callee: Callee, context: ScanContext): boolean | void;
+  matchCall?(call: ts.CallExpression, callee: Callee, context: ScanContext): boolean | undefined;
   matchClass?(node: ts.ClassDeclaration, context: ScanContext): void;
   matchFunction?(fn: FunctionNode, context: ScanContext): void;
   matchFile?(sourceFile: ts.SourceFile, context: ScanContext): void;

@@ -10,7 +10,7 @@ import { honoModel } from './hono.js';
 import { koaModel } from './koa.js';
 import { libraryMiddlewareModel } from './library-middleware.js';
 import { createListenersModel } from './listeners.js';
-import type { FrameworkModel } from './model.js';
+import type { FrameworkModel, RouterFramework } from './model.js';
 import { nestModel } from './nest.js';
 import { nextModel } from './next.js';
 import { nodeServersModel } from './node-servers.js';
@@ -37,11 +37,16 @@ const FAMILIES: readonly FrameworkModel[] = [
   asyncFunctionsModel,
 ];
 
+/** The router packages of every family (a later family's entry for a package wins). */
+export const ROUTER_FRAMEWORKS: Readonly<Record<string, RouterFramework>> = Object.fromEntries(
+  FAMILIES.flatMap((family) => Object.entries(family.routers ?? {})),
+);
+
 /** Every model: the families, the router and listener models built from their data. */
 export const FRAMEWORK_MODELS: readonly FrameworkModel[] = [
   ...FAMILIES,
-  createRoutersModel(Object.assign({}, ...FAMILIES.map((family) => family.routers ?? {}))),
-  createListenersModel(Object.assign({}, ...FAMILIES.map((family) => family.emitters ?? {}))),
+  createRoutersModel(ROUTER_FRAMEWORKS),
+  createListenersModel(Object.fromEntries(FAMILIES.flatMap((family) => Object.entries(family.emitters ?? {})))),
 ];
 
 /** Calls that no model owns go to the user's registrars. */

@@ -25,7 +25,7 @@ export function createRoutersModel(routers: Readonly<Record<string, RouterFramew
   const frameworkOf = (module: string | undefined): RouterFramework | undefined =>
     module !== undefined && Object.hasOwn(routers, module) ? routers[module] : undefined;
 
-  function matchCall(call: ts.CallExpression, callee: Callee, context: ScanContext): void {
+  function matchCall(call: ts.CallExpression, callee: Callee, context: ScanContext): undefined {
     const method = callee.name;
     const receiver = callee.receiver!;
     const args = call.arguments;

@@ -2,6 +2,7 @@
 import ts from 'typescript';
 import { skipOuterExpressions } from '../resolve.js';
 import { isFunctionNode, isImmediatelyInvoked, type FunctionNode } from '../syntax-index.js';
+import { parentOf } from '../parent-node.js';
 
 export const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all', 'search']);
 
@@ -84,7 +85,7 @@ export function returningFunction(fn: FunctionNode): ts.FunctionLikeDeclaration 
 }
 
 function enclosingFunctionOf(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
-  for (let current = node.parent; current; current = current.parent) {
+  for (let current = parentOf(node); current; current = parentOf(current)) {
     if (isFunctionNode(current)) return current;
   }
   return undefined;
@@ -108,7 +109,7 @@ function returnsName(fn: ts.FunctionLikeDeclaration, name: string): boolean {
 
 /** Code that runs while the module is loaded: not inside any function other than an IIFE. */
 export function runsAtModuleLoad(node: ts.Node): boolean {
-  for (let current = node.parent; current && !ts.isSourceFile(current); current = current.parent) {
+  for (let current = parentOf(node); current && !ts.isSourceFile(current); current = parentOf(current)) {
     if (ts.isFunctionLike(current) && !isImmediatelyInvoked(current)) return false;
   }
   return true;

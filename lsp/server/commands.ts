@@ -59,6 +59,6 @@ function parseApplyFixArguments(value: unknown): ApplyFixArguments {
   return args as ApplyFixArguments;
 }
 
-function invalid(message: string): ResponseError<void> {
+function invalid(message: string): ResponseError {
   return new ResponseError(ErrorCodes.InvalidParams, message);
 }

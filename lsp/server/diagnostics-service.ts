@@ -101,6 +101,7 @@ export class DiagnosticsService {
         this.sweepState = 'running';
         this.sweepSuperseded = false;
         await this.sweep();
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- changed() sets it while sweep() awaits
       } while (this.sweepSuperseded);
     } finally {
       this.sweepState = 'idle';

@@ -23,11 +23,11 @@ export function installExitGuard(): void {
   if (installed) return;
   installed = true;
   const exit = process.exit.bind(process);
-  process.exit = ((code?: string | number | null) => {
+  process.exit = (code?: string | number | null) => {
     const during = context.getStore();
     if (during === undefined) return exit(code);
     throw new ProcessExitAttempt(code, during);
-  }) as typeof process.exit;
+  };
 }
 
 /** Run `task` (sync or async) with process.exit blocked; `during` says what was running, for the report. */

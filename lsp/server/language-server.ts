@@ -77,6 +77,7 @@ export function startLanguageServer(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     capabilities = params.capabilities;
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- rootUri: the folder of a client that sends no workspace folders
     const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
     projects.setWorkspaceFolders(folders.map(uriToFileName).filter((folder): folder is string => folder !== undefined));
     workspace = new Workspace(connection, documents, sources, projects, {

@@ -76,7 +76,7 @@ export class LargeFileAnalyzer {
       for (const pending of this.pending.values()) pending.reject(new Error(reason));
       this.pending.clear();
     };
-    worker.on('error', (error) => failAll(`the large-file worker failed: ${error.message.split('\n')[0]}`));
+    worker.on('error', (error: Error) => failAll(`the large-file worker failed: ${error.message.split('\n')[0]}`));
     worker.on('exit', (code) => failAll(`the large-file worker exited with code ${code}`));
     this.worker = worker;
     return worker;

@@ -109,7 +109,7 @@ export function parseInitializationOptions(raw: unknown, problems: (message: str
 
 /** ESLint's severity spellings (`0/1/2`, `"off"/"warn"/"error"`, or `[severity, options]`) to ours. */
 function toRuleSeverity(value: unknown): RuleSeverity | undefined {
-  const severity = Array.isArray(value) ? value[0] : value;
+  const severity: unknown = Array.isArray(value) ? value[0] : value;
   switch (severity) {
     case 0:
     case 'off':

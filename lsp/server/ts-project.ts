@@ -130,7 +130,7 @@ export class TsProject {
       readDirectory: (...args) => ts.sys.readDirectory(...args),
       directoryExists: (dir) => ts.sys.directoryExists(dir),
       getDirectories: (dir) => ts.sys.getDirectories(dir),
-      realpath: ts.sys.realpath,
+      realpath: ts.sys.realpath?.bind(ts.sys),
       getModuleResolutionCache: () => this.moduleResolutionCache(),
       resolveModuleNameLiterals: (literals, containingFile, redirectedReference, options, containingSourceFile) => {
         const cache = this.moduleResolutionCache();

@@ -39,7 +39,7 @@ export interface WorkspaceOptions {
   clientAnswersConfiguration: boolean;
   /** The user consented to running the workspace's ESLint config (see InitializationOptions). */
   loadEslintConfig: boolean;
-  log: { warn(message: string): void; error(message: string): void; info(message: string): void };
+  log: { warn: (message: string) => void; error: (message: string) => void; info: (message: string) => void };
 }
 
 /** What an analysis of a document needs, its buffer handed over to the projects. */

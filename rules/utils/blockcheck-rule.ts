@@ -34,8 +34,8 @@ export function createBlockcheckRule(name: RuleName) {
         useAsyncAlternative: '{{description}}',
       },
       schema: [analysisOptionsSchema],
+      defaultOptions: [{}],
     },
-    defaultOptions: [{}],
     create(context, [options]) {
       const sourceCode = context.sourceCode;
       return {

@@ -20,7 +20,7 @@ const responseFinish = diagnosticsChannel.channel('http.server.response.finish')
 export interface RequestLog {
   requests: RequestRecord[];
   stretchLog: StretchLog;
-  currentRequestId(): number | null;
+  currentRequestId: () => number | null;
   /** Forget what was recorded so far (start of a measurement window). */
   reset(): void;
   /** Resolves once no request is open: each was answered, or its connection closed. */
@@ -44,6 +44,7 @@ export function installRequestAttribution(thresholdMs: number): RequestLog {
   let open = 0;
   const idleWaiters: Array<() => void> = [];
 
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called back with each server as `this` (Reflect.apply below)
   const originalEmit = http.Server.prototype.emit;
   http.Server.prototype.emit = function emitWithAttribution(this: http.Server, event: string | symbol, ...args: unknown[]) {
     if (event !== 'request') return Reflect.apply(originalEmit, this, [event, ...args]) as boolean;

@@ -35,7 +35,7 @@ function functionKeys(holder: object): string[] {
 
 /** Where `ClassName.member` lives: the prototype for instance methods, the class for statics. */
 function memberHolder(moduleExports: unknown, className: string, member: string): Record<string, unknown> | null {
-  const exportsRecord = moduleExports as Record<string, unknown>;
+  const exportsRecord = moduleExports as Record<string, unknown> | null | undefined;
   let cls: unknown = exportsRecord?.[className];
   // `module.exports = class Database {}` packages (better-sqlite3): the export is the class itself.
   if (typeof cls !== 'function' && typeof moduleExports === 'function') cls = moduleExports;
@@ -58,7 +58,7 @@ export function wrapTargets(moduleExports: unknown, entries: readonly CatalogEnt
   const targets: WrapTarget[] = [];
   const add = (holder: Record<string, unknown> | null, key: string, name: string, entry: CatalogEntry): void => {
     const fn = holder ? holder[key] : moduleExports;
-    const id = `${name}`;
+    const id = name;
     if (typeof fn !== 'function' || seen.has(id)) return;
     seen.add(id);
     targets.push({ holder, key, fn: fn as AnyFunction, entry, name });

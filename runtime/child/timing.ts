@@ -21,6 +21,7 @@ const STACK_FRAMES = 40;
 
 /** The raw V8 frames above `below` (excluded), via the structured CallSite API: no string formatting, no source maps. */
 function captureFrames(below: AnyFunction): RawFrame[] {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back below, never called here
   const previousPrepare = Error.prepareStackTrace;
   const previousLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = STACK_FRAMES;
@@ -31,7 +32,7 @@ function captureFrames(below: AnyFunction): RawFrame[] {
   Error.prepareStackTrace = previousPrepare;
   Error.stackTraceLimit = previousLimit;
   return callSites.map((site) => ({
-    url: site.getFileName() ?? site.getScriptNameOrSourceURL?.() ?? '',
+    url: site.getFileName() ?? site.getScriptNameOrSourceURL() ?? '',
     line: site.getLineNumber() ?? 0,
     column: site.getColumnNumber() ?? 0,
     functionName: site.getFunctionName() ?? '',
@@ -78,13 +79,15 @@ export function timed(target: WrapTarget, sink: TimingSink): AnyFunction {
     }
   };
   const handler: ProxyHandler<AnyFunction> = {
-    apply(fn, thisArg, args: unknown[]) {
-      return measure(args, () => Reflect.apply(fn, thisArg, args), handler.apply!);
+    apply(fn, thisArg, args: unknown[]): unknown {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- the trap only marks where captured stacks stop
+      return measure<unknown>(args, () => Reflect.apply(fn, thisArg, args), handler.apply!);
     },
   };
   if (entry.constructs) {
     handler.construct = (fn, args: unknown[], newTarget) =>
-      measure(args, () => Reflect.construct(fn, args, newTarget === proxy ? fn : newTarget), handler.construct!) as object;
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- the trap only marks where captured stacks stop
+      measure<object>(args, () => Reflect.construct(fn, args, newTarget === proxy ? fn : newTarget) as object, handler.construct!);
   }
   const proxy = new Proxy(target.fn, handler);
   return proxy;

@@ -62,7 +62,7 @@ async function fromLanguageServer(project: TempProject): Promise<Reported> {
     await client.open(uri, APP_TS);
     const report = await client.pull(uri);
     assert.equal(report.kind, DocumentDiagnosticReportKind.Full);
-    return (report.kind === DocumentDiagnosticReportKind.Full ? report.items : [])
+    return report.items
       .map(
         (diagnostic) =>
           `src/app.ts:${diagnostic.range.start.line + 1}:${diagnostic.range.start.character + 1} ${String(diagnostic.code)} ${diagnostic.severity === DiagnosticSeverity.Error ? 'error' : 'warning'}`,

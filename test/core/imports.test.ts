@@ -42,7 +42,7 @@ const files = (marker: string): Record<string, string> => ({
 /** The program without TypeScript's resolution table, as an older TypeScript would give it. */
 function withoutResolutionTable(program: ts.Program): ts.Program {
   return new Proxy(program, {
-    get: (target, property) => (property === 'getResolvedModuleFromModuleSpecifier' ? undefined : Reflect.get(target, property)),
+    get: (target, property): unknown => (property === 'getResolvedModuleFromModuleSpecifier' ? undefined : Reflect.get(target, property)),
   });
 }
 

@@ -14,9 +14,11 @@ export function virtualProgram(files: Record<string, string>, oldProgram?: ts.Pr
   const options = defaultCompilerOptions(REPO_ROOT);
   const host = ts.createCompilerHost(options, true);
   const byPath = new Map(Object.entries(files).map(([name, text]) => [path.join(VIRTUAL_ROOT, name), text]));
-  const { fileExists, readFile, getSourceFile } = host;
-  host.fileExists = (name) => byPath.has(name) || fileExists.call(host, name);
-  host.readFile = (name) => byPath.get(name) ?? readFile.call(host, name);
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.fileExists = (name) => byPath.has(name) || fileExists(name);
+  host.readFile = (name) => byPath.get(name) ?? readFile(name);
   host.getSourceFile = (name, version, onError, shouldCreate) => {
     const text = byPath.get(name);
     if (text === undefined) {
@@ -24,7 +26,7 @@ export function virtualProgram(files: Record<string, string>, oldProgram?: ts.Pr
       // editor's document registry keeps them.
       let fromDisk = parsedFromDisk.get(name);
       if (!fromDisk) {
-        fromDisk = getSourceFile.call(host, name, version, onError, shouldCreate);
+        fromDisk = getSourceFile(name, version, onError, shouldCreate);
         if (fromDisk) parsedFromDisk.set(name, fromDisk);
       }
       return fromDisk;
@@ -36,8 +38,8 @@ export function virtualProgram(files: Record<string, string>, oldProgram?: ts.Pr
     parsed.set(name, sourceFile);
     return sourceFile;
   };
-  const { directoryExists } = host;
-  host.directoryExists = (name) => name === VIRTUAL_ROOT || name.startsWith(`${VIRTUAL_ROOT}${path.sep}`) || (directoryExists?.call(host, name) ?? false);
+  const directoryExists = host.directoryExists?.bind(host);
+  host.directoryExists = (name) => name === VIRTUAL_ROOT || name.startsWith(`${VIRTUAL_ROOT}${path.sep}`) || (directoryExists?.(name) ?? false);
   host.getCurrentDirectory = () => VIRTUAL_ROOT;
   return ts.createProgram({ rootNames: [...byPath.keys()], options, host, ...(oldProgram ? { oldProgram } : {}) });
 }

@@ -54,7 +54,10 @@ describe('code actions', () => {
     assert.ok(fix?.command, `a preferred quick fix, got ${actions.map((action) => action.title).join(' | ')}`);
     assert.equal(fix.kind, 'quickfix');
     const version = client.documents.get(uri())!.version;
-    const result = await client.connection.sendRequest(ExecuteCommandRequest.type, { command: fix.command.command, arguments: fix.command.arguments ?? [] });
+    const result: unknown = await client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: fix.command.command,
+      arguments: fix.command.arguments ?? [],
+    });
     assert.deepEqual(result, { applied: true });
     assert.ok(client.documents.get(uri())!.version > version, 'the server sent workspace/applyEdit and the buffer changed');
     assert.match(client.text(uri()), /await (fs\.promises\.readFile|readFile)\(`reports\/\$\{req\.params\.id\}\.json`, 'utf8'\)/);

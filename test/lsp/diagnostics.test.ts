@@ -7,18 +7,14 @@ import {
   type Diagnostic,
   type DocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol';
+import { messageText } from './diagnostic-message.js';
 import { LspClient } from './lsp-client.js';
 import { APP_TS, HELPER_TS, expressProject } from './projects.js';
 import { TempProject } from './temp-project.js';
 
-function message(diagnostic: Diagnostic | undefined): string {
-  const text = diagnostic?.message ?? '';
-  return typeof text === 'string' ? text : text.value;
-}
-
 function items(report: DocumentDiagnosticReport): Diagnostic[] {
   assert.equal(report.kind, DocumentDiagnosticReportKind.Full);
-  return report.kind === DocumentDiagnosticReportKind.Full ? report.items : [];
+  return report.items;
 }
 
 describe('pull diagnostics', () => {
@@ -32,7 +28,7 @@ describe('pull diagnostics', () => {
     client = started.client;
     capabilities = started.initialize.capabilities;
   });
-  after(async () => {
+  after(() => {
     client.kill();
     project.remove();
   });
@@ -60,7 +56,7 @@ describe('pull diagnostics', () => {
     assert.equal(diagnostic.code, 'blockcheck/no-sync-io');
     assert.match(diagnostic.codeDescription?.href ?? '', /no-sync-io/);
     assert.equal(diagnostic.severity, DiagnosticSeverity.Error);
-    assert.match(message(diagnostic), /readFileSync blocks the event loop in handler GET \/report\/:id \(src\/app\.ts:7\)/);
+    assert.match(messageText(diagnostic), /readFileSync blocks the event loop in handler GET \/report\/:id \(src\/app\.ts:7\)/);
     // The range is the call on line 8 (0-based 7) of the buffer.
     assert.equal(diagnostic.range.start.line, 7);
     const line = APP_TS.split('\n')[7]!;
@@ -112,7 +108,7 @@ describe('pull diagnostics', () => {
 
     await client.replace(uri, 'res.send(report);', 'res.send(report);\n  fs.writeFileSync("audit.log", "x");');
     const [diagnostic] = items(await client.pull(uri));
-    assert.match(message(diagnostic), /^fs\.writeFileSync blocks the event loop/);
+    assert.match(messageText(diagnostic), /^fs\.writeFileSync blocks the event loop/);
   });
 
   it('shuts down cleanly on shutdown + exit', async () => {
@@ -132,7 +128,7 @@ describe('superseded requests', () => {
       const settled = await Promise.allSettled(pulls);
       const last = settled.at(-1)!;
       assert.equal(last.status, 'fulfilled');
-      assert.equal(last.status === 'fulfilled' && last.value.kind === DocumentDiagnosticReportKind.Full && last.value.items.length, 1);
+      assert.equal(last.value.kind === DocumentDiagnosticReportKind.Full && last.value.items.length, 1);
       const cancelled = settled.slice(0, -1).filter((result) => result.status === 'rejected');
       assert.ok(cancelled.length > 0, 'older pulls are cancelled');
       for (const result of cancelled) assert.equal((result.reason as { code?: number }).code, LSPErrorCodes.ServerCancelled);

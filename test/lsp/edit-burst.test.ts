@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { messageText } from './diagnostic-message.js';
 import { LspClient } from './lsp-client.js';
 import { APP_TS, expressProject } from './projects.js';
 import { TempProject } from './temp-project.js';
@@ -40,7 +41,7 @@ describe('a burst of 10,000 edits', () => {
     // Generous: before edits were coalesced, the burst queued minutes of work on a loaded machine.
     await client.waitFor('the push for the final text', () => client.pushed.get(app())?.version === finalVersion, 300_000);
     assert.deepEqual(
-      client.pushed.get(app())!.diagnostics.map((diagnostic) => String(diagnostic.message).split(' ')[0]),
+      client.pushed.get(app())!.diagnostics.map((diagnostic) => messageText(diagnostic).split(' ')[0]),
       ['fs.readFileSync', 'fs.writeFileSync'],
     );
     const pushes = client.pushCount - pushesBefore;

@@ -159,6 +159,7 @@ export class LspClient {
     };
     const initialize = await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- still required by InitializeParams; editors send both
       rootUri: options.rootUri,
       workspaceFolders: [{ uri: options.rootUri, name: 'project' }],
       capabilities,

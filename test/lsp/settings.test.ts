@@ -9,6 +9,7 @@ import {
   type Diagnostic,
   type DocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol';
+import { messageText } from './diagnostic-message.js';
 import { LspClient } from './lsp-client.js';
 import { APP_TS, expressProject } from './projects.js';
 import { TempProject } from './temp-project.js';
@@ -17,7 +18,7 @@ const PLUGIN = pathToFileURL(fileURLToPath(new URL('../../rules/index.js', impor
 
 function items(report: DocumentDiagnosticReport): Diagnostic[] {
   assert.equal(report.kind, DocumentDiagnosticReportKind.Full);
-  return report.kind === DocumentDiagnosticReportKind.Full ? report.items : [];
+  return report.items;
 }
 
 describe('settings', () => {
@@ -94,8 +95,8 @@ describe('settings', () => {
       project.remove();
     });
     const uri = project.uri('src/app.ts');
-    await client.open(uri, files['src/app.ts']!);
-    const messages = items(await client.pull(uri)).map((diagnostic) => String(diagnostic.message));
+    await client.open(uri, files['src/app.ts']);
+    const messages = items(await client.pull(uri)).map((diagnostic) => messageText(diagnostic));
     assert.ok(
       messages.some((message) => /^slowLookup blocks the event loop .*Use await lookupAsync/.test(message)),
       messages.join('\n'),

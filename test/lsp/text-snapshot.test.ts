@@ -6,7 +6,7 @@ import { TextSnapshot, changedRange } from '../../lsp/server/text-snapshot.js';
 /** Applying the range to the old text must give the new text, or TypeScript's incremental parse goes wrong. */
 function apply(oldText: string, newText: string): string {
   const range = changedRange(oldText, newText);
-  const inserted = newText.substr(range.span.start, range.newLength);
+  const inserted = newText.slice(range.span.start, range.span.start + range.newLength);
   return oldText.slice(0, range.span.start) + inserted + oldText.slice(ts.textSpanEnd(range.span));
 }
 

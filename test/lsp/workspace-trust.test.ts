@@ -13,7 +13,7 @@ import { TempProject } from './temp-project.js';
 
 function items(report: DocumentDiagnosticReport): Diagnostic[] {
   assert.equal(report.kind, DocumentDiagnosticReportKind.Full);
-  return report.kind === DocumentDiagnosticReportKind.Full ? report.items : [];
+  return report.items;
 }
 
 const PLUGIN = pathToFileURL(fileURLToPath(new URL('../../rules/index.js', import.meta.url))).href;

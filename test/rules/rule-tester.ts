@@ -10,9 +10,11 @@ import type { MessageIds } from '../../rules/utils/blockcheck-rule.js';
 import { REPO_ROOT } from '../fixture-expectations.js';
 
 RuleTester.afterAll = after;
+/* eslint-disable @typescript-eslint/no-misused-promises -- node:test awaits the promises its own describe/it return */
 RuleTester.describe = describe;
 RuleTester.it = it;
 RuleTester.itOnly = it.only;
+/* eslint-enable @typescript-eslint/no-misused-promises */
 
 export const APP_DIR = path.join(REPO_ROOT, 'test', 'projects', 'app');
 export const PLAIN_JS_DIR = path.join(REPO_ROOT, 'test', 'projects', 'plain-js');

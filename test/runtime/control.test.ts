@@ -12,7 +12,7 @@ describe('control channel', () => {
       const strays = [
         'not json at all\n',
         '{"type":"hello","pid":1,"port":1,"address":"x"}\n',
-        `${'x'.repeat(10_000)}`,
+        'x'.repeat(10_000),
         `${control.token.slice(1)}\n{"type":"hello","pid":1,"port":1,"address":"x"}\n`,
       ];
       for (const text of strays) {

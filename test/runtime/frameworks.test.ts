@@ -26,16 +26,16 @@ describe('probe on framework fixtures', () => {
       { target: { kind: 'command', command: 'PORT=0 node server.cjs' }, cwd: fixture('probe-express'), load: LOAD },
     );
     const [pbkdf2, exists] = probed.findings;
-    assert.equal(pbkdf2!.runtime!.verdict, 'confirmed');
+    assert.equal(pbkdf2!.runtime.verdict, 'confirmed');
     assert.deepEqual(
-      pbkdf2!.runtime!.routes.map((entry) => entry.route),
+      pbkdf2!.runtime.routes.map((entry) => entry.route),
       ['GET /report/:id'],
     );
-    assert.ok(pbkdf2!.runtime!.cpuWallRatio! > 0.7, `cpu/wall ${pbkdf2!.runtime!.cpuWallRatio}`);
-    assert.equal(exists!.runtime!.verdict, 'not-reproduced');
+    assert.ok(pbkdf2!.runtime.cpuWallRatio! > 0.7, `cpu/wall ${pbkdf2!.runtime.cpuWallRatio}`);
+    assert.equal(exists!.runtime.verdict, 'not-reproduced');
     assert.equal(probed.probe.routes[0]!.path, '/report/1');
-    assert.equal(probed.recommendation!.workerClass, 'thread-pool');
-    assert.ok(probed.recommendation!.threads! >= 1);
+    assert.equal(probed.recommendation.workerClass, 'thread-pool');
+    assert.ok(probed.recommendation.threads! >= 1);
   });
 
   it('Fastify (ESM, --module): attributes the blocking call to the parametric route', async () => {
@@ -47,7 +47,7 @@ describe('probe on framework fixtures', () => {
       ),
       { target: { kind: 'module', modulePath: app, exportName: 'app' }, cwd: fixture('probe-fastify'), load: LOAD },
     );
-    const runtime = probed.findings[0]!.runtime!;
+    const runtime = probed.findings[0]!.runtime;
     assert.equal(runtime.verdict, 'confirmed');
     assert.deepEqual(runtime.routes, [{ route: 'GET /jobs/:id', requests: runtime.requestsAffected }]);
     assert.ok(runtime.requestsAffected >= LOAD.requests);
@@ -67,13 +67,13 @@ describe('probe on framework fixtures', () => {
       { target: { kind: 'module', modulePath: app, exportName: 'app' }, cwd: fixture('probe-koa'), load: LOAD },
     );
     const [json, gunzip] = probed.findings;
-    assert.equal(json!.runtime!.verdict, 'confirmed');
-    assert.equal(json!.runtime!.measuredBy, 'cpu-profile');
+    assert.equal(json!.runtime.verdict, 'confirmed');
+    assert.equal(json!.runtime.measuredBy, 'cpu-profile');
     assert.deepEqual(
-      json!.runtime!.routes.map((entry) => entry.route),
+      json!.runtime.routes.map((entry) => entry.route),
       ['GET /parse'],
     );
-    assert.equal(gunzip!.runtime!.verdict, 'not-reproduced');
+    assert.equal(gunzip!.runtime.verdict, 'not-reproduced');
     assert.equal(probed.findings.filter((candidate) => candidate.source === 'runtime').length, 0, 'the JSON block is the static finding, not a new one');
   });
 
@@ -88,7 +88,7 @@ describe('probe on framework fixtures', () => {
       // --module src/app.ts: run from its build output (tsconfig outDir), matched back through the source map.
       { target: { kind: 'module', modulePath: 'src/app.ts', exportName: 'handler' }, cwd: fixture('probe-ts'), load: LOAD },
     );
-    const runtime = probed.findings[0]!.runtime!;
+    const runtime = probed.findings[0]!.runtime;
     assert.equal(runtime.verdict, 'confirmed');
     assert.deepEqual(
       runtime.routes.map((entry) => entry.route),
@@ -115,6 +115,6 @@ describe('probe on npm blocking clients', () => {
     assert.equal(glob.source, 'runtime');
     assert.equal(glob.line, lineOf(app, 'glob'));
     assert.equal(glob.rule, 'blockcheck/no-blocking-client');
-    assert.deepEqual(glob.runtime!.routes, [{ route: 'GET /files', requests: 5 }]);
+    assert.deepEqual(glob.runtime.routes, [{ route: 'GET /files', requests: 5 }]);
   });
 });

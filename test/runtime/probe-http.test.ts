@@ -50,7 +50,7 @@ describe('probe: node:http app started with --start', () => {
   after(assertNoChildLeft);
 
   it('confirms a blocking call that ran over the threshold, on its route, as waiting (low CPU/wall)', () => {
-    const runtime = byMarker('wait').runtime!;
+    const runtime = byMarker('wait').runtime;
     assert.equal(runtime.verdict, 'confirmed');
     assert.equal(runtime.measuredBy, 'timing-wrapper');
     assert.deepEqual(
@@ -63,14 +63,14 @@ describe('probe: node:http app started with --start', () => {
   });
 
   it('says not-reproduced for a call that ran on every request but stayed fast', () => {
-    const runtime = byMarker('fast-read').runtime!;
+    const runtime = byMarker('fast-read').runtime;
     assert.equal(runtime.verdict, 'not-reproduced');
     assert.ok(runtime.executions >= 30, `executions ${runtime.executions}`);
     assert.equal(runtime.requestsAffected, 0);
   });
 
   it('says unreached for a line in a branch the traffic never took, and names the route to drive', () => {
-    const runtime = byMarker('debug-read').runtime!;
+    const runtime = byMarker('debug-read').runtime;
     assert.equal(runtime.verdict, 'unreached');
     assert.equal(runtime.executions, 0);
     assert.match(runtime.hint!, /GET \/config/);
@@ -82,12 +82,12 @@ describe('probe: node:http app started with --start', () => {
     const [spin] = added;
     assert.equal(spin!.file, relative(fixture('probe-http'), server));
     assert.equal(spin!.line, lineOf(server, 'cpu-loop'));
-    assert.equal(spin!.runtime!.measuredBy, 'cpu-profile');
+    assert.equal(spin!.runtime.measuredBy, 'cpu-profile');
     assert.deepEqual(
-      spin!.runtime!.routes.map((entry) => entry.route),
+      spin!.runtime.routes.map((entry) => entry.route),
       ['GET /spin'],
     );
-    assert.ok(spin!.runtime!.requestsAffected >= 15, `requests affected ${spin!.runtime!.requestsAffected}`);
+    assert.ok(spin!.runtime.requestsAffected >= 15, `requests affected ${spin!.runtime.requestsAffected}`);
   });
 
   it('reports load per route: the blocking routes serve fewer req/s than the async one', () => {
@@ -101,7 +101,7 @@ describe('probe: node:http app started with --start', () => {
   });
 
   it('recommends from the measurements: the waiting route is to fix first', () => {
-    assert.equal(probed.recommendation!.workerClass, 'fix-first');
+    assert.equal(probed.recommendation.workerClass, 'fix-first');
     const wait = probed.probe.predictions.find((prediction) => prediction.route === 'GET /wait')!;
     assert.ok(wait.singleLoopCeiling! > 0 && wait.singleLoopCeiling! < 100, `ceiling ${wait.singleLoopCeiling}`);
   });
@@ -128,8 +128,8 @@ describe('probe: --requests-file', () => {
         probed.probe.routes.map((load) => [load.route, load.path, load.requests]),
         [['GET /config', '/config?debug=1', 5]],
       );
-      assert.notEqual(probed.findings[0]!.runtime!.verdict, 'unreached');
-      assert.ok(probed.findings[0]!.runtime!.executions >= 5);
+      assert.notEqual(probed.findings[0]!.runtime.verdict, 'unreached');
+      assert.ok(probed.findings[0]!.runtime.executions >= 5);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -79,7 +79,7 @@ describe('serve', () => {
 
   it('--watch reports the blocks of what it serves, named at their line, on stderr', async () => {
     const cli = spawn(process.execPath, [`${ROOT}/dist/cli/main.js`, 'serve', fixture('slow-service'), '--watch'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const lines = createInterface({ input: cli.stderr! });
+    const lines = createInterface({ input: cli.stderr });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         lines.on('line', (line) => {

@@ -57,7 +57,7 @@ describe('probe: synchronous stretches (Express)', () => {
   const counted = (route: string, path: string): boolean => sOf(route) >= 0.9 * truthMs(path);
   const byMarker = (marker: string): ProbedFinding => probed.findings.find((candidate) => candidate.id === `test-${marker}`)!;
   const runtimeOnly = (route: string): ProbedFinding[] =>
-    probed.findings.filter((candidate) => candidate.source === 'runtime' && candidate.runtime!.routes.some((entry) => entry.route === route));
+    probed.findings.filter((candidate) => candidate.source === 'runtime' && candidate.runtime.routes.some((entry) => entry.route === route));
   const sOf = (route: string): number => probed.probe.predictions.find((prediction) => prediction.route === route)!.blockedMsPerRequest;
 
   before(() => {
@@ -109,14 +109,14 @@ describe('probe: synchronous stretches (Express)', () => {
   });
 
   it('a 100 ms Date.now() loop in a handler, optimized during warm-up, is confirmed on every request at ~100 ms', () => {
-    const runtime = byMarker('busy-loop').runtime!;
+    const runtime = byMarker('busy-loop').runtime;
     assert.equal(runtime.verdict, 'confirmed');
     assert.equal(runtime.requestsAffected, REQUESTS);
     assert.ok(within(runtime.blockedMsPerRequest!.p50, truthMs('/busy')), `p50 ${runtime.blockedMsPerRequest!.p50} vs ${truthMs('/busy')}`);
   });
 
   it("a helper's 30 ms loop is measured whole on every request, not in fragments", () => {
-    const runtime = byMarker('helper-loop').runtime!;
+    const runtime = byMarker('helper-loop').runtime;
     assert.equal(runtime.verdict, 'confirmed');
     const helper = runtime.routes.find((entry) => entry.route === 'GET /helper');
     assert.equal(helper?.requests, REQUESTS);
@@ -124,7 +124,7 @@ describe('probe: synchronous stretches (Express)', () => {
   });
 
   it('CPU after the first await is charged to its route and line', () => {
-    const afterAwait = byMarker('helper-loop').runtime!.routes.find((entry) => entry.route === 'GET /after-await');
+    const afterAwait = byMarker('helper-loop').runtime.routes.find((entry) => entry.route === 'GET /after-await');
     assert.equal(afterAwait?.requests, REQUESTS);
     assert.ok(counted('GET /after-await', '/after-await'), `S ${sOf('GET /after-await')} vs ${truthMs('/after-await')}`);
   });
@@ -135,8 +135,8 @@ describe('probe: synchronous stretches (Express)', () => {
     assert.ok(found, 'a runtime finding on POST /json');
     assert.equal(found.line, handlerLine('/json'));
     assert.ok(
-      within(found.runtime!.blockedMsPerRequest!.p50, parse, truthMs('/json:loop')),
-      `p50 ${found.runtime!.blockedMsPerRequest!.p50} vs the parse ${parse.toFixed(1)} (${truthMs('/json:loop').toFixed(1)} to the loop)`,
+      within(found.runtime.blockedMsPerRequest!.p50, parse, truthMs('/json:loop')),
+      `p50 ${found.runtime.blockedMsPerRequest!.p50} vs the parse ${parse.toFixed(1)} (${truthMs('/json:loop').toFixed(1)} to the loop)`,
     );
     assert.ok(counted('POST /json', '/json'), `S ${sOf('POST /json')} vs ${parse.toFixed(1)}`);
   });
@@ -146,9 +146,9 @@ describe('probe: synchronous stretches (Express)', () => {
     const [found] = runtimeOnly('GET /dependency');
     assert.ok(found, 'a runtime finding on GET /dependency');
     assert.ok(found.line >= handlerLine('/dependency') && found.line < handlerLine('/helper'), `line ${found.line}`);
-    assert.ok(within(found.runtime!.blockedMsPerRequest!.p50, compile), `p50 ${found.runtime!.blockedMsPerRequest!.p50} vs the compile ${compile.toFixed(1)}`);
+    assert.ok(within(found.runtime.blockedMsPerRequest!.p50, compile), `p50 ${found.runtime.blockedMsPerRequest!.p50} vs the compile ${compile.toFixed(1)}`);
     assert.ok(counted('GET /dependency', '/dependency'), `S ${sOf('GET /dependency')} vs ${compile.toFixed(1)}`);
-    assert.notEqual(probed.recommendation!.workerClass, 'event-loop');
+    assert.notEqual(probed.recommendation.workerClass, 'event-loop');
   });
 
   it("sizes from S measured on the bare app: the app's own figure", () => {

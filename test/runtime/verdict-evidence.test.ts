@@ -26,7 +26,7 @@ function at(marker: string, call: string, handler: string): ReportFinding {
 
 describe('probe: verdicts from evidence', () => {
   let probed: ProbedReport;
-  const runtimeOf = (marker: string) => probed.findings.find((candidate) => candidate.id === `test-${marker}`)!.runtime!;
+  const runtimeOf = (marker: string) => probed.findings.find((candidate) => candidate.id === `test-${marker}`)!.runtime;
 
   before(async () => {
     probed = await probe(

@@ -111,8 +111,8 @@ function runtimeFindings(requests: Traffic): Array<{ line: number; call: string;
     .map((finding) => ({
       line: finding.line,
       call: finding.call,
-      requests: finding.runtime!.requestsAffected,
-      p50: finding.runtime!.blockedMsPerRequest!.p50,
+      requests: finding.runtime.requestsAffected,
+      p50: finding.runtime.blockedMsPerRequest!.p50,
     }));
 }
 
@@ -143,8 +143,8 @@ describe('judge: CPU blocks are measured stretches, named by the profile', () =>
 
   it('a stretch the profiler never sampled is still a block of its route', () => {
     const [found] = judged([{ path: '/spin', leaf: BUSY_WAIT, samples: 0, stretchMs: 40 }]).filter((entry) => entry.source === 'runtime');
-    assert.deepEqual(found!.runtime!.routes, [{ route: 'GET /spin', requests: 1 }]);
-    assert.equal(found!.runtime!.blockedMsPerRequest!.p50, 40);
+    assert.deepEqual(found!.runtime.routes, [{ route: 'GET /spin', requests: 1 }]);
+    assert.equal(found!.runtime.blockedMsPerRequest!.p50, 40);
   });
 
   it('takes run-queue wait out of a stretch: a handler the busy machine kept from running is no block', () => {
@@ -157,7 +157,7 @@ describe('judge: CPU blocks are measured stretches, named by the profile', () =>
       [{ line: loopLine, call: 'busyWait()' }],
     );
     const [spin] = judged([{ path: '/spin', leaf: BUSY_WAIT, samples: 25, stretchMs: 25, runQueueMs: 5 }]).filter((entry) => entry.source === 'runtime');
-    assert.equal(spin!.runtime!.cpuWallRatio, 1, 'JavaScript is CPU once the wait is out');
+    assert.equal(spin!.runtime.cpuWallRatio, 1, 'JavaScript is CPU once the wait is out');
   });
 
   it("a request's stretch held past the threshold only by run-queue wait does not add to its blocked time", () => {
@@ -166,7 +166,7 @@ describe('judge: CPU blocks are measured stretches, named by the profile', () =>
       (entry) => entry.source === 'runtime',
     );
     assert.deepEqual(
-      found.map((entry) => entry.runtime!.blockedMsPerRequest!.p50),
+      found.map((entry) => entry.runtime.blockedMsPerRequest!.p50),
       [40],
     );
   });
@@ -223,12 +223,12 @@ describe('judge: timed calls', () => {
       { ms: 14, runQueueMs: 13 },
       { ms: 12, runQueueMs: 11 },
     ]);
-    assert.equal(read!.runtime!.verdict, 'not-reproduced');
+    assert.equal(read!.runtime.verdict, 'not-reproduced');
     assert.deepEqual(runtimeOnly, [], 'nor a finding of its own');
   });
 
   it('a call that held the loop past the threshold itself is confirmed, whatever else waited', () => {
     const [read] = judgedCalls([{ ms: 40, runQueueMs: 13 }]);
-    assert.equal(read!.runtime!.verdict, 'confirmed');
+    assert.equal(read!.runtime.verdict, 'confirmed');
   });
 });
