@@ -43,6 +43,35 @@ describe('settings', () => {
     return { project, client, uri };
   }
 
+  it('shows the calls handlers reach whose target cannot be known as information with blockcheck.strict', async () => {
+    const helper = `const renderers: Record<string, (name: string) => string> = { plain: (name) => name };
+
+export function loadTemplate(name: string): string {
+  return renderers[name]!(name);
+}
+`;
+    const { client, project } = await start({ ...expressProject(), 'src/helper.ts': helper }, {});
+    const helperUri = project.uri('src/helper.ts');
+    await client.open(helperUri, helper);
+    assert.deepEqual(items(await client.pull(helperUri)), [], 'nothing without blockcheck.strict');
+
+    client.settings = { strict: true };
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const [unresolved, ...others] = items(await client.pull(helperUri));
+    assert.deepEqual(others, []);
+    assert.equal(unresolved?.severity, DiagnosticSeverity.Information);
+    assert.equal(unresolved.code, 'unresolved-call');
+    assert.equal(
+      unresolved.range.start.line,
+      helper.split('\n').findIndex((line) => line.includes('renderers[name]')),
+    );
+    assert.match(messageText(unresolved), /picked at run time by `name` in handler GET \/template\/:name/);
+    assert.deepEqual(
+      unresolved.relatedInformation?.map((related) => related.message),
+      ['handler GET /template/:name (express-route)'],
+    );
+  });
+
   it('takes rule severities from the project ESLint config, and the folder settings over it', async () => {
     const config = `import blockcheck from '${PLUGIN}';\nexport default [{ files: ['**/*.ts'], plugins: { blockcheck }, rules: { 'blockcheck/no-sync-io': 'warn' } }];\n`;
     const { client, uri } = await start({ ...expressProject(), 'eslint.config.js': config }, {});
