@@ -284,15 +284,20 @@ export function resolvedSymbol(checker: ts.TypeChecker, node: ts.Node): ts.Symbo
   return symbol && withoutAlias(checker, symbol);
 }
 
-/** `require('x')` (also `module.require`), returning the module name. */
-export function requiredModule(node: ts.Node): string | undefined {
+/** The `require` name of a one-argument `require(x)` or `module.require(x)` call, else undefined. */
+export function requireCallName(node: ts.Node): ts.Identifier | undefined {
   if (!ts.isCallExpression(node) || node.arguments.length !== 1) return undefined;
   const callee = skipOuterExpressions(node.expression);
-  const isRequire =
-    (ts.isIdentifier(callee) && callee.text === 'require') ||
-    (ts.isPropertyAccessExpression(callee) && callee.name.text === 'require' && ts.isIdentifier(callee.expression) && callee.expression.text === 'module');
-  const argument = node.arguments[0];
-  return isRequire && argument && ts.isStringLiteralLike(argument) ? argument.text : undefined;
+  if (ts.isIdentifier(callee)) return callee.text === 'require' ? callee : undefined;
+  const isModuleRequire =
+    ts.isPropertyAccessExpression(callee) && callee.name.text === 'require' && ts.isIdentifier(callee.expression) && callee.expression.text === 'module';
+  return isModuleRequire && ts.isIdentifier(callee.name) ? callee.name : undefined;
+}
+
+/** `require('x')` (also `module.require`), returning the module name. */
+export function requiredModule(node: ts.Node): string | undefined {
+  const argument = requireCallName(node) && (node as ts.CallExpression).arguments[0];
+  return argument && ts.isStringLiteralLike(argument) ? argument.text : undefined;
 }
 
 const MAX_ORIGIN_DEPTH = 8;

@@ -5,17 +5,14 @@
  * only a deletion in the function that requires counts.
  */
 import ts from 'typescript';
-import { skipOuterExpressions } from './resolve.js';
+import { requireCallName, skipOuterExpressions } from './resolve.js';
 
 const clearsCache = new WeakMap<ts.Node, boolean>();
 
 /** The `require` name of a call that reloads a module `fn` removed from the cache, else undefined. */
 export function uncachedRequireAt(call: ts.CallExpression, fn: ts.Node): ts.Node | undefined {
-  const callee = skipOuterExpressions(call.expression);
-  const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
-  if (name?.text !== 'require' || call.arguments.length !== 1) return undefined;
-  if (ts.isPropertyAccessExpression(callee) && !(ts.isIdentifier(callee.expression) && callee.expression.text === 'module')) return undefined;
-  return functionClearsRequireCache(fn) ? name : undefined;
+  const name = requireCallName(call);
+  return name && functionClearsRequireCache(fn) ? name : undefined;
 }
 
 function functionClearsRequireCache(fn: ts.Node): boolean {

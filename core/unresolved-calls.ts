@@ -6,7 +6,7 @@
  */
 import ts from 'typescript';
 import { computedKeyNames } from './computed-keys.js';
-import { skipOuterExpressions, type CallLike } from './resolve.js';
+import { requireCallName, skipOuterExpressions, type CallLike } from './resolve.js';
 import type { UnresolvedReason } from './types.js';
 
 export interface UnresolvedDispatch {
@@ -59,11 +59,7 @@ function isIndexKey(key: ts.Expression, checker: ts.TypeChecker): boolean {
 
 /** The argument of `require(expr)` when it is not a literal module name. */
 function dynamicRequireArgument(call: ts.CallExpression): ts.Expression | undefined {
-  const callee = skipOuterExpressions(call.expression);
-  const isRequire =
-    (ts.isIdentifier(callee) && callee.text === 'require') ||
-    (ts.isPropertyAccessExpression(callee) && callee.name.text === 'require' && ts.isIdentifier(callee.expression) && callee.expression.text === 'module');
-  const argument = call.arguments[0];
-  if (!isRequire || !argument || call.arguments.length !== 1) return undefined;
+  const argument = requireCallName(call) && call.arguments[0];
+  if (!argument) return undefined;
   return ts.isStringLiteralLike(skipOuterExpressions(argument)) ? undefined : argument;
 }
