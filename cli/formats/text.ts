@@ -3,7 +3,7 @@
  * location), each with the call, its category, the call chain and the fix; then parse errors, a summary
  * line and the deployment recommendation. Colors only when asked (main decides from the TTY).
  */
-import type { Report, ReportFinding } from '../../engine/report.js';
+import type { Report, ReportChainStep, ReportFinding } from '../../engine/report.js';
 import { countBySeverity } from '../../engine/report.js';
 
 const STYLES = { bold: [1, 22], dim: [2, 22], red: [31, 39], yellow: [33, 39], cyan: [36, 39], green: [32, 39] } as const;
@@ -12,6 +12,7 @@ type Style = keyof typeof STYLES;
 export function formatText(report: Report, { color }: { color: boolean }): string {
   const paint = (style: Style, text: string) => (color ? `\x1b[${STYLES[style][0]}m${text}\x1b[${STYLES[style][1]}m` : text);
   const out: string[] = [];
+  const chainText = (chain: ReportChainStep[]) => chain.map((step) => `${step.name} ${paint('dim', `(${step.file}:${step.line})`)}`).join(' → ');
 
   const groups = new Map<string, { title: string; findings: ReportFinding[] }>();
   for (const finding of report.findings) {
@@ -33,7 +34,7 @@ export function formatText(report: Report, { color }: { color: boolean }): strin
       );
       const primary = finding.handlers[0];
       if (primary && primary.chain.length > 1) {
-        out.push(`    ${paint('dim', 'via')} ${primary.chain.map((step) => `${step.name} ${paint('dim', `(${step.file}:${step.line})`)}`).join(' → ')}`);
+        out.push(`    ${paint('dim', 'via')} ${chainText(primary.chain)}`);
       }
       if (finding.handlers.length > 1) {
         out.push(
@@ -57,8 +58,7 @@ export function formatText(report: Report, { color }: { color: boolean }): strin
       out.push(`  ${call.file}:${call.line}:${call.column}  ${paint('cyan', 'info   ')}  ${paint('bold', call.call)}  ${decidedBy}`);
       const primary = call.handlers[0];
       if (primary) {
-        const via =
-          primary.chain.length > 1 ? ` via ${primary.chain.map((step) => `${step.name} ${paint('dim', `(${step.file}:${step.line})`)}`).join(' → ')}` : '';
+        const via = primary.chain.length > 1 ? ` via ${chainText(primary.chain)}` : '';
         out.push(`    ${paint('dim', 'in')} ${primary.label} ${paint('dim', `(${primary.file}:${primary.line})`)}${via}`);
       }
     }
