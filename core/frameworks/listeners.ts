@@ -1,8 +1,8 @@
 /**
  * Event listeners, `emitter.on('event', fn)` and its kin, labelled by the family of the module declaring the
  * emitter's `on` (the other models' `emitters` data: sockets, servers, process), any other emitter as a plain
- * event listener. Not entry points: process shutdown events (blocking there delays nobody's request), and
- * events no client sends, from file watchers (`fs.watch`, chokidar) and the terminal (`process.stdin`): a
+ * event listener. Not entry points: process shutdown events (blocking there delays nobody's request), a
+ * server's `listening` (it is bound: startup code, once per server or cluster worker), and events no client sends, from file watchers (`fs.watch`, chokidar) and the terminal (`process.stdin`): a
  * developer's edit or keystroke, not traffic.
  */
 import ts from 'typescript';
@@ -23,6 +23,8 @@ const GENERIC_EMITTER: EmitterFamily = { prefix: 'event', kind: 'event-listener'
 
 /** Process events whose listeners must be synchronous or only run while shutting down. */
 const SHUTDOWN_EVENTS = /^(?:exit|SIG[A-Z]+)$/;
+/** A server (net, http, dgram, a cluster's workers) is bound: its listeners finish the start, before any traffic. */
+const STARTUP_EVENT = 'listening';
 
 /** What an emitter expression may have been made by: the expression, or the values its variable or property is given. */
 function emitterSources(receiver: ts.Expression, checker: ts.TypeChecker): ts.Expression[] {
@@ -55,7 +57,7 @@ export function createListenersModel(emitters: Readonly<Record<string, EmitterFa
     methods: LISTENER_METHODS,
     matchCall(call, callee, context) {
       const event = stringValue(call.arguments[0]);
-      if (event === undefined) return;
+      if (event === undefined || event === STARTUP_EVENT) return;
       const { module } = context.declaringModule(call);
       if ((module !== undefined && NON_TRAFFIC_MODULES.has(module)) || isNonTrafficEmitter(callee.receiver, context.checker)) return;
       const family = (module !== undefined && Object.hasOwn(families, module) ? families[module] : undefined) ?? GENERIC_EMITTER;

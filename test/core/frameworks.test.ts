@@ -91,9 +91,13 @@ export { later, local };
     assert.deepEqual(labels(found), ['timer setTimeout', 'microtask process.nextTick']);
   });
 
-  it('listeners: process shutdown events are not entry points, other events are', () => {
-    const found = scan(`process.on('SIGTERM', () => 1);
+  it('listeners: process shutdown events and a server bound are not entry points, other events are', () => {
+    const found = scan(`import cluster from 'node:cluster';
+import http from 'node:http';
+process.on('SIGTERM', () => 1);
 process.on('message', () => 2);
+cluster.once('listening', () => 3);
+http.createServer().on('listening', () => 4);
 `);
     assert.deepEqual(labels(found), ['event-listener process message']);
   });
