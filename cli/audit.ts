@@ -87,6 +87,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     options.progress.phase(`parsing ${label} (${index + 1}/${discovery.projects.length})`, audited.length);
     const { program, parseFailures } = buildProgram(project, (compilerOptions) => {
       const host = hostFor(compilerOptions);
+      // The program's folder is the audit's, not the process's (file roles read it; tests audit in-process).
+      host.getCurrentDirectory = () => options.cwd;
       const getSourceFile = host.getSourceFile.bind(host);
       host.getSourceFile = (fileName, ...rest) => {
         if (discovery.auditedFiles.has(fileName) && !parsed.has(fileName)) {

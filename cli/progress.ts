@@ -2,6 +2,8 @@
  * A one-line progress bar on stderr. It appears only on a terminal, only without --quiet, and only once a
  * run has taken a second, so short runs and piped output stay clean.
  */
+import type { CommandOutput } from './command.js';
+
 export interface Progress {
   /** Starts (or moves to) a phase with `total` steps. */
   phase(label: string, total: number): void;
@@ -13,7 +15,7 @@ const SILENT: Progress = { phase() {}, tick() {}, done() {} };
 const DELAY_MS = 1000;
 const WIDTH = 24;
 
-export function createProgress(stream: NodeJS.WriteStream, enabled: boolean): Progress {
+export function createProgress(stream: CommandOutput, enabled: boolean): Progress {
   if (!enabled || !stream.isTTY) return SILENT;
   const startedAt = Date.now();
   let label = '';

@@ -6,15 +6,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { runAudit } from '../../cli/audit.js';
-import { createSharedHostFactory } from '../../cli/project.js';
 import { RECOMMENDED_SOURCE } from '../../engine/eslint-config.js';
-import { makeProject, removeProject } from '../cli/helpers.js';
+import { createReusedParseHosts, makeProject, removeProject } from '../cli/helpers.js';
 
-/**
- * The lib files and @types/node, parsed once for all the audits of a test file: each audit in a CLI process of
- * its own parsed them again, which was most of what these suites cost.
- */
-const sharedHosts = createSharedHostFactory();
+/** The lib files and @types/node, parsed once for all the audits of a test file (see createReusedParseHosts). */
+const reusedParseHosts = createReusedParseHosts();
 const SILENT = { phase() {}, tick() {}, done() {} };
 
 export interface Expectations {
@@ -52,12 +48,7 @@ export async function assertAudit(files: Record<string, string>): Promise<void> 
       targetRps: undefined,
       strict: false,
       progress: SILENT,
-      hostFor: (options) => {
-        // The CLI's programs take the folder it runs in as their current directory (file roles read it).
-        const host = sharedHosts(options);
-        host.getCurrentDirectory = () => root;
-        return host;
-      },
+      hostFor: reusedParseHosts,
     });
     const reported = new Set(report.findings.map((finding) => `${finding.file.split(path.sep).join('/')}:${finding.line}`));
     const expected = marked(files);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseCommandLine, UsageError } from '../../cli/args.js';
-import { REPO_ROOT, runCli } from './helpers.js';
+import { REPO_ROOT, runBinary } from './helpers.js';
 
 describe('parseCommandLine', () => {
   it('defaults an audit to the current directory, text format and no warning limit', () => {
@@ -100,33 +100,33 @@ describe('parseCommandLine', () => {
 describe('blockcheck command line', () => {
   it('prints the package version', () => {
     const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
-    const result = runCli(['--version'], REPO_ROOT);
+    const result = runBinary(['--version'], REPO_ROOT);
     assert.equal(result.code, 0);
     assert.equal(result.stdout, `${version}\n`);
   });
 
   it('prints the audit usage with --help and exits 0', () => {
-    const result = runCli(['audit', '--help'], REPO_ROOT);
+    const result = runBinary(['audit', '--help'], REPO_ROOT);
     assert.equal(result.code, 0);
     assert.match(result.stdout, /^Usage: blockcheck audit \[paths\.\.\.\] \[options\]/);
     assert.match(result.stdout, /--format <text\|json\|sarif\|github>/);
   });
 
   it('answers an unknown flag with one error line, where to find the usage, and exit 2', () => {
-    const result = runCli(['audit', '--frobnicate'], REPO_ROOT);
+    const result = runBinary(['audit', '--frobnicate'], REPO_ROOT);
     assert.equal(result.code, 2);
     assert.equal(result.stdout, '');
     assert.equal(result.stderr, "blockcheck: unknown option '--frobnicate' (blockcheck audit --help shows the usage)\n");
   });
 
   it('answers a missing path with one error line and exit 2', () => {
-    const result = runCli(['audit', 'does-not-exist'], REPO_ROOT);
+    const result = runBinary(['audit', 'does-not-exist'], REPO_ROOT);
     assert.equal(result.code, 2);
     assert.equal(result.stderr, 'blockcheck: no such file or directory: does-not-exist (blockcheck audit --help shows the usage)\n');
   });
 
   it('answers a missing --project tsconfig with one error line and exit 2', () => {
-    const result = runCli(['audit', '--project', 'nope/tsconfig.json'], REPO_ROOT);
+    const result = runBinary(['audit', '--project', 'nope/tsconfig.json'], REPO_ROOT);
     assert.equal(result.code, 2);
     assert.equal(result.stderr, 'blockcheck: no such tsconfig: nope/tsconfig.json (blockcheck audit --help shows the usage)\n');
   });

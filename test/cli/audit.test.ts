@@ -1,10 +1,10 @@
-/** `blockcheck audit` as a process: what it finds on zero-config and TypeScript projects, and its exit codes. */
+/** `blockcheck audit`: what it finds on zero-config and TypeScript projects, and its exit codes. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { discoverProjects } from '../../cli/project.js';
-import { auditJson, lineOf, makeProject, removeProject, runCli, type JsonReport } from './helpers.js';
+import { auditJson, lineOf, makeProject, removeProject, runBinary, runCli, type JsonReport } from './helpers.js';
 import { CLEAN_SERVER, ESM_SERVER, PLAIN_SERVER, plainProject, projectInRepo, STORE_APP, STORE_PACKAGE } from './projects.js';
 
 /** The text at a finding's column on its line: the finding must point at the callee. */
@@ -14,10 +14,10 @@ function textAt(source: string, finding: { line: number; column: number }): stri
 
 describe('audit of a plain CommonJS project with no configuration', () => {
   let root: string;
-  let result: ReturnType<typeof auditJson>;
-  before(() => {
+  let result: Awaited<ReturnType<typeof auditJson>>;
+  before(async () => {
     root = plainProject();
-    result = auditJson([], root);
+    result = await auditJson([], root);
   });
   after(() => removeProject(root));
 
@@ -52,15 +52,17 @@ describe('audit of a plain CommonJS project with no configuration', () => {
     assert.equal(result.report.root, root);
   });
 
-  it('gives the same ids on a second run, and keeps them when the call moves down a line', () => {
-    const again = auditJson([], root);
+  it('gives the same ids on a second run, and keeps them when the call moves down a line', async () => {
+    // The second run is the binary's, in a process of its own: the ids owe nothing to what this process kept.
+    const again = runBinary(['audit', '--format', 'json'], root);
+    assert.equal(again.code, 1, again.stderr);
     assert.deepEqual(
-      again.report.findings.map((finding) => finding.id),
+      (JSON.parse(again.stdout) as JsonReport).findings.map((finding) => finding.id),
       result.report.findings.map((finding) => finding.id),
     );
     const moved = makeProject({ 'server.js': `// a new first line\n${PLAIN_SERVER}` });
     try {
-      const shifted = auditJson([], moved).report.findings;
+      const shifted = (await auditJson([], moved)).report.findings;
       assert.equal(shifted[0]!.line, result.report.findings[0]!.line + 1);
       assert.equal(shifted[0]!.id, result.report.findings[0]!.id);
     } finally {
@@ -78,9 +80,9 @@ describe('audit of other project shapes', () => {
     return root;
   };
 
-  it('audits plain ESM JavaScript', () => {
+  it('audits plain ESM JavaScript', async () => {
     const root = project({ 'package.json': '{ "type": "module" }', 'server.js': ESM_SERVER });
-    const { code, report } = auditJson([], root);
+    const { code, report } = await auditJson([], root);
     assert.equal(code, 1);
     assert.deepEqual(
       report.findings.map((finding) => [finding.rule, finding.file, finding.line, finding.category]),
@@ -88,9 +90,9 @@ describe('audit of other project shapes', () => {
     );
   });
 
-  it('follows a call into a dependency and reports it at the first line in the audited code', () => {
+  it('follows a call into a dependency and reports it at the first line in the audited code', async () => {
     const root = project({ 'app.js': STORE_APP, ...STORE_PACKAGE });
-    const { code, report } = auditJson([], root);
+    const { code, report } = await auditJson([], root);
     assert.equal(code, 1);
     assert.equal(report.findings.length, 1, JSON.stringify(report.findings));
     const [finding] = report.findings;
@@ -105,18 +107,18 @@ describe('audit of other project shapes', () => {
     assert.equal(report.stats.files, 1, 'node_modules is not audited itself');
   });
 
-  it('reports a clean project with no findings, the event-loop class and exit 0', () => {
+  it('reports a clean project with no findings, the event-loop class and exit 0', async () => {
     const root = project({ 'server.js': CLEAN_SERVER });
-    const { code, report } = auditJson([], root);
+    const { code, report } = await auditJson([], root);
     assert.equal(code, 0);
     assert.deepEqual(report.findings, []);
     assert.equal(report.handlers.length, 1);
     assert.equal(report.recommendation.workerClass, 'event-loop');
   });
 
-  it('lists an unparsable file under errors, still reports the others, and exits 1', () => {
+  it('lists an unparsable file under errors, still reports the others, and exits 1', async () => {
     const root = project({ 'server.js': CLEAN_SERVER, 'lib/broken.js': 'function broken( {\n  return 1;\n', 'lib/report.js': PLAIN_SERVER });
-    const { code, report } = auditJson([], root);
+    const { code, report } = await auditJson([], root);
     assert.equal(code, 1);
     assert.equal(report.errors.length, 1);
     assert.equal(report.errors[0]!.file, 'lib/broken.js');
@@ -128,12 +130,12 @@ describe('audit of other project shapes', () => {
     assert.equal(report.stats.files, 3);
   });
 
-  it('reports a tsconfig it cannot use, audits its files without it, and exits 2 (a configuration error)', () => {
+  it('reports a tsconfig it cannot use, audits its files without it, and exits 2 (a configuration error)', async () => {
     const root = project({
       'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'bogus', allowJs: true }, include: ['src'] }),
       'src/server.js': PLAIN_SERVER,
     });
-    const result = runCli(['audit', '--format', 'json'], root);
+    const result = await runCli(['audit', '--format', 'json'], root);
     assert.equal(result.code, 2);
     const report = JSON.parse(result.stdout) as JsonReport;
     assert.deepEqual(
@@ -146,16 +148,16 @@ describe('audit of other project shapes', () => {
     assert.match(result.stderr, /^blockcheck: cannot use tsconfig\.json:1: .*--module.* \(its files were audited without it\)$/m);
   });
 
-  it('audits only the given paths, with paths relative to the current directory', () => {
+  it('audits only the given paths, with paths relative to the current directory', async () => {
     const root = project({ 'src/server.js': PLAIN_SERVER, 'scripts/build.js': PLAIN_SERVER });
-    const { report } = auditJson(['src'], root);
+    const { report } = await auditJson(['src'], root);
     assert.deepEqual([...new Set(report.findings.map((finding) => finding.file))], ['src/server.js']);
     assert.equal(report.root, path.join(root, 'src'));
-    const fromInside = auditJson(['.'], path.join(root, 'scripts'));
+    const fromInside = await auditJson(['.'], path.join(root, 'scripts'));
     assert.deepEqual([...new Set(fromInside.report.findings.map((finding) => finding.file))], ['build.js']);
   });
 
-  it('audits a TypeScript solution through its project references', () => {
+  it('audits a TypeScript solution through its project references', async () => {
     const server = `import http from 'node:http';
 import { readFileSync } from 'node:fs';
 
@@ -174,7 +176,7 @@ export const server = http.createServer((req, res) => {
       },
       true,
     );
-    const { code, report, stderr } = auditJson([], root);
+    const { code, report, stderr } = await auditJson([], root);
     assert.equal(code, 1, stderr);
     assert.deepEqual(
       report.findings.map((finding) => [finding.file, finding.line, finding.call]),
@@ -213,30 +215,30 @@ describe('exit codes and warnings', () => {
   });
   after(() => removeProject(root));
 
-  it('exits 0 under --quiet when nothing is at error level, and 1 with --max-warnings 0 over a warning', () => {
+  it('exits 0 under --quiet when nothing is at error level, and 1 with --max-warnings 0 over a warning', async () => {
     // An ESLint config that sets the rule to "warn" makes every finding a warning.
     const warnRoot = projectInRepo({
       'server.js': PLAIN_SERVER,
       'eslint.config.mjs': eslintConfig(`'blockcheck/no-sync-io': 'warn'`),
     });
     try {
-      const plain = auditJson([], warnRoot);
+      const plain = await auditJson([], warnRoot);
       assert.equal(plain.code, 0, plain.stderr);
       assert.deepEqual(
         plain.report.findings.map((finding) => finding.severity),
         ['warning'],
       );
-      assert.equal(runCli(['audit', '--max-warnings', '0'], warnRoot).code, 1);
-      assert.equal(runCli(['audit', '--max-warnings', '1'], warnRoot).code, 0);
-      const quiet = auditJson(['--quiet'], warnRoot);
+      assert.equal((await runCli(['audit', '--max-warnings', '0'], warnRoot)).code, 1);
+      assert.equal((await runCli(['audit', '--max-warnings', '1'], warnRoot)).code, 0);
+      const quiet = await auditJson(['--quiet'], warnRoot);
       assert.equal(quiet.code, 0);
       assert.deepEqual(quiet.report.findings, []);
       // Hidden warnings still count against --max-warnings, and a clean quiet text run prints nothing.
-      assert.equal(runCli(['audit', '--quiet', '--max-warnings', '0'], warnRoot).code, 1);
-      const quietText = runCli(['audit', '--quiet'], warnRoot);
+      assert.equal((await runCli(['audit', '--quiet', '--max-warnings', '0'], warnRoot)).code, 1);
+      const quietText = await runCli(['audit', '--quiet'], warnRoot);
       assert.equal(quietText.code, 0);
       assert.equal(quietText.stdout, '');
-      const ignoringConfig = auditJson(['--no-eslint-config'], warnRoot);
+      const ignoringConfig = await auditJson(['--no-eslint-config'], warnRoot);
       assert.equal(ignoringConfig.code, 1);
       assert.deepEqual(
         ignoringConfig.report.findings.map((finding) => finding.severity),
@@ -247,7 +249,7 @@ describe('exit codes and warnings', () => {
     }
   });
 
-  it('drops a rule the ESLint config turns off and passes the rule options to the analysis', () => {
+  it('drops a rule the ESLint config turns off and passes the rule options to the analysis', async () => {
     // An exported async function is an entry point of a server file, not of a script's code.
     const task = "const fs = require('fs');\nasync function rebuild() { return fs.readFileSync('./data.json', 'utf8'); }\nmodule.exports = rebuild;\n";
     const offRoot = projectInRepo({ 'server.js': PLAIN_SERVER, 'eslint.config.mjs': eslintConfig(`'blockcheck/no-sync-io': 'off'`) });
@@ -257,13 +259,13 @@ describe('exit codes and warnings', () => {
       'eslint.config.mjs': eslintConfig(`'blockcheck/no-sync-io': ['error', { scriptPatterns: ['task.js'] }]`),
     });
     try {
-      const off = auditJson([], offRoot);
+      const off = await auditJson([], offRoot);
       assert.equal(off.code, 0, off.stderr);
       assert.deepEqual(off.report.findings, []);
       assert.equal(off.report.handlers.length, 1, 'handlers are listed even with the rules off');
-      assert.equal(auditJson([], plainRoot).report.findings.length, 1);
+      assert.equal((await auditJson([], plainRoot)).report.findings.length, 1);
       // The option marks task.js as a script, whose own code is not an entry point.
-      const script = auditJson([], scriptRoot);
+      const script = await auditJson([], scriptRoot);
       assert.equal(script.code, 0, script.stderr);
       assert.deepEqual(script.report.findings, []);
     } finally {
@@ -273,22 +275,22 @@ describe('exit codes and warnings', () => {
     }
   });
 
-  it('reports with the recommended settings and exits 2, in one line, when the ESLint config is broken', () => {
+  it('reports with the recommended settings and exits 2, in one line, when the ESLint config is broken', async () => {
     const throwing = projectInRepo({ 'server.js': PLAIN_SERVER, 'eslint.config.mjs': "throw new Error('boom');\n" });
     const syntaxError = projectInRepo({ 'server.js': PLAIN_SERVER, 'eslint.config.mjs': 'export default [ {\n' });
     try {
-      const thrown = auditJson([], throwing);
+      const thrown = await auditJson([], throwing);
       assert.equal(thrown.code, 2);
       assert.equal(thrown.report.findings.length, 1);
       assert.equal(
         thrown.stderr,
         'blockcheck: cannot use eslint.config.mjs: boom (fix it, or pass --no-eslint-config; the files were audited with the recommended rule settings)\n',
       );
-      const broken = auditJson([], syntaxError);
+      const broken = await auditJson([], syntaxError);
       assert.equal(broken.code, 2);
       assert.equal(broken.report.findings.length, 1);
       assert.match(broken.stderr, /^blockcheck: cannot use eslint\.config\.mjs: Unexpected end of input \(fix it, or pass --no-eslint-config; [^\n]*\)\n$/);
-      const debug = auditJson(['--debug'], syntaxError);
+      const debug = await auditJson(['--debug'], syntaxError);
       assert.match(debug.stderr, /^SyntaxError: Unexpected end of input\n\s+at /m);
     } finally {
       removeProject(throwing);
@@ -296,14 +298,14 @@ describe('exit codes and warnings', () => {
     }
   });
 
-  it("warns in one line when Node's types do not resolve, and still reports what it finds by name", () => {
+  it("warns in one line when Node's types do not resolve, and still reports what it finds by name", async () => {
     const server =
       "import http from 'node:http';\nimport fs from 'node:fs';\n\nhttp.createServer((req, res) => res.end(fs.readFileSync('index.html'))).listen(8080);\n";
     const tsconfig = JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src'] });
     // Outside the repository: no node_modules, so no @types/node above the project.
     const untyped = makeProject({ 'tsconfig.json': tsconfig, 'src/app.ts': server });
     try {
-      const { code, report, stderr } = auditJson([], untyped);
+      const { code, report, stderr } = await auditJson([], untyped);
       assert.equal(code, 1);
       assert.equal(report.findings.length, 1);
       assert.equal(
@@ -316,8 +318,8 @@ describe('exit codes and warnings', () => {
     }
   });
 
-  it('writes the report to --output-file and nothing to stdout', () => {
-    const result = runCli(['audit', '--format', 'json', '--output-file', 'out/report.json'], root);
+  it('writes the report to --output-file and nothing to stdout', async () => {
+    const result = await runCli(['audit', '--format', 'json', '--output-file', 'out/report.json'], root);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
     const report = JSON.parse(readFileSync(path.join(root, 'out/report.json'), 'utf8')) as JsonReport;

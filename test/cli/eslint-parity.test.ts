@@ -11,6 +11,10 @@ import { ESLint, type Linter } from 'eslint';
 import blockcheck from '../../rules/index.js';
 import { auditJson, REPO_ROOT } from './helpers.js';
 
+// ESLint runs as its binary does, for a single run: typescript-eslint infers that from the `eslint` binary and
+// must be told here, or it lints as in an editor and reloads every project for each file no tsconfig has.
+process.env.TSESTREE_SINGLE_RUN = 'true';
+
 const FIXTURES = path.join(REPO_ROOT, 'fixtures');
 const fixtureDirs = existsSync(FIXTURES)
   ? readdirSync(FIXTURES, { withFileTypes: true })
@@ -34,7 +38,13 @@ describe('audit findings equal the ESLint rules’ findings', () => {
         cwd: dir,
         overrideConfigFile: true,
         // Build output left out as the README's config does (the audit leaves out the tsconfig's outDir).
-        overrideConfig: [{ ignores: ['dist/**'] }, blockcheck.configs.recommended as Linter.Config],
+        // typescript-eslint looks for tsconfigs up to the fixture's folder, as when ESLint runs in it: past it,
+        // it would load the repository's own project to learn that the fixture's files are not in it.
+        overrideConfig: [
+          { ignores: ['dist/**'] },
+          blockcheck.configs.recommended as Linter.Config,
+          { languageOptions: { parserOptions: { tsconfigRootDir: dir } } },
+        ],
       });
       const results = await eslint.lintFiles(['.']);
       const fromEslint = results.flatMap((result) =>
@@ -42,7 +52,7 @@ describe('audit findings equal the ESLint rules’ findings', () => {
           .filter((message) => message.ruleId?.startsWith('blockcheck/'))
           .map((message) => key(path.relative(dir, result.filePath), message.line, message.column, message.ruleId!, message.message)),
       );
-      const { report, stderr } = auditJson(['--no-eslint-config'], dir);
+      const { report, stderr } = await auditJson(['--no-eslint-config'], dir);
       assert.ok(validateReport(report), JSON.stringify(validateReport.errors));
       const fromAudit = report.findings.map((finding) => key(finding.file, finding.line, finding.column, finding.rule, finding.message));
       assert.deepEqual(fromAudit.sort(), fromEslint.sort(), stderr);

@@ -16,10 +16,10 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 const require = createRequire(import.meta.url);
 
 let root: string;
-let json: ReturnType<typeof auditJson>;
-before(() => {
+let json: Awaited<ReturnType<typeof auditJson>>;
+before(async () => {
   root = plainProject({ 'broken.js': 'const = ;\n' });
-  json = auditJson([], root);
+  json = await auditJson([], root);
 });
 after(() => removeProject(root));
 
@@ -55,8 +55,8 @@ describe('--format json', () => {
 
 describe('--format sarif', () => {
   let sarif: SarifLog;
-  before(() => {
-    const result = runCli(['audit', '--format', 'sarif'], root);
+  before(async () => {
+    const result = await runCli(['audit', '--format', 'sarif'], root);
     assert.equal(result.code, 1, result.stderr);
     sarif = JSON.parse(result.stdout) as SarifLog;
   });
@@ -112,11 +112,11 @@ describe('--format sarif', () => {
     assert.equal(locations.at(-1)!.location.physicalLocation.region.startLine, json.report.findings[0]!.line);
   });
 
-  it('gives the same paths from any folder of the repository, relative to its root', () => {
+  it('gives the same paths from any folder of the repository, relative to its root', async () => {
     const repository = makeProject({ '.git/HEAD': 'ref: refs/heads/main\n', 'services/api/server.js': PLAIN_SERVER });
     try {
-      const fromRoot = JSON.parse(runCli(['audit', '--format', 'sarif', 'services/api'], repository).stdout) as SarifLog;
-      const fromInside = JSON.parse(runCli(['audit', '--format', 'sarif', '.'], path.join(repository, 'services/api')).stdout) as SarifLog;
+      const fromRoot = JSON.parse((await runCli(['audit', '--format', 'sarif', 'services/api'], repository)).stdout) as SarifLog;
+      const fromInside = JSON.parse((await runCli(['audit', '--format', 'sarif', '.'], path.join(repository, 'services/api'))).stdout) as SarifLog;
       for (const log of [fromRoot, fromInside]) {
         assert.equal(log.runs[0]!.originalUriBaseIds['%SRCROOT%']!.uri, `${pathToFileURL(repository).href}/`);
         assert.deepEqual(
@@ -137,8 +137,8 @@ describe('--format sarif', () => {
 });
 
 describe('--format github', () => {
-  it('prints one workflow command per finding and error', () => {
-    const result = runCli(['audit', '--format', 'github'], root);
+  it('prints one workflow command per finding and error', async () => {
+    const result = await runCli(['audit', '--format', 'github'], root);
     assert.equal(result.code, 1);
     const finding = json.report.findings[0]!;
     const lines = result.stdout.trimEnd().split('\n');
@@ -154,8 +154,8 @@ describe('--format github', () => {
 });
 
 describe('--format text (default)', () => {
-  it('groups findings under their handler with call, category, chain and fix, then the summary and recommendation', () => {
-    const result = runCli(['audit'], root);
+  it('groups findings under their handler with call, category, chain and fix, then the summary and recommendation', async () => {
+    const result = await runCli(['audit'], root);
     assert.equal(result.code, 1);
     const text = result.stdout;
     const finding = json.report.findings[0]!;
@@ -170,8 +170,8 @@ describe('--format text (default)', () => {
     assert.doesNotMatch(text, /\x1b\[/, 'no colors when stdout is not a terminal');
   });
 
-  it('uses colors when forced with --color', () => {
-    assert.match(runCli(['audit', '--color'], root).stdout, /\x1b\[31merror/);
+  it('uses colors when forced with --color', async () => {
+    assert.match((await runCli(['audit', '--color'], root)).stdout, /\x1b\[31merror/);
   });
 });
 

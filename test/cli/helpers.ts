@@ -1,4 +1,7 @@
-/** Runs the built CLI as a user would, on throwaway projects written for one test. */
+/**
+ * Runs the CLI as a user would, on throwaway projects written for one test: the command in this process (as
+ * the binary runs it, with buffers for its streams), or the built binary in a process of its own.
+ */
 import type { Report } from '../../engine/report.js';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { runCommand, type CommandOutput } from '../../cli/command.js';
 
 /** dist/test/cli/helpers.js → dist/cli/main.js */
 export const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
@@ -18,7 +23,65 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
+/**
+ * Compiler hosts whose parsed files are kept for all the audits of a test file, so the lib files and
+ * @types/node are parsed once: a CLI process per audit parsed them again each time, which was most of what
+ * the CLI suites cost. A file is parsed again when its text changed (a test may rewrite a file between two
+ * audits) or an option that shapes its syntax tree did, as the language service's document registry decides.
+ */
+export function createReusedParseHosts(): (options: ts.CompilerOptions) => ts.CompilerHost {
+  const parsed = new Map<string, ts.SourceFile>();
+  const registry = ts.createDocumentRegistry();
+  return (options) => {
+    const host = ts.createCompilerHost(options, true);
+    const getSourceFile = host.getSourceFile.bind(host);
+    const optionsKey = registry.getKeyForCompilationSettings(options);
+    host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreate) => {
+      const key = `${optionsKey}:${JSON.stringify(languageVersionOrOptions)}:${fileName}`;
+      const known = parsed.get(key);
+      if (known && !shouldCreate && host.readFile(fileName) === known.text) return known;
+      const sourceFile = getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
+      if (sourceFile) parsed.set(key, sourceFile);
+      return sourceFile;
+    };
+    return host;
+  };
+}
+
+const reusedParseHosts = createReusedParseHosts();
+
+/** Runs `blockcheck <args>` in `cwd`, in this process: the command the binary runs, on buffers for its streams. */
+export async function runCli(args: readonly string[], cwd: string): Promise<CliResult> {
+  const stdout = outputBuffer();
+  const stderr = outputBuffer();
+  // The audit sets typescript-eslint's single-run mode for its process; it must not outlive the run here,
+  // where the test's own ESLint runs follow.
+  const singleRun = process.env.TSESTREE_SINGLE_RUN;
+  try {
+    const code = await runCommand(args, { cwd, stdout, stderr, hostFor: reusedParseHosts });
+    return { code, stdout: stdout.text, stderr: stderr.text };
+  } finally {
+    if (singleRun === undefined) delete process.env.TSESTREE_SINGLE_RUN;
+    else process.env.TSESTREE_SINGLE_RUN = singleRun;
+  }
+}
+
+/** A stream that is not a terminal, as the binary's stdout and stderr on a pipe. */
+function outputBuffer(): CommandOutput & { text: string } {
+  return {
+    text: '',
+    write(text: string) {
+      this.text += text;
+      return true;
+    },
+  };
+}
+
+/**
+ * Runs the built binary in a process of its own: for what only the process shows (its exit code, what
+ * reaches its stderr when Node loads it, that a pipe gets no progress bar).
+ */
+export function runBinary(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd,
     encoding: 'utf8',
@@ -30,8 +93,8 @@ export function runCli(args: readonly string[], cwd: string, env: NodeJS.Process
 }
 
 /** Runs `blockcheck audit --format json` and parses the report. */
-export function auditJson(args: readonly string[], cwd: string): { code: number | null; report: JsonReport; stderr: string } {
-  const result = runCli(['audit', '--format', 'json', ...args], cwd);
+export async function auditJson(args: readonly string[], cwd: string): Promise<{ code: number | null; report: JsonReport; stderr: string }> {
+  const result = await runCli(['audit', '--format', 'json', ...args], cwd);
   let report: JsonReport;
   try {
     report = JSON.parse(result.stdout) as JsonReport;

@@ -48,8 +48,8 @@ describe('audit ignores', () => {
   });
   after(() => removeProject(root));
 
-  it('reports the sources once, not the build output or what the project ignores', () => {
-    const { code, report, stderr } = auditJson(['--ignore-pattern', 'legacy/'], root);
+  it('reports the sources once, not the build output or what the project ignores', async () => {
+    const { code, report, stderr } = await auditJson(['--ignore-pattern', 'legacy/'], root);
     assert.equal(code, 1, stderr);
     assert.deepEqual(
       report.findings.map((finding) => finding.file),
@@ -57,13 +57,13 @@ describe('audit ignores', () => {
     );
   });
 
-  it('leaves the ESLint config out with --no-eslint-config and the patterns out without the flag', () => {
-    const { report } = auditJson(['--no-eslint-config'], root);
+  it('leaves the ESLint config out with --no-eslint-config and the patterns out without the flag', async () => {
+    const { report } = await auditJson(['--no-eslint-config'], root);
     assert.deepEqual(report.findings.map((finding) => finding.file).sort(), ['generated/server.js', 'legacy/server.js', 'src/server.ts']);
   });
 
-  it('audits a folder the user names even when a .gitignore above it ignores it', () => {
-    const { report } = auditJson(['--no-eslint-config', 'build'], root);
+  it('audits a folder the user names even when a .gitignore above it ignores it', async () => {
+    const { report } = await auditJson(['--no-eslint-config', 'build'], root);
     assert.deepEqual(
       report.findings.map((finding) => finding.file),
       ['build/server.js'],

@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { formatSarif } from '../../cli/formats/sarif.js';
 import type { Report } from '../../engine/report.js';
-import { REPO_ROOT, runCli } from './helpers.js';
+import { REPO_ROOT, runBinary } from './helpers.js';
 
 interface ProbedFinding {
   file: string;
@@ -25,7 +25,7 @@ describe('audit --probe', () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'blockcheck-probe-cli-'));
     try {
       const service = path.join(REPO_ROOT, 'fixtures', 'slow-service');
-      const result = runCli(
+      const result = runBinary(
         [
           'audit',
           service,
@@ -77,7 +77,7 @@ describe('audit --probe', () => {
 
   it('gives one clear line and a non-zero exit when the app never listens', { timeout: 60_000 }, () => {
     const app = path.join(REPO_ROOT, 'fixtures', 'probe-express');
-    const result = runCli(['audit', app, '--probe', '--start', `${process.execPath} -e "setInterval(() => {}, 1000)"`, '--start-timeout', '2'], REPO_ROOT);
+    const result = runBinary(['audit', app, '--probe', '--start', `${process.execPath} -e "setInterval(() => {}, 1000)"`, '--start-timeout', '2'], REPO_ROOT);
     assert.notEqual(result.code, 0);
     assert.notEqual(result.code, 1);
     const lines = result.stderr.trim().split('\n');
@@ -86,7 +86,7 @@ describe('audit --probe', () => {
   });
 
   it('refuses probe options without --probe', () => {
-    const result = runCli(['audit', '.', '--start', 'node server.js'], REPO_ROOT);
+    const result = runBinary(['audit', '.', '--start', 'node server.js'], REPO_ROOT);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--start is a probe option: add --probe/);
   });

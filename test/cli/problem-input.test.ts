@@ -22,7 +22,7 @@ const SERVING_DEPENDENCY = {
 describe('input the audit meets first', () => {
   const project = suiteProjects();
 
-  it('audits a package under node_modules that the user names, its own dependencies staying dependencies', () => {
+  it('audits a package under node_modules that the user names, its own dependencies staying dependencies', async () => {
     const server = 'node_modules/some-server';
     const root = project({
       [`${server}/package.json`]: JSON.stringify({ name: 'some-server', version: '1.0.0', main: 'app.js' }),
@@ -30,7 +30,7 @@ describe('input the audit meets first', () => {
       ...Object.fromEntries(Object.entries(STORE_PACKAGE).map(([file, text]) => [`${server}/${file}`, text])),
       ...Object.fromEntries(Object.entries(SERVING_DEPENDENCY).map(([file, text]) => [`node_modules/dep-server/${file}`, text])),
     });
-    const { code, report, stderr } = auditJson(['--no-eslint-config', `./${server}`], root);
+    const { code, report, stderr } = await auditJson(['--no-eslint-config', `./${server}`], root);
     assert.equal(code, 1, stderr);
     assert.deepEqual(
       report.findings.map((finding) => [finding.file, finding.line, finding.handlers[0]!.chain.at(-1)!.file]),
@@ -45,12 +45,12 @@ describe('input the audit meets first', () => {
     assert.equal(report.stats.files, 1, "the package's node_modules are not audited themselves");
   });
 
-  it('reports a tsconfig with a JSON syntax error on one line, audits its files without it, and exits 2', () => {
+  it('reports a tsconfig with a JSON syntax error on one line, audits its files without it, and exits 2', async () => {
     const root = project({
       'tsconfig.json': '{\n  "compilerOptions": { "allowJs": true,, "module": "commonjs" },\n  "include": ["src"]\n}\n',
       'src/server.js': PLAIN_SERVER,
     });
-    const result = runCli(['audit', '--format', 'json', '--no-eslint-config'], root);
+    const result = await runCli(['audit', '--format', 'json', '--no-eslint-config'], root);
     assert.equal(result.code, 2, result.stderr);
     const report = JSON.parse(result.stdout) as JsonReport;
     assert.deepEqual(
@@ -70,12 +70,12 @@ describe('input the audit meets first', () => {
   it(
     'lists a folder and a file it cannot read as errors, reports the rest, and exits 1',
     { skip: runsAsRoot && 'root reads files whatever their mode' },
-    () => {
+    async () => {
       const root = project({ 'src/server.js': PLAIN_SERVER, 'src/secret.js': PLAIN_SERVER, 'src/locked/inner.js': PLAIN_SERVER });
       chmodSync(path.join(root, 'src/secret.js'), 0o000);
       chmodSync(path.join(root, 'src/locked'), 0o000);
       try {
-        const { code, report, stderr } = auditJson(['--no-eslint-config'], root);
+        const { code, report, stderr } = await auditJson(['--no-eslint-config'], root);
         assert.equal(code, 1, stderr);
         assert.deepEqual(report.errors, [
           { file: 'src/locked', message: 'Cannot read folder: EACCES: permission denied (its files were not audited)' },
@@ -87,7 +87,7 @@ describe('input the audit meets first', () => {
         );
         assert.doesNotMatch(stderr, /internal error/);
         // Nothing readable at all: nothing was audited, exit 2.
-        assert.equal(runCli(['audit', '--no-eslint-config', 'src/secret.js'], root).code, 2);
+        assert.equal((await runCli(['audit', '--no-eslint-config', 'src/secret.js'], root)).code, 2);
       } finally {
         chmodSync(path.join(root, 'src/locked'), 0o755);
         chmodSync(path.join(root, 'src/secret.js'), 0o644);
@@ -95,7 +95,7 @@ describe('input the audit meets first', () => {
     },
   );
 
-  it('finds the Node calls of a TypeScript project whose Node types do not resolve', () => {
+  it('finds the Node calls of a TypeScript project whose Node types do not resolve', async () => {
     // Outside the repository: no node_modules above it holds @types/node.
     const source =
       "import http from 'node:http';\nimport { readFileSync } from 'node:fs';\n\nhttp.createServer((req, res) => res.end(readFileSync('/etc/hosts'))).listen(0);\n";
@@ -103,7 +103,7 @@ describe('input the audit meets first', () => {
       'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', strict: true, types: ['node'] }, include: ['src'] }),
       'src/server.ts': source,
     });
-    const { code, report, stderr } = auditJson(['--no-eslint-config'], root);
+    const { code, report, stderr } = await auditJson(['--no-eslint-config'], root);
     assert.equal(code, 1, stderr);
     assert.deepEqual(
       report.findings.map((finding) => [finding.file, finding.line, finding.call]),

@@ -48,8 +48,8 @@ async function fromEslint(root: string, config: Linter.Config[] | undefined): Pr
     .sort();
 }
 
-function fromAudit(root: string): Reported {
-  const { report, stderr } = auditJson([], root);
+async function fromAudit(root: string): Promise<Reported> {
+  const { report, stderr } = await auditJson([], root);
   assert.equal(report.errors.length, 0, stderr);
   return report.findings.map((finding) => `${finding.file}:${finding.line}:${finding.column} ${finding.rule} ${finding.severity}`).sort();
 }
@@ -101,7 +101,7 @@ describe('ESLint, the audit and the language server report the same findings at 
           `${lineOf('readFileSync')} blockcheck/no-sync-io error`,
         ].sort(),
       );
-      assert.deepEqual(fromAudit(project.root), eslint, 'the audit');
+      assert.deepEqual(await fromAudit(project.root), eslint, 'the audit');
       assert.deepEqual(await fromLanguageServer(project), eslint, 'the language server');
     });
   });
@@ -129,7 +129,7 @@ export default [
         'blockcheck/no-sync-io warning',
         'blockcheck/no-sync-io warning',
       ]);
-      assert.deepEqual(fromAudit(project.root), eslint, 'the audit');
+      assert.deepEqual(await fromAudit(project.root), eslint, 'the audit');
       assert.deepEqual(await fromLanguageServer(project), eslint, 'the language server');
     });
   });

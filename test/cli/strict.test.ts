@@ -43,9 +43,9 @@ describe('audit --strict', () => {
   const project = suiteProjects();
   const files = { 'package.json': JSON.stringify({ name: 'dispatching-server', version: '1.0.0', main: 'server.js' }), 'server.js': APP };
 
-  it('lists the computed dispatch and module loads handlers reach, and nothing else', () => {
+  it('lists the computed dispatch and module loads handlers reach, and nothing else', async () => {
     const root = project(files);
-    const { code, report, stderr } = auditJson(['--strict', '--no-eslint-config', '.'], root);
+    const { code, report, stderr } = await auditJson(['--strict', '--no-eslint-config', '.'], root);
     assert.equal(code, 0, stderr);
     assert.deepEqual(report.findings, []);
     const listed = (report.unresolved ?? []).map((call) => ({ line: call.line, reason: call.reason, call: call.call, decidedBy: call.decidedBy }));
@@ -67,28 +67,28 @@ describe('audit --strict', () => {
     assert.match(viaHelper.message, /picked at run time by `kind` in handler .*server\.js/);
   });
 
-  it('leaves them out without --strict, and under --quiet', () => {
+  it('leaves them out without --strict, and under --quiet', async () => {
     const root = project(files);
-    assert.equal(auditJson(['--no-eslint-config', '.'], root).report.unresolved, undefined);
-    assert.deepEqual(auditJson(['--strict', '--quiet', '--no-eslint-config', '.'], root).report.unresolved, []);
+    assert.equal((await auditJson(['--no-eslint-config', '.'], root)).report.unresolved, undefined);
+    assert.deepEqual((await auditJson(['--strict', '--quiet', '--no-eslint-config', '.'], root)).report.unresolved, []);
   });
 
-  it('fits the shipped JSON Schema', () => {
+  it('fits the shipped JSON Schema', async () => {
     const root = project(files);
-    const { report } = auditJson(['--strict', '--no-eslint-config', '.'], root);
+    const { report } = await auditJson(['--strict', '--no-eslint-config', '.'], root);
     const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cli', 'schema', 'report.schema.json'), 'utf8')) as object;
     const validate = new Ajv({ allErrors: true }).compile(schema);
     assert.ok((report.unresolved ?? []).length > 0);
     assert.ok(validate(report), new Ajv().errorsText(validate.errors));
   });
 
-  it('shows them in the text report and as SARIF notes of their own descriptor', () => {
+  it('shows them in the text report and as SARIF notes of their own descriptor', async () => {
     const root = project(files);
-    const text = runCli(['audit', '--strict', '--no-eslint-config', '.'], root);
+    const text = await runCli(['audit', '--strict', '--no-eslint-config', '.'], root);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /cannot know \(--strict\)\n {2}server\.js:\d+:\d+ +info +crypto\[\.\.\.\] +picked by kind/);
     assert.match(text.stdout, /3 unresolved calls/);
-    const sarif = JSON.parse(runCli(['audit', '--strict', '--format', 'sarif', '--no-eslint-config', '.'], root).stdout) as {
+    const sarif = JSON.parse((await runCli(['audit', '--strict', '--format', 'sarif', '--no-eslint-config', '.'], root)).stdout) as {
       runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string; ruleIndex: number; level: string }> }>;
     };
     const [run] = sarif.runs;
@@ -98,7 +98,7 @@ describe('audit --strict', () => {
     assert.equal(notes[0]!.ruleId, 'blockcheck/unresolved-call');
   });
 
-  it('says nothing where the call is already reported as blocking', () => {
+  it('says nothing where the call is already reported as blocking', async () => {
     const source = `const http = require('http');
 http.createServer((req, res) => {
   const name = './data/' + req.url.slice(1) + '.json';
@@ -107,7 +107,7 @@ http.createServer((req, res) => {
 }).listen(8080);
 `;
     const root = project({ 'package.json': JSON.stringify({ name: 'fresh-data', version: '1.0.0' }), 'server.js': source });
-    const { report } = auditJson(['--strict', '--no-eslint-config', '.'], root);
+    const { report } = await auditJson(['--strict', '--no-eslint-config', '.'], root);
     assert.deepEqual(
       report.findings.map((finding) => [finding.line, finding.rule]),
       [[lineOf(source, 'require(name)))'), 'blockcheck/no-sync-io']],

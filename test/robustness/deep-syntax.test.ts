@@ -19,8 +19,8 @@ describe('deeply nested valid syntax', () => {
   });
   after(() => removeProject(dir));
 
-  it('is audited without ending the run', () => {
-    const { code, report, stderr } = auditJson(['--no-eslint-config', '.'], dir);
+  it('is audited without ending the run', async () => {
+    const { code, report, stderr } = await auditJson(['--no-eslint-config', '.'], dir);
     assert.equal(code, 1, stderr);
     assert.deepEqual(
       report.findings.map((finding) => `${path.basename(finding.file)} ${finding.call}`),
