@@ -8,13 +8,13 @@
  *   in a loop V8 compiled on the stack before any profiler ran; then it looks every millisecond for the end;
  * - a late turn was recorded (the stall histogram's max, reset after each): a block ended, of that length.
  * It sends each such stall to the app's thread, which tells a block of the app (its loop busy) from a stall of
- * the machine (its loop idle, waiting in the poll for a core), and may ask for a short profile (`start`/`stop`).
+ * the machine (its loop idle, waiting in the poll for a core). After a block whose line it did not read (it was
+ * over before this thread looked), the app's thread asks it to look every few milliseconds for a while.
  */
 import { Session } from 'node:inspector/promises';
 import type { Histogram } from 'node:perf_hooks';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { isAppUrl } from './app-code.js';
-import type { CpuProfile } from './protocol.js';
 
 export interface WatchWorkerData {
   /** The app's loop-delay histogram: its count moves on every turn of Node's timer, the heartbeat. */
@@ -28,17 +28,18 @@ export interface WatchWorkerData {
   resolutionMs: number;
   /** How long this thread sleeps between two looks while the loop turns, ms. */
   pollMs: number;
-  samplingIntervalUs: number;
+  /** How long this thread sleeps between two looks while it watches closely, ms. */
+  closePollMs: number;
   /** Our runtime's directory: its frames are not the app's. */
   ownDir: string;
 }
 
-/** `start`: profile from now; `stop`: end the profile, send it. */
-export type WatchWorkerRequest = 'start' | 'stop';
+/** Look every few milliseconds for the next `closelyMs`: a block was seen whose line this thread did not read. */
+export interface WatchWorkerRequest {
+  closelyMs: number;
+}
 export type WatchWorkerMessage =
   | { type: 'ready' }
-  | { type: 'started' }
-  | { type: 'profile'; profile: CpuProfile | null }
   /**
    * The loop turned late: `ms` long, over at `endAtMs` (epoch ms); `frame`, the app's first frame on the stack
    * (1-based line) if this thread read it while the stall lasted.
@@ -63,7 +64,7 @@ const READ_STACK = `(() => {
   try { return new Error().stack; } finally { Error.stackTraceLimit = stackTraceLimit; Error.prepareStackTrace = prepareStackTrace; }
 })()`;
 
-const { heartbeat, stalls, control, thresholdMs, resolutionMs, pollMs, samplingIntervalUs, ownDir } = workerData as WatchWorkerData;
+const { heartbeat, stalls, control, thresholdMs, resolutionMs, pollMs, closePollMs, ownDir } = workerData as WatchWorkerData;
 const stopped = new Int32Array(control);
 const port = parentPort!;
 const NS_PER_MS = 1e6;
@@ -91,39 +92,8 @@ async function readAppFrame(): Promise<StackFrame | null> {
   }
 }
 
-let profiler: Session | null = null;
-
-async function startProfile(): Promise<void> {
-  if (profiler) return;
-  const session = new Session();
-  session.connectToMainThread();
-  profiler = session;
-  try {
-    await session.post('Profiler.enable');
-    await session.post('Profiler.setSamplingInterval', { interval: samplingIntervalUs });
-    await session.post('Profiler.start');
-  } finally {
-    send({ type: 'started' });
-  }
-}
-
-async function stopProfile(): Promise<CpuProfile | null> {
-  if (!profiler) return null;
-  const session = profiler;
-  profiler = null;
-  try {
-    return ((await session.post('Profiler.stop')) as { profile: CpuProfile }).profile;
-  } catch {
-    return null;
-  } finally {
-    session.disconnect();
-  }
-}
-
-async function answer(request: WatchWorkerRequest): Promise<void> {
-  if (request === 'start') await startProfile().catch(() => {});
-  else send({ type: 'profile', profile: await stopProfile() });
-}
+/** Until when (epoch ms) this thread looks every few milliseconds: a block recurs, its next run is read while it lasts. */
+let closelyUntil = 0;
 
 /** A stall of the loop that lasts: when the loop turned last before it, and the app's frame read during it. */
 interface OpenStall {
@@ -143,12 +113,13 @@ async function watch(): Promise<void> {
   let justReset = false;
   // Sleeping in Atomics.wait is one wake-up per look, the least this thread can cost; the event loop runs
   // only while an inspector call is awaited.
-  while (Atomics.wait(stopped, 0, 0, open || justReset ? END_POLL_MS : pollMs) !== 'not-equal' && Atomics.load(stopped, 0) === 0) {
+  const sleepMs = (): number => (open || justReset ? END_POLL_MS : closelyUntil > nowMs() ? closePollMs : pollMs);
+  while (Atomics.wait(stopped, 0, 0, sleepMs()) !== 'not-equal' && Atomics.load(stopped, 0) === 0) {
+    const now = nowMs();
     for (let request = receiveMessageOnPort(port); request; request = receiveMessageOnPort(port)) {
-      await answer(request.message as WatchWorkerRequest);
+      closelyUntil = now + (request.message as WatchWorkerRequest).closelyMs;
     }
     const count = heartbeat.count;
-    const now = nowMs();
     if (count === lastCount) {
       // The timer is due at most one period after its last turn: this late, the loop is held, or the machine
       // did not run it; the app's thread tells which, from the stack here and its own loop's idle time.
@@ -179,5 +150,4 @@ async function watch(): Promise<void> {
 const keepAlive = setInterval(() => {}, 2 ** 30);
 send({ type: 'ready' });
 await watch();
-await stopProfile();
 clearInterval(keepAlive);
