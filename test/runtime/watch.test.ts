@@ -33,7 +33,7 @@ const threadsOf = (pid: number | 'self'): string[] =>
 const startApp = (execArgv: string[]): { child: ChildProcess; port: Promise<number> } => {
   const child = spawn(process.execPath, [...execArgv, app], { cwd: fixture('probe-watch'), stdio: ['ignore', 'pipe', 'pipe'] });
   const port = new Promise<number>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve(Number(line)));
+    createInterface({ input: child.stdout }).once('line', (line) => resolve(Number(line)));
     child.once('exit', (code) => reject(new Error(`app exited with ${code}`)));
   });
   return { child, port };
