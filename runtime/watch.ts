@@ -86,7 +86,7 @@ export function watchEventLoop(options: WatchOptions = {}): EventLoopWatch {
       thresholdMs,
       resolutionMs,
       pollMs: pollMsFor(thresholdMs),
-      closePollMs: Math.max(1, Math.floor(thresholdMs / 4)),
+      closePollMs: Math.max(1, Math.floor(thresholdMs / 2)),
       ownDir: OWN_DIR,
     } satisfies WatchWorkerData,
   });
@@ -150,8 +150,9 @@ export function watchEventLoop(options: WatchOptions = {}): EventLoopWatch {
 
 /**
  * How long the watchdog thread sleeps between looks, ms. Each look is a wake-up of a thread (tens of µs on a
- * loaded machine); a block is read while it lasts once it outlasts the threshold, the timer's period and one
- * sleep: 45 ms at the default threshold; shorter ones are reported, their line read on a later run.
+ * loaded machine). It counts a block from the look that saw the loop's last turn, so it reads a block while it
+ * lasts once it outlasts two sleeps: surely from 50 ms at the default threshold. Shorter blocks are reported,
+ * and their line read on a later run, by the close watch.
  */
 function pollMsFor(thresholdMs: number): number {
   return Math.max(5, Math.round(thresholdMs * 2.5));
