@@ -3,7 +3,8 @@
  * instrumentation, interleaved in one run) and the slow-service table (the published measurement's
  * shape: blocking vs async at 5, 10, 20 closed-loop users, then the recommended cluster).
  *
- *   node dist/bench/probe.js [--delay 500] [--rounds 2] [--requests 3000] [--requests-per-user 4] [--only overhead|slow-service]
+ *   node dist/bench/probe.js [--delay 500] [--rounds 2] [--requests 3000] [--requests-per-user 4] [--idle-seconds 10]
+ *     [--skip-probed] [--only overhead|slow-service]
  */
 import { staticReportFor } from './static-report.js';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '3000' },
     'requests-per-user': { type: 'string', default: '4' },
     'skip-probed': { type: 'boolean' },
+    'idle-seconds': { type: 'string', default: '10' },
     only: { type: 'string' },
   },
 });
@@ -45,24 +47,32 @@ function processCpuMs(pid: number): number {
   return totalNs / 1e6;
 }
 
+interface Run {
+  reqPerSec: number;
+  cpuUsPerRequest: number;
+  /** The app's CPU time while it served nothing, ms per `--idle-seconds`, after a second to settle. */
+  idleCpuMs: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * One run of the app, bare or with `env`: req/s of the route, and the app process's CPU time per request
- * over the measured requests (all its threads, the watch's own thread included). CPU per request does not
- * depend on how much of a core the machine leaves the app, which req/s does.
+ * One run of the app, bare or with `env`: its CPU time idle, then req/s of the route, and the app process's
+ * CPU time per request over the measured requests (all its threads, the watch's own thread included). CPU per
+ * request does not depend on how much of a core the machine leaves the app, which req/s does.
  */
-async function runOnce(
-  target: LaunchTarget,
-  route: Route,
-  load: LoadSettings,
-  env?: Record<string, string>,
-): Promise<{ reqPerSec: number; cpuUsPerRequest: number }> {
+async function runOnce(target: LaunchTarget, route: Route, load: LoadSettings, env?: Record<string, string>): Promise<Run> {
   const app = await launch({ target, cwd: ROOT, instrument: false, thresholdMs: 0, catalog: [], startTimeoutMs: 30_000, ...(env ? { env } : {}) });
   try {
+    await sleep(1000);
+    const idleBefore = processCpuMs(app.child.pid!);
+    await sleep(Number(values['idle-seconds']) * 1000);
+    const idleCpuMs = processCpuMs(app.child.pid!) - idleBefore;
     await loadAll(app, [route], { ...load, requests: load.warmupRequests, warmupRequests: 0 }, () => {});
     const cpuBefore = processCpuMs(app.child.pid!);
     const [measured] = await loadAll(app, [route], { ...load, warmupRequests: 0 }, () => {});
     const cpuMs = processCpuMs(app.child.pid!) - cpuBefore;
-    return { reqPerSec: measured!.reqPerSec, cpuUsPerRequest: (cpuMs * 1000) / Math.max(measured!.requests, 1) };
+    return { reqPerSec: measured!.reqPerSec, cpuUsPerRequest: (cpuMs * 1000) / Math.max(measured!.requests, 1), idleCpuMs };
   } finally {
     await app.stop();
   }
@@ -77,8 +87,8 @@ async function overhead(): Promise<void> {
   const report = staticReportFor(ROOT, { label: ping.label, kind: 'fastify-route', file: modulePath, line: 1, method: 'GET', path: '/ping' });
   const target = { kind: 'module', modulePath, exportName: 'app' } as const;
   const watchEnv = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(resolve(ROOT, 'dist/runtime/watch-entry.js')).href}`.trim() };
-  const bare: Array<{ reqPerSec: number; cpuUsPerRequest: number }> = [];
-  const watched: Array<{ reqPerSec: number; cpuUsPerRequest: number }> = [];
+  const bare: Run[] = [];
+  const watched: Run[] = [];
   const probed: number[] = [];
   // Interleaved, the order inside a round alternating, so the machine's load drifts over every mode alike.
   for (let round = 0; round < Number(values.rounds); round++) {
@@ -105,17 +115,24 @@ async function overhead(): Promise<void> {
     watched.map((run) => run.cpuUsPerRequest),
   );
   console.log(`## Probe overhead (fastify GET /ping, concurrency 10, ${load.requests} requests per run)\n`);
-  console.log('| run | req/s bare | req/s low-overhead watch | req/s probed (full) | app CPU µs/request bare | app CPU µs/request watch |');
-  console.log('|---|---|---|---|---|---|');
-  bare.forEach((run, index) =>
-    console.log(
-      `| ${index + 1} | ${run.reqPerSec} | ${watched[index]!.reqPerSec} | ${probed[index] ?? '–'} | ${run.cpuUsPerRequest.toFixed(1)} | ${watched[index]!.cpuUsPerRequest.toFixed(1)} |`,
-    ),
-  );
+  const idleSeconds = values['idle-seconds'];
   console.log(
-    `\nbare / watch req/s, median of the rounds: ${summary(ratios(watchedRps, bareRps), 3)} (loop delay and utilization, a watchdog timer and thread, a profiler sampling once a second)`,
+    `| run | req/s bare | req/s low-overhead watch | req/s probed (full) | app CPU µs/request bare | app CPU µs/request watch | idle CPU ms in ${idleSeconds} s bare | idle CPU ms in ${idleSeconds} s watch |`,
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
+  bare.forEach((run, index) => {
+    const watch = watched[index]!;
+    console.log(
+      `| ${index + 1} | ${run.reqPerSec} | ${watch.reqPerSec} | ${probed[index] ?? '–'} | ${run.cpuUsPerRequest.toFixed(1)} | ${watch.cpuUsPerRequest.toFixed(1)} | ${run.idleCpuMs.toFixed(1)} | ${watch.idleCpuMs.toFixed(1)} |`,
+    );
+  });
+  console.log(
+    `\nbare / watch req/s, median of the rounds: ${summary(ratios(watchedRps, bareRps), 3)} (loop delay and utilization, a watchdog thread reading the loop-delay histogram)`,
   );
   console.log(`watch / bare app CPU per request, median of the rounds: ${summary(cpuRatios, 3)} (every thread of the app's process)`);
+  console.log(
+    `idle CPU ms in ${idleSeconds} s, median of the rounds: bare ${median(bare.map((run) => run.idleCpuMs)).toFixed(1)}, watch ${median(watched.map((run) => run.idleCpuMs)).toFixed(1)}`,
+  );
   if (probed.length > 0) {
     console.log(
       `bare / probed req/s, median of the rounds: ${summary(ratios(probed, bareRps), 2)} (timing wrappers, async_hooks stretches, request attribution, precise coverage, CPU profiler, loop monitor)\n`,

@@ -1,35 +1,57 @@
 /**
  * The watch's watchdog thread: it sees a block while it happens, which the app's own thread cannot (it is
- * the one blocked). The app's watchdog timer stamps a shared heartbeat on every tick; when the stamp is
- * older than the threshold, this thread, through the inspector (which interrupts the running JavaScript):
- * - reads the app thread's stack (a stack trace taken in an interrupt, about a millisecond): the block's line,
- *   the first block included, even in a loop V8 compiled on the stack before any profiler ran (which a
- *   profile started afterwards charges to the caller);
- * - starts a CPU profile, which names the line of the blocks that follow, by their samples.
- * The profile runs until the app's thread ends the window (`stop`); no session is open while nothing blocks.
+ * the one blocked). Its heartbeat is the app's loop-delay histogram, shared with this thread: Node's own
+ * timer records into it every `resolutionMs` from C++, no JavaScript runs on the app's thread for it. This
+ * thread sleeps in `Atomics.wait`, wakes every `pollMs` and reads the histogram:
+ * - its count stands still for the threshold: the loop is held now. Through the inspector (which interrupts
+ *   the running JavaScript) it reads the app thread's stack, the block's line, the first block included, even
+ *   in a loop V8 compiled on the stack before any profiler ran; then it looks every millisecond for the end;
+ * - a late turn was recorded (the stall histogram's max, reset after each): a block ended, of that length.
+ * It sends each such stall to the app's thread, which tells a block of the app (its loop busy) from a stall of
+ * the machine (its loop idle, waiting in the poll for a core). After a block whose line it did not read (it was
+ * over before this thread looked), the app's thread asks it to look every few milliseconds for a while.
  */
-import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { parentPort, workerData } from 'node:worker_threads';
+import type { Histogram } from 'node:perf_hooks';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { isAppUrl } from './app-code.js';
-import type { CpuProfile } from './protocol.js';
 
 export interface WatchWorkerData {
-  /** Three float64: the epoch ms (performance.timeOrigin + now) of the app thread's last watchdog tick, its run-queue wait then (ms), and 1 while it ends a window. */
-  heartbeat: SharedArrayBuffer;
+  /** The app's loop-delay histogram: its count moves on every turn of Node's timer, the heartbeat. */
+  heartbeat: Histogram;
+  /** The same timer's histogram for this thread alone: reset after each late turn it reports. */
+  stalls: Histogram;
+  /** One int32: 1 once the watch stops. */
+  control: SharedArrayBuffer;
   thresholdMs: number;
-  samplingIntervalUs: number;
+  /** The histograms' timer period, ms. */
+  resolutionMs: number;
+  /** How long this thread sleeps between two looks while the loop turns, ms. */
+  pollMs: number;
+  /** How long this thread sleeps between two looks while it watches closely, ms. */
+  closePollMs: number;
   /** Our runtime's directory: its frames are not the app's. */
   ownDir: string;
 }
 
-/** `start`: profile now (a block ended before this thread saw it); `stop`: end the window, send the profile. */
-export type WatchWorkerRequest = 'start' | 'stop';
+/** Look every few milliseconds for the next `closelyMs`: a block was seen whose line this thread did not read. */
+export interface WatchWorkerRequest {
+  closelyMs: number;
+}
 export type WatchWorkerMessage =
   | { type: 'ready' }
-  | { type: 'profile'; profile: CpuProfile | null }
-  /** The app's stack during a block, at `atMs` (epoch ms): its first frame in the app's code (1-based line). */
-  | { type: 'snapshot'; atMs: number; url: string; line: number; column: number; functionName: string };
+  /**
+   * The loop turned late: `ms` long, over at `endAtMs` (epoch ms); `frame`, the app's first frame on the stack
+   * (1-based line) if this thread read it while the stall lasted.
+   */
+  | { type: 'stall'; ms: number; endAtMs: number; frame: StackFrame | null };
+
+export interface StackFrame {
+  url: string;
+  line: number;
+  column: number;
+  functionName: string;
+}
 
 /**
  * Run by the inspector on the app's thread, in an interrupt on top of the blocked code: its stack, frames
@@ -42,99 +64,90 @@ const READ_STACK = `(() => {
   try { return new Error().stack; } finally { Error.stackTraceLimit = stackTraceLimit; Error.prepareStackTrace = prepareStackTrace; }
 })()`;
 
-const { heartbeat, thresholdMs, samplingIntervalUs, ownDir } = workerData as WatchWorkerData;
-/** The app's main thread's scheduler statistics (Linux; its thread id is the process id). */
-const MAIN_SCHEDSTAT = `/proc/${process.pid}/task/${process.pid}/schedstat`;
-
-/** The app thread's run-queue wait so far, ms; null where the system does not tell. */
-function mainRunQueueMs(): number | null {
-  try {
-    return Number(readFileSync(MAIN_SCHEDSTAT, 'latin1').split(' ')[1]) / 1e6;
-  } catch {
-    return null;
-  }
-}
-const lastTick = new Float64Array(heartbeat);
+const { heartbeat, stalls, control, thresholdMs, resolutionMs, pollMs, closePollMs, ownDir } = workerData as WatchWorkerData;
+const stopped = new Int32Array(control);
 const port = parentPort!;
-let profiler: Session | null = null;
-let profilerStarting: Promise<unknown> = Promise.resolve();
-/** The heartbeat of the block last snapshotted: one snapshot per block. */
-let snapshotOf = 0;
-let snapshotting = false;
+const NS_PER_MS = 1e6;
+/** While a stall is open, how often this thread looks for its end, ms. */
+const END_POLL_MS = 1;
 
 const send = (message: WatchWorkerMessage): void => port.postMessage(message);
+const nowMs = (): number => performance.timeOrigin + performance.now();
 
-// Sessions are connected only during a window: a connected session makes the app wait for it when it exits.
-function startProfile(): void {
-  if (profiler) return;
-  const session = new Session();
-  session.connectToMainThread();
-  profiler = session;
-  profilerStarting = session
-    .post('Profiler.enable')
-    .then(() => session.post('Profiler.setSamplingInterval', { interval: samplingIntervalUs }))
-    .then(() => session.post('Profiler.start'));
-}
-
-async function stopProfile(): Promise<CpuProfile | null> {
-  if (!profiler) return null;
-  const session = profiler;
-  profiler = null;
-  try {
-    await profilerStarting;
-    return ((await session.post('Profiler.stop')) as { profile: CpuProfile }).profile;
-  } catch {
-    return null;
-  } finally {
-    session.disconnect();
-  }
-}
-
-/** Reads the app thread's stack during the block `tick` stands for, and sends its first app frame. */
-async function snapshot(tick: number): Promise<void> {
+/** Reads the app thread's stack now; its first app frame, or null once the block is over (no app frame below). */
+async function readAppFrame(): Promise<StackFrame | null> {
   const session = new Session();
   session.connectToMainThread();
   try {
     const { result } = (await session.post('Runtime.evaluate', { expression: READ_STACK, returnByValue: true, silent: true })) as {
       result: { value?: Array<[string, number, number, string]> };
     };
-    // Run after the block, the interrupt finds no app frame below it: nothing to send.
     const frame = (result.value ?? []).find(([url]) => isAppUrl(url, ownDir));
-    if (!frame || lastTick[0] !== tick) return;
-    const [url, line, column, functionName] = frame;
-    send({ type: 'snapshot', atMs: performance.timeOrigin + performance.now(), url, line, column, functionName });
+    return frame ? { url: frame[0], line: frame[1], column: frame[2], functionName: frame[3] } : null;
+  } catch {
+    return null;
   } finally {
+    // A connected session makes the app wait for it when it exits: none stays open.
     session.disconnect();
   }
 }
 
-async function endWindow(): Promise<void> {
-  send({ type: 'profile', profile: await stopProfile() });
+/** Until when (epoch ms) this thread looks every few milliseconds: a block recurs, its next run is read while it lasts. */
+let closelyUntil = 0;
+
+/** A stall of the loop that lasts: when the loop turned last before it, and the app's frame read during it. */
+interface OpenStall {
+  sinceMs: number;
+  frame: StackFrame | null;
 }
 
-// Polled at half the threshold: a block is seen at most that late.
-setInterval(
-  () => {
-    const tick = lastTick[0]!;
-    const staleMs = performance.timeOrigin + performance.now() - tick;
-    // lastTick[2]: the app's thread is ending a window (the watch's own work, not a block).
-    if (tick === 0 || staleMs < thresholdMs || lastTick[2] === 1) return;
-    // Stale only while the app's thread waited for a core (a busy machine): no block of its code.
-    const runQueueMs = mainRunQueueMs();
-    if (runQueueMs !== null && staleMs - (runQueueMs - lastTick[1]!) < thresholdMs) return;
-    startProfile();
-    if (snapshotting || snapshotOf === tick) return;
-    snapshotOf = tick;
-    snapshotting = true;
-    void snapshot(tick)
-      .catch(() => {})
-      .finally(() => (snapshotting = false));
-  },
-  Math.max(1, thresholdMs / 2),
-);
+async function watch(): Promise<void> {
+  let lastCount = heartbeat.count;
+  /** When this thread saw the count move last: the loop turned at or before that. */
+  let lastMovedAt = nowMs();
+  let open: OpenStall | null = null;
+  /**
+   * Reset the stall histogram just now: the timer's next turn records nothing (it has no turn before it), a
+   * block before it would be lost. Till then this thread looks every millisecond: it sees such a block itself.
+   */
+  let justReset = false;
+  // Sleeping in Atomics.wait is one wake-up per look, the least this thread can cost; the event loop runs
+  // only while an inspector call is awaited.
+  const sleepMs = (): number => (open || justReset ? END_POLL_MS : closelyUntil > nowMs() ? closePollMs : pollMs);
+  while (Atomics.wait(stopped, 0, 0, sleepMs()) !== 'not-equal' && Atomics.load(stopped, 0) === 0) {
+    const now = nowMs();
+    for (let request = receiveMessageOnPort(port); request; request = receiveMessageOnPort(port)) {
+      closelyUntil = now + (request.message as WatchWorkerRequest).closelyMs;
+    }
+    const count = heartbeat.count;
+    if (count === lastCount) {
+      // The timer is due at most one period after its last turn: this late, the loop is held, or the machine
+      // did not run it; the app's thread tells which, from the stack here and its own loop's idle time.
+      if (!open && now - lastMovedAt >= thresholdMs + resolutionMs) {
+        open = { sinceMs: lastMovedAt, frame: null };
+        open.frame = await readAppFrame();
+      }
+      continue;
+    }
+    lastCount = count;
+    lastMovedAt = now;
+    justReset = false;
+    // A turn `resolution + late` after the one before: the stall started somewhere in that first period, half of
+    // it on average. A reset just before the stall left no turn before it to measure from: this thread's own
+    // sightings bound it then.
+    const lateTurnMs = Math.max(stalls.max / NS_PER_MS, open ? now - open.sinceMs : 0);
+    if (lateTurnMs - resolutionMs / 2 >= thresholdMs) {
+      send({ type: 'stall', ms: lateTurnMs - resolutionMs / 2, endAtMs: now, frame: open?.frame ?? null });
+      stalls.reset();
+      justReset = true;
+    }
+    open = null;
+  }
+}
 
-port.on('message', (request: WatchWorkerRequest) => {
-  if (request === 'start') startProfile();
-  else void endWindow();
-});
+// An inspector call does not keep a thread's event loop alive: while one is awaited, this timer (which never
+// fires) does, or the thread would end there.
+const keepAlive = setInterval(() => {}, 2 ** 30);
 send({ type: 'ready' });
+await watch();
+clearInterval(keepAlive);

@@ -1,165 +1,134 @@
 /**
  * The probe's low-overhead mode, for a running service: `import { watchEventLoop } from 'blockcheck/runtime'`
- * (or `node --import blockcheck/runtime/watch app.js`). Always on: event-loop delay and utilization (kept by
- * Node itself) and a watchdog timer that notices a turn of the loop that came late by the threshold or more,
- * i.e. a block, after the fact. No hooks, no wrappers, no coverage, no profiler while nothing blocks. A
- * watchdog thread (`watch-worker.ts`) sees a block while it lasts: it reads the app's stack then (the block's
- * line, the first block included) and starts a CPU profile for a short window, which names the next ones.
+ * (or `node --import blockcheck/runtime/watch app.js`). Always on: event-loop delay and utilization, kept by
+ * Node itself (a timer in C++, no JavaScript on this thread). A watchdog thread (`watch-worker.ts`), asleep
+ * between looks, sees from the delay histogram when the loop is held, reads the app's stack then (the block's
+ * line) and reports each late turn of the loop. This thread keeps the late turns its loop was busy for (a
+ * block) and drops those it spent idle, waiting in the poll (the machine did not run the process). After a
+ * block over too soon for its line to be read, the watchdog looks every few ms for a while: blocks recur.
+ * No hooks, no wrappers, no coverage, no profiler, no timer of ours at the loop's pace.
+ *
+ * No CPU profile: starting V8's profiler holds the loop while it logs all the code (50-120 ms in a small app
+ * on a loaded machine), a block of the watch's own that also hid the app's blocks queued behind it.
  */
-import { Session } from 'node:inspector/promises';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CpuProfile } from './protocol.js';
-import { ProfileIndex } from './cpu-profile.js';
 import { SourceMaps } from './source-map.js';
-import { threadTime } from './child/thread-time.js';
 import type { WatchWorkerData, WatchWorkerMessage, WatchWorkerRequest } from './watch-worker.js';
 
 export interface WatchedBlock {
-  /** How long the loop was held, ms: the watchdog's lateness plus half a tick (it started within that tick). */
+  /** How long the loop was held, ms: the late turn of the loop-delay timer, less half its period. */
   ms: number;
   /** When it ended, on performance.now()'s clock. */
   endMs: number;
-  /** The app line of the block: where its profile samples are, else where its stack was while it lasted; else null. */
+  /** The app line of the block: where its stack was while it lasted; null if it was over before the watchdog looked. */
   site: { file: string; line: number; column: number; functionName: string } | null;
 }
 
 export interface WatchOptions {
   /** A turn of the loop this late is a block, ms; default 10. */
   thresholdMs?: number;
-  /** How long a profile runs once a block was seen, ms; default 2000. */
-  profileWindowMs?: number;
-  /** Called for each block, once named (or once its profile window ended without naming it). */
+  /** How long the watchdog looks every few ms once a block's line was not read, ms; default 2000. */
+  closeWatchMs?: number;
+  /** Called for each block, as soon as it ended. */
   onBlock?: (block: WatchedBlock) => void;
 }
 
 export interface EventLoopWatch {
-  /** Loop delay (ms) and utilization since the watch started, and the blocks seen. */
-  /** Resolves once blocks are watched: the watchdog thread runs and the loop's first tick was stamped. */
+  /** Resolves once blocks are watched: the watchdog thread runs. */
   ready: Promise<void>;
+  /** Loop delay (ms) and utilization since the watch started, and the blocks seen. */
   stats(): { delay: { p50: number; p99: number; max: number }; utilization: number; blocks: WatchedBlock[] };
   stop(): Promise<void>;
 }
 
-const SAMPLING_INTERVAL_US = 1000;
-const CODE_LOG_INTERVAL_US = 1_000_000;
 const MAX_BLOCKS = 1000;
+/** The loop's utilization is stamped this often, ms (and at each block): a stall's busy time is read from the stamp before it. */
+const UTILIZATION_STAMP_MS = 250;
+const UTILIZATION_STAMPS = 8;
+/** At most one close watch in this many of its lengths: its cost is bounded in an app that blocks often. */
+const CLOSE_WATCH_SPACING = 10;
 const OWN_DIR = dirname(fileURLToPath(import.meta.url));
 
 export function watchEventLoop(options: WatchOptions = {}): EventLoopWatch {
   const thresholdMs = options.thresholdMs ?? 10;
-  const profileWindowMs = options.profileWindowMs ?? 2000;
-  // The watchdog ticks at half the threshold, so a block's length is known to within that; each tick is a
-  // wake-up of the process, the watch's main cost while nothing blocks.
-  const tickMs = Math.max(1, Math.floor(thresholdMs / 2));
-  const delay = monitorEventLoopDelay({ resolution: 10 });
+  const closeWatchMs = options.closeWatchMs ?? 2000;
+  // Node's timer turns every `resolutionMs` (its usual 10 ms, finer for a finer threshold: a block shorter than
+  // the period can fall between two turns); each turn is a wake-up of the process, from C++ only.
+  const resolutionMs = Math.max(1, Math.min(10, Math.round(thresholdMs)));
+  const delay = monitorEventLoopDelay({ resolution: resolutionMs });
+  const stallTurns = monitorEventLoopDelay({ resolution: resolutionMs });
   delay.enable();
+  stallTurns.enable();
   const utilizationStart = performance.eventLoopUtilization();
+  /** The loop's utilization so far, stamped: a stall's busy time is read from the last stamp before it. */
+  const stamps: Array<{ atMs: number; utilization: EventLoopUtilization }> = [{ atMs: performance.now(), utilization: utilizationStart }];
+  const stamp = (): void => {
+    stamps.push({ atMs: performance.now(), utilization: performance.eventLoopUtilization() });
+    if (stamps.length > UTILIZATION_STAMPS) stamps.shift();
+  };
+  const stamping = setInterval(stamp, UTILIZATION_STAMP_MS);
+  stamping.unref();
+
   const blocks: WatchedBlock[] = [];
-  /** Blocks seen during the window: named when it ends. */
-  let pending: WatchedBlock[] = [];
-  /** The app's stack during blocks of the window, by the watchdog thread. */
-  let snapshots: Array<Extract<WatchWorkerMessage, { type: 'snapshot' }>> = [];
-  let profileEnds: NodeJS.Timeout | null = null;
+  let lastCloseWatchMs = Number.NEGATIVE_INFINITY;
   const sourceMaps = new SourceMaps();
-  // A profiler that samples once a second, from the start: V8 then logs how it inlines the code it optimizes,
-  // which a profiler started after a block (on code optimized before it) could not tell apart.
-  const codeLog = new Session();
-  codeLog.connect();
-  const codeLogStarted = codeLog
-    .post('Profiler.enable')
-    .then(() => codeLog.post('Profiler.setSamplingInterval', { interval: CODE_LOG_INTERVAL_US }))
-    .then(() => codeLog.post('Profiler.start'));
-  // [0]: epoch ms of the last tick; [1]: this thread's run-queue wait at that tick, ms; [2]: 1 while a window ends.
-  const heartbeat = new SharedArrayBuffer(3 * Float64Array.BYTES_PER_ELEMENT);
-  const lastTick = new Float64Array(heartbeat);
+  const control = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
   const watchdogThread = new Worker(new URL('./watch-worker.js', import.meta.url), {
     // Not the app's `--import blockcheck/runtime/watch`: that would start a watch, and a thread, per thread.
     execArgv: [],
-    workerData: { heartbeat, thresholdMs, samplingIntervalUs: SAMPLING_INTERVAL_US, ownDir: OWN_DIR } satisfies WatchWorkerData,
+    workerData: {
+      heartbeat: delay,
+      stalls: stallTurns,
+      control,
+      thresholdMs,
+      resolutionMs,
+      pollMs: pollMsFor(thresholdMs),
+      closePollMs: Math.max(1, Math.floor(thresholdMs / 2)),
+      ownDir: OWN_DIR,
+    } satisfies WatchWorkerData,
   });
   watchdogThread.unref();
-  /** Resolves the window's end with its profile. */
-  let profileArrived: ((profile: CpuProfile | null) => void) | null = null;
   const threadReady = new Promise<void>((resolve) => {
     watchdogThread.on('message', (message: WatchWorkerMessage) => {
       if (message.type === 'ready') resolve();
-      else if (message.type === 'snapshot') snapshots.push(message);
-      else profileArrived?.(message.profile);
+      else onStall(message);
     });
   });
-  const ask = (request: WatchWorkerRequest): void => watchdogThread.postMessage(request);
 
   const report = (block: WatchedBlock): void => {
     if (blocks.length < MAX_BLOCKS) blocks.push(block);
     options.onBlock?.(block);
   };
 
-  // The stack read during the block first: a profile started after V8 compiled the loop on the stack
-  // charges its samples to the caller. The profile names the blocks the watchdog thread did not catch.
-  const siteOf = (block: WatchedBlock, index: ProfileIndex | null): WatchedBlock['site'] => {
-    const startMs = block.endMs - block.ms;
-    const seen = snapshots.find((candidate) => {
-      const atMs = candidate.atMs - performance.timeOrigin;
-      return atMs >= startMs && atMs <= block.endMs;
-    });
-    const position = seen ? sourceMaps.toOriginal(seen.url, seen.line, seen.column) : null;
-    if (position) return { file: position.file, line: position.line, column: position.column, functionName: seen!.functionName || '(anonymous)' };
-    const top = index?.codeIn(startMs, block.endMs).functions[0];
-    const profiled = top ? index.siteOf(sourceMaps, top.key) : null;
-    return profiled ? { file: profiled.file, line: profiled.line, column: profiled.column, functionName: profiled.functionName } : null;
+  /** The loop's busy time since the last stamp before `startMs`, ms: a block is busy time, a machine's stall idle. */
+  const busyMsSince = (startMs: number): number => {
+    const stamp = stamps.findLast((candidate) => candidate.atMs <= startMs) ?? stamps[0]!;
+    return performance.eventLoopUtilization(performance.eventLoopUtilization(), stamp.utilization).active;
   };
 
-  const endWindow = async (): Promise<void> => {
-    profileEnds = null;
-    const arrived = new Promise<CpuProfile | null>((resolve) => (profileArrived = resolve));
-    // Ending a window holds this thread (the profile is serialized, sent and indexed here): that is the watch's
-    // own work, not a block of the app, and must not open the next window (it did, one after another).
-    lastTick[2] = 1;
-    ask('stop');
-    const profile = await arrived;
-    const clockOffsetUs = Number(process.hrtime.bigint() / 1000n) - performance.now() * 1000;
-    const index = profile ? new ProfileIndex(profile, clockOffsetUs, OWN_DIR) : null;
-    for (const block of pending.splice(0)) report({ ...block, site: siteOf(block, index) });
-    snapshots = [];
-    expected = performance.now() + tickMs;
-    lastTick[0] = performance.timeOrigin + performance.now();
-    lastTick[2] = 0;
+  const onStall = (stall: Extract<WatchWorkerMessage, { type: 'stall' }>): void => {
+    const endMs = stall.endAtMs - performance.timeOrigin;
+    // Late while the loop sat in its poll: the process was not run (a busy machine, a stopped process), no code
+    // of the app held it. A block is the loop's own busy time, at least about its length.
+    if (busyMsSince(endMs - stall.ms) < stall.ms / 2) return;
+    // The next stall's busy time is read from here: this block's is not counted twice.
+    stamp();
+    const frame = stall.frame && sourceMaps.toOriginal(stall.frame.url, stall.frame.line, stall.frame.column);
+    const site = frame && { file: frame.file, line: frame.line, column: frame.column, functionName: stall.frame!.functionName || '(anonymous)' };
+    report({ ms: stall.ms, endMs, site });
+    // The line was not read (the block was over before the watchdog looked): blocks recur (the same route, the
+    // same input), the watchdog looks closely for a while to read the next one's.
+    if (!site && performance.now() - lastCloseWatchMs >= CLOSE_WATCH_SPACING * closeWatchMs) {
+      lastCloseWatchMs = performance.now();
+      watchdogThread.postMessage({ closelyMs: closeWatchMs } satisfies WatchWorkerRequest);
+    }
   };
-
-  let expected = Number.POSITIVE_INFINITY;
-  // Starting the profiler holds the loop while V8 logs the code so far: the watch begins after it.
-  void codeLogStarted.then(() => {
-    expected = performance.now() + tickMs;
-    lastTick[1] = threadTime().runQueueMs;
-    lastTick[0] = performance.timeOrigin + performance.now();
-  });
-  const watchdog = setInterval(() => {
-    const now = performance.now();
-    if (expected === Number.POSITIVE_INFINITY) return;
-    const lateMs = now - expected;
-    const { runQueueMs } = threadTime();
-    const waitedMs = runQueueMs - lastTick[1]!;
-    expected = now + tickMs;
-    lastTick[1] = runQueueMs;
-    lastTick[0] = performance.timeOrigin + now;
-    // Late only while the thread waited for a core (a busy machine), or while the watch ended a window: not a
-    // block of the app's code.
-    if (lateMs - waitedMs < thresholdMs || lastTick[2] === 1) return;
-    pending.push({ ms: lateMs + tickMs / 2, endMs: now, site: null });
-    if (profileEnds) return;
-    // The watchdog thread started the window during the block unless it was too short to be seen; the
-    // window also names the blocks that follow (blocks recur: the same route, the same input).
-    ask('start');
-    profileEnds = setTimeout(() => void endWindow(), profileWindowMs);
-    profileEnds.unref();
-  }, tickMs);
-  watchdog.unref();
 
   return {
-    ready: Promise.all([threadReady, codeLogStarted]).then(() => {}),
+    ready: threadReady,
     stats() {
       const utilization = performance.eventLoopUtilization(utilizationStart).utilization;
       return {
@@ -169,15 +138,22 @@ export function watchEventLoop(options: WatchOptions = {}): EventLoopWatch {
       };
     },
     async stop() {
-      clearInterval(watchdog);
-      delay.disable();
-      if (profileEnds) {
-        clearTimeout(profileEnds);
-        await endWindow();
-      }
+      clearInterval(stamping);
+      Atomics.store(new Int32Array(control), 0, 1);
+      Atomics.notify(new Int32Array(control), 0);
       await watchdogThread.terminate();
-      codeLog.disconnect();
-      pending = [];
+      delay.disable();
+      stallTurns.disable();
     },
   };
+}
+
+/**
+ * How long the watchdog thread sleeps between looks, ms. Each look is a wake-up of a thread (tens of µs on a
+ * loaded machine). It counts a block from the look that saw the loop's last turn, so it reads a block while it
+ * lasts once it outlasts two sleeps: surely from 50 ms at the default threshold. Shorter blocks are reported,
+ * and their line read on a later run, by the close watch.
+ */
+function pollMsFor(thresholdMs: number): number {
+  return Math.max(5, Math.round(thresholdMs * 2.5));
 }
