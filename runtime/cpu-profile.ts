@@ -153,7 +153,6 @@ export class ProfileIndex {
       const path = toPath(url);
       let count = Number.POSITIVE_INFINITY;
       try {
-        // eslint-disable-next-line blockcheck/no-sync-io -- real: watch.ts's profile timer reaches it inside the watched app; left to the probe work (#18)
         if (path) count = readFileSync(path, 'utf8').split('\n').length;
       } catch {
         // unreadable: keep every tick

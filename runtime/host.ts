@@ -27,10 +27,8 @@ delete process.env[PORT_FD_ENV];
  */
 function announce(port: number): void {
   if (PORT_FD === null) return;
-  /* eslint-disable blockcheck/no-sync-io -- false positive: a 'listening' listener runs once, as the server starts */
   writeSync(PORT_FD, `${port}\n`);
   closeSync(PORT_FD);
-  /* eslint-enable blockcheck/no-sync-io */
 }
 
 async function listen(modulePath: string, exportName: string, port: number): Promise<number> {

@@ -24,7 +24,7 @@ try {
 
 export function threadTime(): ThreadTime {
   if (schedstat !== null) {
-    // eslint-disable-next-line blockcheck/no-sync-io -- procfs: the kernel answers from memory, no disk is waited on
+    // Synchronous on purpose: procfs answers from memory, no disk is waited on.
     const length = readSync(schedstat, buffer, 0, buffer.length, 0);
     const [cpuNs, waitNs] = buffer.toString('latin1', 0, length).split(' ');
     return { cpuMs: Number(cpuNs) / 1e6, runQueueMs: Number(waitNs) / 1e6 };
