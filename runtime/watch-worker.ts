@@ -74,18 +74,23 @@ const END_POLL_MS = 1;
 const send = (message: WatchWorkerMessage): void => port.postMessage(message);
 const nowMs = (): number => performance.timeOrigin + performance.now();
 
-/** Reads the app thread's stack now; its first app frame, or null once the block is over (no app frame below). */
-async function readAppFrame(): Promise<StackFrame | null> {
+/**
+ * Reads the app thread's stack now: its first app frame, if any, and whether any JavaScript was running
+ * under the read (none: the thread was waiting in the loop's poll, nothing held it).
+ */
+async function readAppStack(): Promise<{ frame: StackFrame | null; running: boolean }> {
   const session = new Session();
   session.connectToMainThread();
   try {
     const { result } = (await session.post('Runtime.evaluate', { expression: READ_STACK, returnByValue: true, silent: true })) as {
       result: { value?: Array<[string, number, number, string]> };
     };
-    const frame = (result.value ?? []).find(([url]) => isAppUrl(url, ownDir));
-    return frame ? { url: frame[0], line: frame[1], column: frame[2], functionName: frame[3] } : null;
+    // The first two frames are the read's own (the arrow function and the evaluated script).
+    const frames = (result.value ?? []).slice(2);
+    const frame = frames.find(([url]) => isAppUrl(url, ownDir));
+    return { frame: frame ? { url: frame[0], line: frame[1], column: frame[2], functionName: frame[3] } : null, running: frames.length > 0 };
   } catch {
-    return null;
+    return { frame: null, running: true };
   } finally {
     // A connected session makes the app wait for it when it exits: none stays open.
     session.disconnect();
@@ -111,11 +116,24 @@ async function watch(): Promise<void> {
    * block before it would be lost. Till then this thread looks every millisecond: it sees such a block itself.
    */
   let justReset = false;
+  /** The loop was seen idle during this late turn: the histogram's record of it includes the machine's stall. */
+  let machineStall = false;
   // Sleeping in Atomics.wait is one wake-up per look, the least this thread can cost; the event loop runs
   // only while an inspector call is awaited.
   const sleepMs = (): number => (open || justReset ? END_POLL_MS : closelyUntil > nowMs() ? closePollMs : pollMs);
-  while (Atomics.wait(stopped, 0, 0, sleepMs()) !== 'not-equal' && Atomics.load(stopped, 0) === 0) {
+  let sleptAt = 0;
+  let sleptMs = 0;
+  /** The next sleep, noted to tell how much longer than asked it lasted. */
+  const sleep = (): number => {
+    sleptAt = nowMs();
+    sleptMs = sleepMs();
+    return sleptMs;
+  };
+  /** How much longer than asked this thread slept since the loop's last turn it saw: the machine did not run it. */
+  let oversleptMs = 0;
+  while (Atomics.wait(stopped, 0, 0, sleep()) !== 'not-equal' && Atomics.load(stopped, 0) === 0) {
     const now = nowMs();
+    oversleptMs = Math.max(oversleptMs, now - sleptAt - sleptMs);
     for (let request = receiveMessageOnPort(port); request; request = receiveMessageOnPort(port)) {
       closelyUntil = now + (request.message as WatchWorkerRequest).closelyMs;
     }
@@ -124,8 +142,15 @@ async function watch(): Promise<void> {
       // The timer is due at most one period after its last turn: this late, the loop is held, or the machine
       // did not run it; the app's thread tells which, from the stack here and its own loop's idle time.
       if (!open && now - lastMovedAt >= thresholdMs + resolutionMs) {
-        open = { sinceMs: lastMovedAt, frame: null };
-        open.frame = await readAppFrame();
+        const stack = await readAppStack();
+        // Nothing ran under the read: the loop was waiting in its poll and the machine did not run it (a stopped
+        // process, a busy host). That is no block; one that starts later is measured from here, not from the
+        // turn before the stop, and the late turn that ends it counts from here too.
+        if (stack.running) open = { sinceMs: lastMovedAt, frame: stack.frame };
+        else {
+          lastMovedAt = nowMs();
+          machineStall = true;
+        }
       }
       continue;
     }
@@ -135,7 +160,17 @@ async function watch(): Promise<void> {
     // A turn `resolution + late` after the one before: the stall started somewhere in that first period, half of
     // it on average. A reset just before the stall left no turn before it to measure from: this thread's own
     // sightings bound it then.
-    const lateTurnMs = Math.max(stalls.max / NS_PER_MS, open ? now - open.sinceMs : 0);
+    // This thread was not run for half the late turn or more: the process was not run (stopped, a busy host),
+    // which held the loop as much as anything the app did. Only what this thread saw itself is a block then.
+    if (oversleptMs >= stalls.max / NS_PER_MS / 2) machineStall = true;
+    oversleptMs = 0;
+    const lateTurnMs = machineStall ? (open ? now - open.sinceMs : 0) : Math.max(stalls.max / NS_PER_MS, open ? now - open.sinceMs : 0);
+    if (machineStall) {
+      // The late turn's length includes the machine's stall: only this thread's sightings bound a block after it.
+      stalls.reset();
+      justReset = true;
+      machineStall = false;
+    }
     if (lateTurnMs - resolutionMs / 2 >= thresholdMs) {
       send({ type: 'stall', ms: lateTurnMs - resolutionMs / 2, endAtMs: now, frame: open?.frame ?? null });
       stalls.reset();
