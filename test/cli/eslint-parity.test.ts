@@ -39,7 +39,7 @@ describe('audit findings equal the ESLint rules’ findings', () => {
         overrideConfigFile: true,
         // Build output left out as the README's config does (the audit leaves out the tsconfig's outDir).
         // typescript-eslint looks for tsconfigs up to the fixture's folder, as when ESLint runs in it: past it,
-        // it would load the repository's own project, whole, for every file no tsconfig of the fixture has.
+        // it would load the repository's own project to learn that the fixture's files are not in it.
         overrideConfig: [
           { ignores: ['dist/**'] },
           blockcheck.configs.recommended as Linter.Config,
