@@ -13,6 +13,7 @@ import { nodeTypesWarning } from '../engine/node-types.js';
 import type { Progress } from './progress.js';
 import { createPathFilter } from './ignores.js';
 import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, listSourceFiles, reasonOf, type ProjectSpec } from './project.js';
+import { collectGarbage } from './collect-garbage.js';
 import { splitProject } from './split-project.js';
 import { toTsPath } from '../engine/paths.js';
 import { recommend } from '../engine/recommend.js';
@@ -102,6 +103,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     const label = `${project.configFile ? path.relative(options.cwd, project.configFile) || 'tsconfig.json' : 'files without a tsconfig'}${part}`;
     options.progress.phase(`parsing ${label} (${index + 1}/${programs.length})`, project.rootNames.filter((file) => discovery.auditedFiles.has(file)).length);
     await auditProgram(project, label, discovery.auditedFiles, hostFor, options, collected);
+    // The program just audited is garbage now: collected before the next is built, not alongside it.
+    if (part && index + 1 < programs.length) collectGarbage();
   }
   const { errors, findings, unresolved, handlers, reportedErrors, warnings } = collected;
   options.progress.done();

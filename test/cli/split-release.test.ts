@@ -5,14 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import type ts from 'typescript';
+import { collectGarbage } from '../../cli/collect-garbage.js';
 import { RECOMMENDED_SOURCE, type RuleSettingsSource } from '../../engine/eslint-config.js';
 import { audit, sharedHosts } from './split-fixture.js';
-
-v8.setFlagsFromString('--expose-gc');
-const collectGarbage = vm.runInNewContext('gc') as () => void;
 
 test('each program of a split audit is released before the next is built', async () => {
   // The source files each program parsed (not the shared declaration files), weakly.
