@@ -5,13 +5,10 @@
  * keeps; the heap after a full collection is what a leak would grow.
  */
 import * as fs from 'node:fs';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
+import { collectGarbage } from '../cli/collect-garbage.js';
 
 const samples = process.env['BLOCKCHECK_HEAP_SAMPLES'];
 if (samples) {
-  v8.setFlagsFromString('--expose-gc');
-  const collectGarbage = vm.runInNewContext('gc') as () => void;
   process.on('SIGUSR2', () => {
     collectGarbage();
     fs.appendFileSync(samples, `${process.memoryUsage().heapUsed}\n`);

@@ -7,15 +7,25 @@ import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
-import { analyzeProgram, formatFindingMessage, formatUnresolvedMessage, type AnalysisOptions, type Handler, type UnresolvedCall } from '../core/index.js';
+import { analyzeProgram, formatFindingMessage, formatUnresolvedMessage, type AnalysisOptions, type Handler, type HandlerReach } from '../core/index.js';
 import type { RuleSettingsSource } from '../engine/eslint-config.js';
 import { nodeTypesWarning } from '../engine/node-types.js';
 import type { Progress } from './progress.js';
 import { createPathFilter } from './ignores.js';
-import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, listSourceFiles, reasonOf } from './project.js';
+import { buildProgram, createSharedHostFactory, discoverProjects, flattenMessage, listSourceFiles, reasonOf, type ProjectSpec } from './project.js';
+import { collectGarbage } from './collect-garbage.js';
+import { splitProject } from './split-project.js';
 import { toTsPath } from '../engine/paths.js';
 import { recommend } from '../engine/recommend.js';
-import { buildReport, type AuditedFinding, type Report, type ReportError } from '../engine/report.js';
+import {
+  buildReport,
+  type AuditedFinding,
+  type AuditedUnresolvedCall,
+  type Report,
+  type ReportedHandler,
+  type ReportedReach,
+  type ReportError,
+} from '../engine/report.js';
 import { reportedFindings, reportedUnresolvedCalls } from '../engine/reported-findings.js';
 
 export interface AuditOptions {
@@ -37,6 +47,8 @@ export interface AuditOptions {
    * parse the lib files and @types/node once). Default: shared by this audit's programs only.
    */
   hostFor?: (options: ts.CompilerOptions) => ts.CompilerHost;
+  /** Bytes of source above which a project is audited as several programs (`splitProject`'s default otherwise). */
+  programSourceBudget?: number;
 }
 
 export interface AuditResult {
@@ -72,94 +84,29 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     files,
   );
   const configProblems: ReportError[] = [...discovery.problems];
-  const errors: ReportError[] = [...configProblems, ...unreadable];
-  const findings = new Map<string, AuditedFinding>();
-  const unresolved = new Map<string, { call: UnresolvedCall; message: string }>();
-  const handlers = new Map<string, Handler>();
+  const collected: Collected = {
+    errors: [...configProblems, ...unreadable],
+    findings: new Map(),
+    unresolved: new Map(),
+    handlers: new Map(),
+    reportedErrors: new Set(),
+    warnings: [],
+  };
   const hostFor = options.hostFor ?? createSharedHostFactory();
-  const reportedErrors = new Set<string>();
-  const warnings: string[] = [];
-
-  for (const [index, project] of discovery.projects.entries()) {
-    const label = project.configFile ? path.relative(options.cwd, project.configFile) || 'tsconfig.json' : 'files without a tsconfig';
-    const audited = project.rootNames.filter((file) => discovery.auditedFiles.has(file));
-    const parsed = new Set<string>();
-    options.progress.phase(`parsing ${label} (${index + 1}/${discovery.projects.length})`, audited.length);
-    const { program, parseFailures } = buildProgram(project, (compilerOptions) => {
-      const host = hostFor(compilerOptions);
-      // The program's folder is the audit's, not the process's (file roles read it; tests audit in-process).
-      host.getCurrentDirectory = () => options.cwd;
-      const getSourceFile = host.getSourceFile.bind(host);
-      host.getSourceFile = (fileName, ...rest) => {
-        if (discovery.auditedFiles.has(fileName) && !parsed.has(fileName)) {
-          parsed.add(fileName);
-          options.progress.tick();
-        }
-        return getSourceFile(fileName, ...rest);
-      };
-      return host;
-    });
-
-    const nodeTypes = nodeTypesWarning(program, audited, options.cwd);
-    if (nodeTypes) warnings.push(`${label}: ${nodeTypes}`);
-
-    options.progress.phase(`analyzing ${label}`, audited.length);
-    const analyses = new Map<string, ReturnType<typeof analyzeProgram>>();
-    const analysisFor = (analysisOptions: AnalysisOptions) => {
-      // One analysis per distinct option set; files and rules sharing options share it.
-      const key = JSON.stringify(analysisOptions);
-      let analysis = analyses.get(key);
-      if (!analysis) {
-        analysis = analyzeProgram(program, { ...analysisOptions, followDependencies: true });
-        analyses.set(key, analysis);
-      }
-      return analysis;
-    };
-    for (const fileName of audited) {
-      const sourceFile = program.getSourceFile(fileName);
-      options.progress.tick();
-      if (!sourceFile) {
-        // TypeScript's host answers "no such file" for a file it cannot read; the user must hear why.
-        if (!reportedErrors.has(fileName)) errors.push({ file: fileName, message: `Cannot read file: ${readFailure(fileName)}` });
-        reportedErrors.add(fileName);
-        continue;
-      }
-      const parseFailure = parseFailures.get(fileName);
-      if (parseFailure !== undefined) {
-        if (!reportedErrors.has(fileName)) errors.push({ file: fileName, message: parseFailure });
-        reportedErrors.add(fileName);
-        continue;
-      }
-      const syntaxErrors = program.getSyntacticDiagnostics(sourceFile);
-      if (syntaxErrors.length > 0) {
-        // ESLint reports a file it cannot parse as one fatal error and nothing else; so do we.
-        if (!reportedErrors.has(fileName)) {
-          reportedErrors.add(fileName);
-          errors.push(parsingError(sourceFile, syntaxErrors[0]!));
-        }
-        continue;
-      }
-      const settings = await options.settings.settingsFor(fileName);
-      for (const { finding, severity } of reportedFindings(sourceFile, settings, analysisFor)) {
-        const key = `${finding.fileName}:${finding.start}:${finding.rule}`;
-        if (!findings.has(key)) findings.set(key, { finding, severity, message: formatFindingMessage(finding, options.cwd) });
-      }
-      if (options.strict) {
-        for (const call of reportedUnresolvedCalls(sourceFile, settings, analysisFor)) {
-          const key = `${call.fileName}:${call.start}`;
-          if (!unresolved.has(key)) unresolved.set(key, { call, message: formatUnresolvedMessage(call, options.cwd) });
-        }
-      }
-    }
-    // Handlers are listed even where every rule is off: the runtime probe drives load at them.
-    if (analyses.size === 0) analysisFor({});
-    for (const analysis of analyses.values()) {
-      for (const handler of analysis.handlers) {
-        if (!discovery.auditedFiles.has(toTsPath(handler.fileName))) continue;
-        handlers.set(`${handler.fileName}:${handler.line}:${handler.column}:${handler.label}`, handler);
-      }
-    }
+  const programs = discovery.projects.flatMap((project) =>
+    splitProject(project, options.programSourceBudget).map((part, partIndex, parts) => ({
+      project: part,
+      part: parts.length > 1 ? ` part ${partIndex + 1}/${parts.length}` : '',
+    })),
+  );
+  for (const [index, { project, part }] of programs.entries()) {
+    const label = `${project.configFile ? path.relative(options.cwd, project.configFile) || 'tsconfig.json' : 'files without a tsconfig'}${part}`;
+    options.progress.phase(`parsing ${label} (${index + 1}/${programs.length})`, project.rootNames.filter((file) => discovery.auditedFiles.has(file)).length);
+    await auditProgram(project, label, discovery.auditedFiles, hostFor, options, collected);
+    // The program just audited is garbage now: collected before the next is built, not alongside it.
+    if (part && index + 1 < programs.length) collectGarbage();
   }
+  const { errors, findings, unresolved, handlers, reportedErrors, warnings } = collected;
   options.progress.done();
 
   const all = [...findings.values()];
@@ -187,6 +134,118 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     hiddenWarnings: options.errorsOnly ? all.filter((audited) => audited.severity === 'warning').length : 0,
     warnings,
   };
+}
+
+/** What the audit keeps of its programs: nothing that holds a node, so each program is released after it. */
+interface Collected {
+  errors: ReportError[];
+  findings: Map<string, AuditedFinding>;
+  unresolved: Map<string, AuditedUnresolvedCall>;
+  handlers: Map<string, ReportedHandler>;
+  /** Files already reported as unreadable or unparsable. */
+  reportedErrors: Set<string>;
+  warnings: string[];
+}
+
+/**
+ * Builds one program and collects its reported findings and handlers. A function of its own so that the
+ * program is unreachable once it returns: a variable of the audit's own loop would hold it while the next
+ * program is built.
+ */
+async function auditProgram(
+  project: ProjectSpec,
+  label: string,
+  auditedFiles: ReadonlySet<string>,
+  hostFor: (options: ts.CompilerOptions) => ts.CompilerHost,
+  options: AuditOptions,
+  collected: Collected,
+): Promise<void> {
+  const audited = project.rootNames.filter((file) => auditedFiles.has(file));
+  const parsed = new Set<string>();
+  const { program, parseFailures } = buildProgram(project, (compilerOptions) => {
+    const host = hostFor(compilerOptions);
+    // The program's folder is the audit's, not the process's (file roles read it; tests audit in-process).
+    host.getCurrentDirectory = () => options.cwd;
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (fileName, ...rest) => {
+      if (auditedFiles.has(fileName) && !parsed.has(fileName)) {
+        parsed.add(fileName);
+        options.progress.tick();
+      }
+      return getSourceFile(fileName, ...rest);
+    };
+    return host;
+  });
+
+  const nodeTypes = nodeTypesWarning(program, audited, options.cwd);
+  if (nodeTypes) collected.warnings.push(`${label}: ${nodeTypes}`);
+
+  options.progress.phase(`analyzing ${label}`, audited.length);
+  const analyses = new Map<string, ReturnType<typeof analyzeProgram>>();
+  const analysisFor = (analysisOptions: AnalysisOptions) => {
+    // One analysis per distinct option set; files and rules sharing options share it.
+    const key = JSON.stringify(analysisOptions);
+    let analysis = analyses.get(key);
+    if (!analysis) {
+      analysis = analyzeProgram(program, { ...analysisOptions, followDependencies: true });
+      analyses.set(key, analysis);
+    }
+    return analysis;
+  };
+  for (const fileName of audited) {
+    const sourceFile = program.getSourceFile(fileName);
+    options.progress.tick();
+    if (!sourceFile) {
+      // TypeScript's host answers "no such file" for a file it cannot read; the user must hear why.
+      if (!collected.reportedErrors.has(fileName)) collected.errors.push({ file: fileName, message: `Cannot read file: ${readFailure(fileName)}` });
+      collected.reportedErrors.add(fileName);
+      continue;
+    }
+    const parseFailure = parseFailures.get(fileName);
+    if (parseFailure !== undefined) {
+      if (!collected.reportedErrors.has(fileName)) collected.errors.push({ file: fileName, message: parseFailure });
+      collected.reportedErrors.add(fileName);
+      continue;
+    }
+    const syntaxErrors = program.getSyntacticDiagnostics(sourceFile);
+    if (syntaxErrors.length > 0) {
+      // ESLint reports a file it cannot parse as one fatal error and nothing else; so do we.
+      if (!collected.reportedErrors.has(fileName)) {
+        collected.reportedErrors.add(fileName);
+        collected.errors.push(parsingError(sourceFile, syntaxErrors[0]!));
+      }
+      continue;
+    }
+    const settings = await options.settings.settingsFor(fileName);
+    for (const { finding, severity } of reportedFindings(sourceFile, settings, analysisFor)) {
+      const key = `${finding.fileName}:${finding.start}:${finding.rule}`;
+      if (!collected.findings.has(key))
+        collected.findings.set(key, { finding: detachReaches(finding), severity, message: formatFindingMessage(finding, options.cwd) });
+    }
+    if (options.strict) {
+      for (const call of reportedUnresolvedCalls(sourceFile, settings, analysisFor)) {
+        const key = `${call.fileName}:${call.start}`;
+        if (!collected.unresolved.has(key)) collected.unresolved.set(key, { call: detachReaches(call), message: formatUnresolvedMessage(call, options.cwd) });
+      }
+    }
+  }
+  // Handlers are listed even where every rule is off: the runtime probe drives load at them.
+  if (analyses.size === 0) analysisFor({});
+  for (const analysis of analyses.values()) {
+    for (const handler of analysis.handlers) {
+      if (!auditedFiles.has(toTsPath(handler.fileName))) continue;
+      collected.handlers.set(`${handler.fileName}:${handler.line}:${handler.column}:${handler.label}`, detachHandler(handler));
+    }
+  }
+}
+
+/** The handler without its node, which would keep its program's source files alive. */
+function detachHandler({ node: _node, ...handler }: Handler): ReportedHandler {
+  return handler;
+}
+
+function detachReaches<T extends { reaches: readonly HandlerReach[] }>(item: T): Omit<T, 'reaches'> & { reaches: ReportedReach[] } {
+  return { ...item, reaches: item.reaches.map(({ handler, chain }) => ({ handler: detachHandler(handler), chain })) };
 }
 
 /** Why reading a file fails, asked again of the file system (TypeScript's host drops the reason). */

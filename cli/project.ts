@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { minimatch } from 'minimatch';
 import ts from 'typescript';
-import { createGuardedCompilerHost, defaultCompilerOptions, isSourceFile, projectRootOf } from '../core/index.js';
+import { createGuardedCompilerHost, defaultCompilerOptions, isDeclarationFile, isSourceFile, projectRootOf } from '../core/index.js';
 import { walkTree, type TreeEntry } from '../engine/file-tree.js';
 import { toTsPath } from '../engine/paths.js';
 import type { PathFilter } from './ignores.js';
@@ -218,8 +218,9 @@ export function flattenMessage(diagnostic: ts.Diagnostic): string {
 }
 
 /**
- * A compiler host whose parsed source files are shared between the programs of one audit, so the lib
- * files, `@types/node` and files in several tsconfigs are parsed once.
+ * A compiler host whose parsed declaration files are shared between the programs of one audit, so the lib
+ * files and `@types/node` are parsed once. Other files are left to the program that parsed them: a project
+ * split into several programs (`splitProject`) must release each one's source before the next is built.
  */
 export function createSharedHostFactory(): (options: ts.CompilerOptions) => ts.CompilerHost {
   const cache = new Map<string, ts.SourceFile | undefined>();
@@ -231,6 +232,7 @@ export function createSharedHostFactory(): (options: ts.CompilerOptions) => ts.C
         typeof languageVersionOrOptions === 'object'
           ? `${languageVersionOrOptions.languageVersion}:${languageVersionOrOptions.impliedNodeFormat}`
           : String(languageVersionOrOptions);
+      if (!isDeclarationFile(fileName)) return getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
       const key = `${settings}:${fileName}`;
       if (!shouldCreate && cache.has(key)) return cache.get(key);
       const sourceFile = getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);

@@ -69,15 +69,20 @@ export function createGuardedCompilerHost(
 } {
   const parseFailures = new Map<string, string>();
   const getSourceFile = base.getSourceFile.bind(base);
-  const host: ts.CompilerHost = Object.create(base) as ts.CompilerHost;
-  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
-    try {
-      return getSourceFile(fileName, languageVersion, onError, shouldCreate);
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      parseFailures.set(fileName, 'Parsing error: the file is nested too deeply to parse');
-      return ts.createSourceFile(fileName, '', languageVersion, true);
-    }
+  // A copy of the host, not `Object.create(base)`: on Node 20 a host made a prototype stayed reachable after
+  // its program was dropped, and with it every closure it holds and so the program (each program of a split
+  // audit stayed in memory to the end).
+  const host: ts.CompilerHost = {
+    ...base,
+    getSourceFile: (fileName, languageVersion, onError, shouldCreate) => {
+      try {
+        return getSourceFile(fileName, languageVersion, onError, shouldCreate);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        parseFailures.set(fileName, 'Parsing error: the file is nested too deeply to parse');
+        return ts.createSourceFile(fileName, '', languageVersion, true);
+      }
+    },
   };
   return { host, parseFailures };
 }

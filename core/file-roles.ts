@@ -29,7 +29,13 @@ const SHEBANG = /^(?:#!|\/\/\/(?!\s*<))/;
  * none of them changed its own role, its imports or the worker targets, every role stays as it was.
  */
 interface RolesSnapshot {
-  files: ReadonlyMap<string, ts.SourceFile>;
+  /**
+   * The files as they were: which SourceFile objects, and each file's role from its own text and path. Not the
+   * files themselves, which would keep a released program's source alive (the CLI audits a large project as
+   * several programs in turn; a WeakRef would too, to the end of the current job).
+   */
+  sameFiles: WeakSet<ts.SourceFile>;
+  ownRoles: ReadonlyMap<string, FileRole>;
   /** Each file's resolved imports (the same array while they resolve the same). */
   imports: ReadonlyMap<string, readonly string[]>;
   roles: ReadonlyMap<string, FileRole>;
@@ -91,7 +97,7 @@ export class FileRoles {
     if (this.reuseLastRoles(files)) return;
     this.computeRoles(files);
     lastRoles.set(this.snapshotKey, {
-      files: new Map(files.map((sourceFile) => [sourceFile.fileName, sourceFile])),
+      ...this.filesAsThey(files),
       imports: this.importsOf(files),
       roles: new Map(this.roles),
       allServer: [...this.roles.values()].every((role) => role === 'server'),
@@ -103,12 +109,11 @@ export class FileRoles {
   /** Takes the last program's roles when no file changed anything they depend on. */
   private reuseLastRoles(files: readonly ts.SourceFile[]): boolean {
     const last = lastRoles.get(this.snapshotKey);
-    if (!last || last.files.size !== files.length || last.workerTargets.size !== this.workerTargets.size) return false;
+    if (!last || last.ownRoles.size !== files.length || last.workerTargets.size !== this.workerTargets.size) return false;
     for (const target of this.workerTargets) if (!last.workerTargets.has(target)) return false;
     for (const [dir, targets] of last.binTargetsByPackageDir) if (targets !== undefined && readPackageEntryPoints(dir) !== targets) return false;
     for (const sourceFile of files) {
-      const before = last.files.get(sourceFile.fileName);
-      if (before !== sourceFile && (!before || this.roleFromFileAlone(before) !== this.roleFromFileAlone(sourceFile))) return false;
+      if (!last.sameFiles.has(sourceFile) && last.ownRoles.get(sourceFile.fileName) !== this.roleFromFileAlone(sourceFile)) return false;
       if (last.allServer) continue; // Nothing to propagate from, whatever the file imports.
       // An unchanged file's imports change too when a file it names is created.
       const importsBefore = last.imports.get(sourceFile.fileName);
@@ -116,8 +121,12 @@ export class FileRoles {
     }
     for (const [fileName, role] of last.roles) this.roles.set(fileName, role);
     for (const [dir, targets] of last.binTargetsByPackageDir) this.binTargetsByPackageDir.set(dir, targets);
-    lastRoles.set(this.snapshotKey, { ...last, files: new Map(files.map((sourceFile) => [sourceFile.fileName, sourceFile])), imports: this.importsOf(files) });
+    lastRoles.set(this.snapshotKey, { ...last, ...this.filesAsThey(files), imports: this.importsOf(files) });
     return true;
+  }
+
+  private filesAsThey(files: readonly ts.SourceFile[]): Pick<RolesSnapshot, 'sameFiles' | 'ownRoles'> {
+    return { sameFiles: new WeakSet(files), ownRoles: new Map(files.map((sourceFile) => [sourceFile.fileName, this.roleFromFileAlone(sourceFile)])) };
   }
 
   private importsOf(files: readonly ts.SourceFile[]): Map<string, readonly string[]> {

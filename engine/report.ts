@@ -96,10 +96,26 @@ export interface Report {
   stats: { files: number; durationMs: number };
 }
 
+/**
+ * A handler as the report reads it: without its node, so what an audit keeps of a program (the CLI audits
+ * a large project as several programs, one after another) does not keep the program's source alive.
+ */
+export type ReportedHandler = Omit<Handler, 'node'>;
+
+export interface ReportedReach {
+  handler: ReportedHandler;
+  chain: HandlerReach['chain'];
+}
+
 /** A core finding with what the audit decided about it: its effective severity and its message. */
 export interface AuditedFinding {
-  finding: Finding;
+  finding: Omit<Finding, 'reaches'> & { reaches: readonly ReportedReach[] };
   severity: Severity;
+  message: string;
+}
+
+export interface AuditedUnresolvedCall {
+  call: Omit<UnresolvedCall, 'reaches'> & { reaches: readonly ReportedReach[] };
   message: string;
 }
 
@@ -108,8 +124,8 @@ export interface ReportInput {
   root: string;
   findings: readonly AuditedFinding[];
   /** `--strict`'s calls whose target cannot be known, with their messages; undefined without `--strict`. */
-  unresolved?: ReadonlyArray<{ call: UnresolvedCall; message: string }>;
-  handlers: readonly Handler[];
+  unresolved?: readonly AuditedUnresolvedCall[];
+  handlers: readonly ReportedHandler[];
   recommendation: Recommendation;
   errors: readonly ReportError[];
   files: number;
@@ -182,7 +198,7 @@ function reportRangeOf(range: SourceRange, relative: (fileName: string) => strin
   return { file: relative(range.fileName), line: range.line, column: range.column, endLine: range.endLine, endColumn: range.endColumn };
 }
 
-function reportHandlerOf({ handler, chain }: HandlerReach, relative: (fileName: string) => string): ReportFindingHandler {
+function reportHandlerOf({ handler, chain }: ReportedReach, relative: (fileName: string) => string): ReportFindingHandler {
   return {
     label: handler.label,
     kind: handler.kind,
