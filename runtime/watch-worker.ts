@@ -162,9 +162,10 @@ async function watch(): Promise<void> {
     // sightings bound it then.
     // This thread was not run for half the late turn or more: the process was not run (stopped, a busy host),
     // which held the loop as much as anything the app did. Only what this thread saw itself is a block then.
-    if (oversleptMs >= stalls.max / NS_PER_MS / 2) machineStall = true;
+    const recordedMs = stalls.max / NS_PER_MS;
+    if (recordedMs - resolutionMs / 2 >= thresholdMs && oversleptMs >= recordedMs / 2) machineStall = true;
     oversleptMs = 0;
-    const lateTurnMs = machineStall ? (open ? now - open.sinceMs : 0) : Math.max(stalls.max / NS_PER_MS, open ? now - open.sinceMs : 0);
+    const lateTurnMs = machineStall ? (open ? now - open.sinceMs : 0) : Math.max(recordedMs, open ? now - open.sinceMs : 0);
     if (machineStall) {
       // The late turn's length includes the machine's stall: only this thread's sightings bound a block after it.
       stalls.reset();
