@@ -9,6 +9,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { implementationFileName } from '../core/index.js';
 import { toTsPath } from '../engine/paths.js';
 import type { ProjectSpec } from './project.js';
 
@@ -105,7 +106,7 @@ function* importEdges(spec: ProjectSpec): Generator<[string, string]> {
       if (!resolved) continue;
       const target = toTsPath(resolved.resolvedFileName);
       yield [fileName, target];
-      const implementation = target.replace(/\.d\.([cm]?)ts$/, '.$1js');
+      const implementation = implementationFileName(target);
       if (implementation !== target) yield [fileName, implementation];
     }
   }

@@ -9,10 +9,15 @@ import { skipOuterExpressions } from './resolve.js';
 
 const DECLARATION_FILE = /\.d\.([cm]?)ts$/;
 
+/** The JavaScript file a declaration file describes (`utils.d.ts` → `utils.js`); other names unchanged. */
+export function implementationFileName(fileName: string): string {
+  return fileName.replace(DECLARATION_FILE, '.$1js');
+}
+
 export function implementationOf(declaration: ts.Node, program: ts.Program): ts.Node | undefined {
   const declarationFile = declaration.getSourceFile();
   if (!declarationFile.isDeclarationFile || /[\\/]node_modules[\\/]/.test(declarationFile.fileName)) return undefined;
-  const implementationFile = program.getSourceFile(declarationFile.fileName.replace(DECLARATION_FILE, '.$1js'));
+  const implementationFile = program.getSourceFile(implementationFileName(declarationFile.fileName));
   if (!implementationFile || implementationFile.isDeclarationFile) return undefined;
   if (ts.isFunctionDeclaration(declaration) && declaration.name) return topLevelFunction(implementationFile, declaration.name.text);
   if (

@@ -7,8 +7,9 @@
  *   the running JavaScript) it reads the app thread's stack, the block's line, the first block included, even
  *   in a loop V8 compiled on the stack before any profiler ran; then it looks every millisecond for the end;
  * - a late turn was recorded (the stall histogram's max, reset after each): a block ended, of that length.
- * It sends each such stall to the app's thread, which tells a block of the app (its loop busy) from a stall of
- * the machine (its loop idle, waiting in the poll for a core). After a block whose line it did not read (it was
+ * It leaves out what it saw of a stall of the process itself (no JavaScript under its stack read, or this thread
+ * not run either) and sends each stall to the app's thread, which tells a block of the app (its loop busy) from
+ * a stall of the machine (its loop idle, waiting in the poll for a core). After a block whose line it did not read (it was
  * over before this thread looked), the app's thread asks it to look every few milliseconds for a while.
  */
 import { Session } from 'node:inspector/promises';
@@ -157,26 +158,22 @@ async function watch(): Promise<void> {
     lastCount = count;
     lastMovedAt = now;
     justReset = false;
-    // A turn `resolution + late` after the one before: the stall started somewhere in that first period, half of
-    // it on average. A reset just before the stall left no turn before it to measure from: this thread's own
-    // sightings bound it then.
     // This thread was not run for half the late turn or more: the process was not run (stopped, a busy host),
     // which held the loop as much as anything the app did. Only what this thread saw itself is a block then.
     const recordedMs = stalls.max / NS_PER_MS;
     if (recordedMs - resolutionMs / 2 >= thresholdMs && oversleptMs >= recordedMs / 2) machineStall = true;
     oversleptMs = 0;
-    const lateTurnMs = machineStall ? (open ? now - open.sinceMs : 0) : Math.max(recordedMs, open ? now - open.sinceMs : 0);
-    if (machineStall) {
-      // The late turn's length includes the machine's stall: only this thread's sightings bound a block after it.
-      stalls.reset();
-      justReset = true;
-      machineStall = false;
-    }
-    if (lateTurnMs - resolutionMs / 2 >= thresholdMs) {
-      send({ type: 'stall', ms: lateTurnMs - resolutionMs / 2, endAtMs: now, frame: open?.frame ?? null });
+    // A turn `resolution + late` after the one before: the stall started somewhere in that first period, half of
+    // it on average. A reset just before the stall left no turn before it to measure from, and a machine's stall
+    // is in the recorded turn: this thread's own sightings bound the block then.
+    const seenMs = open ? now - open.sinceMs : 0;
+    const blockMs = (machineStall ? seenMs : Math.max(recordedMs, seenMs)) - resolutionMs / 2;
+    if (blockMs >= thresholdMs) send({ type: 'stall', ms: blockMs, endAtMs: now, frame: open?.frame ?? null });
+    if (blockMs >= thresholdMs || machineStall) {
       stalls.reset();
       justReset = true;
     }
+    machineStall = false;
     open = null;
   }
 }
