@@ -59,8 +59,13 @@ async function main(): Promise<void> {
       return;
     case 'cluster':
       if (cluster.isPrimary) {
-        // Workers that listen on port 0 share one port that the primary picks; the first to listen tells it.
-        cluster.once('listening', (_worker, address) => announce(address.port));
+        // Workers that listen on port 0 share one port that the primary picks. The primary hands connections
+        // only to workers that listen, so announcing at the first would send the first load to fewer workers
+        // than asked (and keep-alive clients stay bound to them): announce once every worker listens.
+        let listening = 0;
+        cluster.on('listening', (_worker, address) => {
+          if (++listening === workers) announce(address.port);
+        });
         for (let i = 0; i < workers; i++) cluster.fork();
         // A worker that dies takes part of the capacity with it: stop loudly rather than serve degraded.
         cluster.on('exit', (worker, code, signal: string | null) => {

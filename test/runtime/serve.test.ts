@@ -5,17 +5,37 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ProbeError, serve } from '../../runtime/index.js';
 import { assertNoChildLeft, fixture, lineOf, ROOT } from './helpers.js';
 
 const DELAY_MS = 200;
 
-/** Wall time of `count` concurrent GETs, in units of the service delay. */
+/** The body of a GET on a connection of its own, as separate clients send them. */
+function getOnNewConnection(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.once('end', () => resolve(body));
+      })
+      .once('error', reject);
+  });
+}
+
+/**
+ * Wall time of `count` concurrent GETs, in units of the service delay. Each on a new connection: a pooled
+ * keep-alive connection stays with the cluster worker it first reached, so reused ones may share a worker.
+ */
 async function concurrentDelays(url: string, count: number): Promise<number> {
   const started = performance.now();
-  const bodies = await Promise.all(Array.from({ length: count }, async () => (await fetch(url)).text()));
+  const bodies = await Promise.all(Array.from({ length: count }, () => getOnNewConnection(url)));
   assert.ok(bodies.every((body) => body.includes('answeredAfterMs')));
   return (performance.now() - started) / DELAY_MS;
 }
@@ -46,6 +66,26 @@ describe('serve', () => {
     });
   }
 
+  it('cluster --workers 4 serves from its first connection on every worker: the port is announced once all listen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'blockcheck-serve-'));
+    const modulePath = join(dir, 'pid.mjs');
+    // A worker that takes a while to load, as an app that connects to its database first does.
+    writeFileSync(
+      modulePath,
+      'await new Promise((resolve) => setTimeout(resolve, 50 * Math.random()));\nexport default (req, res) => res.end(String(process.pid));\n',
+    );
+    const pooled = await serve({ target: { kind: 'module', modulePath, exportName: 'default' }, workerClass: 'cluster', workers: 4 });
+    try {
+      // The primary deals new connections round-robin among the workers that listen.
+      const pids = new Set<string>();
+      for (let i = 0; i < 4; i++) pids.add(await getOnNewConnection(pooled.url));
+      assert.equal(pids.size, 4, `4 connections reached ${pids.size} worker(s)`);
+    } finally {
+      await pooled.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('thread-pool runs each request as a piscina task on an idle thread: requests after a blocking one are not held behind it', async () => {
     const pooled = await serve({
       target: { kind: 'module', modulePath: fixture('slow-service'), exportName: 'default' },
@@ -55,18 +95,10 @@ describe('serve', () => {
     try {
       const order: string[] = [];
       // Each request on a connection of its own, as separate clients send them.
-      const get = (path: string): Promise<void> =>
-        new Promise((resolve, reject) => {
-          http
-            .get(`${pooled.url}${path}`, { agent: false }, (response) => {
-              response.resume();
-              response.once('end', () => {
-                order.push(path);
-                resolve();
-              });
-            })
-            .once('error', reject);
-        });
+      const get = async (path: string): Promise<void> => {
+        await getOnNewConnection(`${pooled.url}${path}`);
+        order.push(path);
+      };
       const blocked = get('/blocking');
       // One thread stays blocked for the service delay; the other serves these, one after the other.
       for (const path of ['/fast-1', '/fast-2', '/fast-3']) await get(path);
