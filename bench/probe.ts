@@ -1,10 +1,10 @@
 /**
- * `npm run bench`: the probe's own overhead (req/s of a cheap async route with and without our
- * instrumentation, interleaved in one run) and the slow-service table (the published measurement's
- * shape: blocking vs async at 5, 10, 20 closed-loop users, then the recommended cluster).
+ * `npm run bench`: the probe's own overhead (CPU per request and req/s of a cheap async route with and
+ * without our instrumentation, in bursts that take turns) and the slow-service table (the published
+ * measurement's shape: blocking vs async at 5, 10, 20 closed-loop users, then the recommended cluster).
  *
- *   node dist/bench/probe.js [--delay 500] [--rounds 2] [--requests 3000] [--requests-per-user 4] [--idle-seconds 10]
- *     [--skip-probed] [--only overhead|slow-service]
+ *   node dist/bench/probe.js [--rounds 5] [--bursts 60] [--requests 2000 (per burst)] [--idle-seconds 10]
+ *     [--skip-probed] [--delay 500] [--requests-per-user 4] [--only overhead|slow-service] [--quick]
  */
 import { staticReportFor } from './static-report.js';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,21 +14,23 @@ import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { probe, recommendFromMeasurements, serve } from '../runtime/index.js';
 import { closedLoop, type ClosedLoopResult } from './closed-loop.js';
-import { launch, type LaunchTarget } from '../runtime/launch.js';
+import { launch, type LaunchedApp, type LaunchTarget } from '../runtime/launch.js';
 import { loadAll } from '../runtime/measure.js';
-import type { LoadSettings } from '../runtime/load.js';
 import type { Route } from '../runtime/routes.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const { values } = parseArgs({
   options: {
     delay: { type: 'string', default: '500' },
-    rounds: { type: 'string', default: '2' },
-    requests: { type: 'string', default: '3000' },
+    rounds: { type: 'string' },
+    bursts: { type: 'string' },
+    requests: { type: 'string', default: '2000' },
     'requests-per-user': { type: 'string', default: '4' },
     'skip-probed': { type: 'boolean' },
-    'idle-seconds': { type: 'string', default: '10' },
+    'idle-seconds': { type: 'string' },
     only: { type: 'string' },
+    // `npm run bench -- --quick`: one short round, enough to see the code run, not to measure 3 %.
+    quick: { type: 'boolean' },
   },
 });
 const delayMs = Number(values.delay);
@@ -47,95 +49,145 @@ function processCpuMs(pid: number): number {
   return totalNs / 1e6;
 }
 
-interface Run {
-  reqPerSec: number;
-  cpuUsPerRequest: number;
-  /** The app's CPU time while it served nothing, ms per `--idle-seconds`, after a second to settle. */
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (numbers: number[]): number => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
+const sum = (numbers: number[]): number => numbers.reduce((total, value) => total + value, 0);
+
+/** The apps of one round: the bare app, the watched one, and a second bare app, the control. */
+const MODES = ['bare', 'watch', 'control'] as const;
+type Mode = (typeof MODES)[number];
+
+/** One app of a round, its figures summed over its bursts. */
+interface RoundApp {
+  app: LaunchedApp;
+  /** CPU time of the app's process during its own bursts, ms (every thread: the watchdog's included). */
+  cpuMs: number;
+  requests: number;
+  /** Wall time of its bursts, s. */
+  loadSec: number;
+  /** CPU time over `--idle-seconds` while no app of the round was loaded, ms. */
   idleCpuMs: number;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+type Round = Record<Mode, RoundApp> & { probedReqPerSec?: number };
 
 /**
- * One run of the app, bare or with `env`: its CPU time idle, then req/s of the route, and the app process's
- * CPU time per request over the measured requests (all its threads, the watch's own thread included). CPU per
- * request does not depend on how much of a core the machine leaves the app, which req/s does.
+ * One round: three fresh processes of the app (bare, watched, a second bare one), all alive at once, idle
+ * together, then loaded in short bursts that take turns. A machine's pace drifts by tens of per cent over
+ * seconds (another process, the CPU's clock): runs minutes apart, or even back to back, differ more than the
+ * watch costs, while bursts that alternate every few hundred ms see the same machine. Two processes of the
+ * same code still differ (where the code and the heap landed, what V8 optimized): the control shows by how much.
  */
-async function runOnce(target: LaunchTarget, route: Route, load: LoadSettings, env?: Record<string, string>): Promise<Run> {
-  const app = await launch({ target, cwd: ROOT, instrument: false, thresholdMs: 0, catalog: [], startTimeoutMs: 30_000, ...(env ? { env } : {}) });
+async function runRound(
+  target: LaunchTarget,
+  route: Route,
+  watchEnv: Record<string, string>,
+  settings: { bursts: number; burstRequests: number; warmupRequests: number; idleSeconds: number },
+): Promise<Round> {
+  const apps: Partial<Record<Mode, LaunchedApp>> = {};
   try {
+    for (const mode of MODES) {
+      apps[mode] = await launch({
+        target,
+        cwd: ROOT,
+        instrument: false,
+        thresholdMs: 0,
+        catalog: [],
+        startTimeoutMs: 30_000,
+        ...(mode === 'watch' ? { env: watchEnv } : {}),
+      });
+    }
+    const round = Object.fromEntries(MODES.map((mode) => [mode, { app: apps[mode]!, cpuMs: 0, requests: 0, loadSec: 0, idleCpuMs: 0 }])) as Record<
+      Mode,
+      RoundApp
+    >;
     await sleep(1000);
-    const idleBefore = processCpuMs(app.child.pid!);
-    await sleep(Number(values['idle-seconds']) * 1000);
-    const idleCpuMs = processCpuMs(app.child.pid!) - idleBefore;
-    await loadAll(app, [route], { ...load, requests: load.warmupRequests, warmupRequests: 0 }, () => {});
-    const cpuBefore = processCpuMs(app.child.pid!);
-    const [measured] = await loadAll(app, [route], { ...load, warmupRequests: 0 }, () => {});
-    const cpuMs = processCpuMs(app.child.pid!) - cpuBefore;
-    return { reqPerSec: measured!.reqPerSec, cpuUsPerRequest: (cpuMs * 1000) / Math.max(measured!.requests, 1), idleCpuMs };
+    const idleBefore = MODES.map((mode) => processCpuMs(round[mode].app.child.pid!));
+    await sleep(settings.idleSeconds * 1000);
+    MODES.forEach((mode, index) => (round[mode].idleCpuMs = processCpuMs(round[mode].app.child.pid!) - idleBefore[index]!));
+    const burst = { requests: settings.burstRequests, concurrency: 10, durationSec: 20, warmupRequests: 0 };
+    for (const mode of MODES) await loadAll(round[mode].app, [route], { ...burst, requests: settings.warmupRequests }, () => {});
+    for (let index = 0; index < settings.bursts; index++) {
+      // Each app goes first, second and last equally often.
+      const order = MODES.map((_, position) => MODES[(position + index) % MODES.length]!);
+      for (const mode of index % 2 === 0 ? order : order.reverse()) {
+        const figures = round[mode];
+        const cpuBefore = processCpuMs(figures.app.child.pid!);
+        const [measured] = await loadAll(figures.app, [route], burst, () => {});
+        figures.cpuMs += processCpuMs(figures.app.child.pid!) - cpuBefore;
+        figures.requests += measured!.requests;
+        figures.loadSec += measured!.requests / measured!.reqPerSec;
+      }
+    }
+    return round;
   } finally {
-    await app.stop();
+    await Promise.all(Object.values(apps).map((app) => app.stop()));
   }
 }
 
-const median = (numbers: number[]): number => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
+const cpuUsPerRequest = (figures: { cpuMs: number; requests: number }): number => (figures.cpuMs * 1000) / figures.requests;
+const reqPerSec = (figures: { requests: number; loadSec: number }): number => figures.requests / figures.loadSec;
+/** The rounds' figures of one mode added up: the pooled figure of the whole run. */
+const pooled = (rounds: Round[], mode: Mode): { cpuMs: number; requests: number; loadSec: number } => ({
+  cpuMs: sum(rounds.map((round) => round[mode].cpuMs)),
+  requests: sum(rounds.map((round) => round[mode].requests)),
+  loadSec: sum(rounds.map((round) => round[mode].loadSec)),
+});
 
 async function overhead(): Promise<void> {
   const modulePath = resolve(ROOT, 'fixtures/probe-fastify/app.mjs');
   const ping = { label: 'GET /ping', method: 'GET', pattern: '/ping', path: '/ping' };
-  const load = { requests: Number(values.requests), concurrency: 10, durationSec: 20, warmupRequests: 300 };
+  const settings = {
+    bursts: Number(values.bursts ?? (values.quick ? 10 : 60)),
+    burstRequests: Number(values.requests),
+    warmupRequests: 3000,
+    idleSeconds: Number(values['idle-seconds'] ?? (values.quick ? 3 : 10)),
+  };
   const report = staticReportFor(ROOT, { label: ping.label, kind: 'fastify-route', file: modulePath, line: 1, method: 'GET', path: '/ping' });
   const target = { kind: 'module', modulePath, exportName: 'app' } as const;
   const watchEnv = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(resolve(ROOT, 'dist/runtime/watch-entry.js')).href}`.trim() };
-  const bare: Run[] = [];
-  const watched: Run[] = [];
-  const probed: number[] = [];
-  // Interleaved, the order inside a round alternating, so the machine's load drifts over every mode alike.
-  for (let round = 0; round < Number(values.rounds); round++) {
-    log(`overhead round ${round + 1}: bare and low-overhead watch`);
-    if (round % 2 === 0) {
-      bare.push(await runOnce(target, ping, load));
-      watched.push(await runOnce(target, ping, load, watchEnv));
-    } else {
-      watched.push(await runOnce(target, ping, load, watchEnv));
-      bare.push(await runOnce(target, ping, load));
+  const rounds: Round[] = [];
+  const roundCount = Number(values.rounds ?? (values.quick ? 1 : 5));
+  for (let index = 0; index < roundCount; index++) {
+    log(
+      `overhead round ${index + 1} of ${roundCount}: bare, low-overhead watch and control, ${settings.bursts} bursts of ${settings.burstRequests} requests each`,
+    );
+    const round: Round = await runRound(target, ping, watchEnv, settings);
+    if (!values['skip-probed']) {
+      log(`overhead round ${index + 1} of ${roundCount}: probed`);
+      const load = { requests: settings.burstRequests * 5, concurrency: 10, durationSec: 20, warmupRequests: settings.warmupRequests };
+      round.probedReqPerSec = (await probe(report, { target, cwd: ROOT, load })).probe.routes[0]!.reqPerSec;
     }
-    if (values['skip-probed']) continue;
-    log(`overhead round ${round + 1}: probed`);
-    probed.push((await probe(report, { target, cwd: ROOT, load })).probe.routes[0]!.reqPerSec);
+    rounds.push(round);
   }
-  // Per round, bare over each mode (the runs of a round are minutes apart at most); the median round.
-  const ratios = (mode: number[], base: number[]): number[] => base.map((value, index) => value / mode[index]!);
-  const summary = (values: number[], digits: number): string =>
-    `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`;
-  const bareRps = bare.map((run) => run.reqPerSec);
-  const watchedRps = watched.map((run) => run.reqPerSec);
-  const cpuRatios = ratios(
-    bare.map((run) => run.cpuUsPerRequest),
-    watched.map((run) => run.cpuUsPerRequest),
-  );
-  console.log(`## Probe overhead (fastify GET /ping, concurrency 10, ${load.requests} requests per run)\n`);
-  const idleSeconds = values['idle-seconds'];
+
+  const ratio = (mode: Mode, figure: (figures: { cpuMs: number; requests: number; loadSec: number }) => number, inverse = false): string => {
+    const perRound = rounds.map((round) => (inverse ? figure(round.bare) / figure(round[mode]) : figure(round[mode]) / figure(round.bare)));
+    const all = inverse ? figure(pooled(rounds, 'bare')) / figure(pooled(rounds, mode)) : figure(pooled(rounds, mode)) / figure(pooled(rounds, 'bare'));
+    return `**${all.toFixed(3)}** over all rounds; by round, median ${median(perRound).toFixed(3)} (${Math.min(...perRound).toFixed(3)}–${Math.max(...perRound).toFixed(3)})`;
+  };
   console.log(
-    `| run | req/s bare | req/s low-overhead watch | req/s probed (full) | app CPU µs/request bare | app CPU µs/request watch | idle CPU ms in ${idleSeconds} s bare | idle CPU ms in ${idleSeconds} s watch |`,
+    `## Probe overhead (fastify GET /ping, concurrency 10; per round three fresh processes, ${settings.bursts} bursts of ${settings.burstRequests} requests each, taking turns)\n`,
   );
-  console.log('|---|---|---|---|---|---|---|---|');
-  bare.forEach((run, index) => {
-    const watch = watched[index]!;
+  const idleSeconds = settings.idleSeconds;
+  console.log(
+    `| round | app CPU µs/request bare | watch | control | req/s bare | watch | control | probed (full) | idle CPU ms in ${idleSeconds} s bare | watch |`,
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  rounds.forEach((round, index) => {
     console.log(
-      `| ${index + 1} | ${run.reqPerSec} | ${watch.reqPerSec} | ${probed[index] ?? '–'} | ${run.cpuUsPerRequest.toFixed(1)} | ${watch.cpuUsPerRequest.toFixed(1)} | ${run.idleCpuMs.toFixed(1)} | ${watch.idleCpuMs.toFixed(1)} |`,
+      `| ${index + 1} | ${MODES.map((mode) => cpuUsPerRequest(round[mode]).toFixed(1)).join(' | ')} | ${MODES.map((mode) => reqPerSec(round[mode]).toFixed(0)).join(' | ')} | ${round.probedReqPerSec ?? '–'} | ${round.bare.idleCpuMs.toFixed(1)} | ${round.watch.idleCpuMs.toFixed(1)} |`,
     );
   });
+  console.log(`\nwatch / bare app CPU per request (every thread of the app's process): ${ratio('watch', cpuUsPerRequest)}`);
+  console.log(`control / bare, the same measurement between two bare processes (its resolution): ${ratio('control', cpuUsPerRequest)}`);
+  console.log(`bare / watch req/s: ${ratio('watch', reqPerSec, true)}; bare / control: ${ratio('control', reqPerSec, true)}`);
   console.log(
-    `\nbare / watch req/s, median of the rounds: ${summary(ratios(watchedRps, bareRps), 3)} (loop delay and utilization, a watchdog thread reading the loop-delay histogram)`,
+    `idle CPU ms in ${idleSeconds} s, median of the rounds: bare ${median(rounds.map((round) => round.bare.idleCpuMs)).toFixed(1)}, watch ${median(rounds.map((round) => round.watch.idleCpuMs)).toFixed(1)}`,
   );
-  console.log(`watch / bare app CPU per request, median of the rounds: ${summary(cpuRatios, 3)} (every thread of the app's process)`);
-  console.log(
-    `idle CPU ms in ${idleSeconds} s, median of the rounds: bare ${median(bare.map((run) => run.idleCpuMs)).toFixed(1)}, watch ${median(watched.map((run) => run.idleCpuMs)).toFixed(1)}`,
-  );
-  if (probed.length > 0) {
+  const probedRatios = rounds.flatMap((round) => (round.probedReqPerSec ? [reqPerSec(round.bare) / round.probedReqPerSec] : []));
+  if (probedRatios.length > 0) {
     console.log(
-      `bare / probed req/s, median of the rounds: ${summary(ratios(probed, bareRps), 2)} (timing wrappers, async_hooks stretches, request attribution, precise coverage, CPU profiler, loop monitor)\n`,
+      `bare / probed req/s, median of the rounds: ${median(probedRatios).toFixed(2)} (${Math.min(...probedRatios).toFixed(2)}–${Math.max(...probedRatios).toFixed(2)}) (timing wrappers, async_hooks stretches, request attribution, precise coverage, CPU profiler, loop monitor)\n`,
     );
   }
 }
