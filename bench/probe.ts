@@ -53,8 +53,12 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const median = (numbers: number[]): number => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
 const sum = (numbers: number[]): number => numbers.reduce((total, value) => total + value, 0);
 
-/** The apps of one round: the bare app, the watched one, and a second bare app, the control. */
-const MODES = ['bare', 'watch', 'control'] as const;
+/**
+ * The apps of one round: the bare app, the watched one (its watchdog thread starts at the first block: /ping
+ * never blocks), the watched one with its thread from the start (`BLOCKCHECK_WATCH_NAME_FIRST=1`), and a second
+ * bare app, the control.
+ */
+const MODES = ['bare', 'watch', 'watch-thread', 'control'] as const;
 type Mode = (typeof MODES)[number];
 
 /** One app of a round, its figures summed over its bursts. */
@@ -71,7 +75,7 @@ interface RoundApp {
 type Round = Record<Mode, RoundApp> & { probedReqPerSec?: number };
 
 /**
- * One round: three fresh processes of the app (bare, watched, a second bare one), all alive at once, idle
+ * One round: four fresh processes of the app (bare, watched twice, a second bare one), all alive at once, idle
  * together, then loaded in short bursts that take turns. A machine's pace drifts by tens of per cent over
  * seconds (another process, the CPU's clock): runs minutes apart, or even back to back, differ more than the
  * watch costs, while bursts that alternate every few hundred ms see the same machine. Two processes of the
@@ -80,7 +84,7 @@ type Round = Record<Mode, RoundApp> & { probedReqPerSec?: number };
 async function runRound(
   target: LaunchTarget,
   route: Route,
-  watchEnv: Record<string, string>,
+  watchEnv: (mode: Mode) => Record<string, string> | undefined,
   settings: { bursts: number; burstRequests: number; warmupRequests: number; idleSeconds: number },
 ): Promise<Round> {
   const apps: Partial<Record<Mode, LaunchedApp>> = {};
@@ -93,7 +97,7 @@ async function runRound(
         thresholdMs: 0,
         catalog: [],
         startTimeoutMs: 30_000,
-        ...(mode === 'watch' ? { env: watchEnv } : {}),
+        env: watchEnv(mode),
       });
     }
     const round = Object.fromEntries(MODES.map((mode) => [mode, { app: apps[mode]!, cpuMs: 0, requests: 0, loadSec: 0, idleCpuMs: 0 }])) as Record<
@@ -144,12 +148,14 @@ async function overhead(): Promise<void> {
   };
   const report = staticReportFor(ROOT, { label: ping.label, kind: 'fastify-route', file: modulePath, line: 1, method: 'GET', path: '/ping' });
   const target = { kind: 'module', modulePath, exportName: 'app' } as const;
-  const watchEnv = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(resolve(ROOT, 'dist/runtime/watch-entry.js')).href}`.trim() };
+  const watchImport = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(resolve(ROOT, 'dist/runtime/watch-entry.js')).href}`.trim() };
+  const watchEnv = (mode: Mode): Record<string, string> | undefined =>
+    mode === 'watch' ? watchImport : mode === 'watch-thread' ? { ...watchImport, BLOCKCHECK_WATCH_NAME_FIRST: '1' } : undefined;
   const rounds: Round[] = [];
   const roundCount = Number(values.rounds ?? (values.quick ? 1 : 5));
   for (let index = 0; index < roundCount; index++) {
     log(
-      `overhead round ${index + 1} of ${roundCount}: bare, low-overhead watch and control, ${settings.bursts} bursts of ${settings.burstRequests} requests each`,
+      `overhead round ${index + 1} of ${roundCount}: bare, low-overhead watch (thread at the first block, and from the start) and control, ${settings.bursts} bursts of ${settings.burstRequests} requests each`,
     );
     const round: Round = await runRound(target, ping, watchEnv, settings);
     if (!values['skip-probed']) {
@@ -166,23 +172,26 @@ async function overhead(): Promise<void> {
     return `**${all.toFixed(3)}** over all rounds; by round, median ${median(perRound).toFixed(3)} (${Math.min(...perRound).toFixed(3)}–${Math.max(...perRound).toFixed(3)})`;
   };
   console.log(
-    `## Probe overhead (fastify GET /ping, concurrency 10; per round three fresh processes, ${settings.bursts} bursts of ${settings.burstRequests} requests each, taking turns)\n`,
+    `## Probe overhead (fastify GET /ping, concurrency 10; per round four fresh processes, ${settings.bursts} bursts of ${settings.burstRequests} requests each, taking turns)\n`,
   );
   const idleSeconds = settings.idleSeconds;
   console.log(
-    `| round | app CPU µs/request bare | watch | control | req/s bare | watch | control | probed (full) | idle CPU ms in ${idleSeconds} s bare | watch |`,
+    `| round | app CPU µs/request bare | watch | watch, thread from the start | control | req/s bare | watch | watch, thread | control | probed (full) | idle CPU ms in ${idleSeconds} s bare | watch | watch, thread |`,
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   rounds.forEach((round, index) => {
     console.log(
-      `| ${index + 1} | ${MODES.map((mode) => cpuUsPerRequest(round[mode]).toFixed(1)).join(' | ')} | ${MODES.map((mode) => reqPerSec(round[mode]).toFixed(0)).join(' | ')} | ${round.probedReqPerSec ?? '–'} | ${round.bare.idleCpuMs.toFixed(1)} | ${round.watch.idleCpuMs.toFixed(1)} |`,
+      `| ${index + 1} | ${MODES.map((mode) => cpuUsPerRequest(round[mode]).toFixed(1)).join(' | ')} | ${MODES.map((mode) => reqPerSec(round[mode]).toFixed(0)).join(' | ')} | ${round.probedReqPerSec ?? '–'} | ${(['bare', 'watch', 'watch-thread'] as const).map((mode) => round[mode].idleCpuMs.toFixed(1)).join(' | ')} |`,
     );
   });
   console.log(`\nwatch / bare app CPU per request (every thread of the app's process): ${ratio('watch', cpuUsPerRequest)}`);
+  console.log(`watch with its thread from the start / bare: ${ratio('watch-thread', cpuUsPerRequest)}`);
   console.log(`control / bare, the same measurement between two bare processes (its resolution): ${ratio('control', cpuUsPerRequest)}`);
-  console.log(`bare / watch req/s: ${ratio('watch', reqPerSec, true)}; bare / control: ${ratio('control', reqPerSec, true)}`);
   console.log(
-    `idle CPU ms in ${idleSeconds} s, median of the rounds: bare ${median(rounds.map((round) => round.bare.idleCpuMs)).toFixed(1)}, watch ${median(rounds.map((round) => round.watch.idleCpuMs)).toFixed(1)}`,
+    `bare / watch req/s: ${ratio('watch', reqPerSec, true)}; bare / watch, thread from the start: ${ratio('watch-thread', reqPerSec, true)}; bare / control: ${ratio('control', reqPerSec, true)}`,
+  );
+  console.log(
+    `idle CPU ms in ${idleSeconds} s, median of the rounds: bare ${median(rounds.map((round) => round.bare.idleCpuMs)).toFixed(1)}, watch ${median(rounds.map((round) => round.watch.idleCpuMs)).toFixed(1)}, watch with its thread from the start ${median(rounds.map((round) => round['watch-thread'].idleCpuMs)).toFixed(1)}`,
   );
   const probedRatios = rounds.flatMap((round) => (round.probedReqPerSec ? [reqPerSec(round.bare) / round.probedReqPerSec] : []));
   if (probedRatios.length > 0) {

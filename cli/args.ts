@@ -107,7 +107,8 @@ Hosts an app module (or a --start command, event-loop only) on 127.0.0.1 under a
 analogue of gunicorn's worker_class: one event loop, node:cluster processes, or a piscina thread pool.
 Ctrl-C stops it and every process it started.
   --watch   Report event-loop blocks and their lines on stderr, at low cost (node --import blockcheck/runtime/watch
-            in each process; BLOCKCHECK_WATCH_THRESHOLD_MS sets the threshold, default 10)`;
+            in each process; BLOCKCHECK_WATCH_THRESHOLD_MS sets the threshold, default 10; the first block is
+            named too with BLOCKCHECK_WATCH_NAME_FIRST=1)`;
 
 export const INIT_USAGE = `Usage: blockcheck init [--write]
 

@@ -16,6 +16,7 @@ import { Session } from 'node:inspector/promises';
 import type { Histogram } from 'node:perf_hooks';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { isAppUrl } from './app-code.js';
+import { longestTurnsNs, withoutJudged } from './late-turns.js';
 
 export interface WatchWorkerData {
   /** The app's loop-delay histogram: its count moves on every turn of Node's timer, the heartbeat. */
@@ -31,6 +32,10 @@ export interface WatchWorkerData {
   pollMs: number;
   /** How long this thread sleeps between two looks while it watches closely, ms. */
   closePollMs: number;
+  /** How long it watches closely from its start, ms: it starts at a block whose line was not read. */
+  closelyMs: number;
+  /** The stall histogram's late turns the app's thread judged before this thread ran, ns: not reported again. */
+  judgedTurnsNs: number[];
   /** Our runtime's directory: its frames are not the app's. */
   ownDir: string;
 }
@@ -65,7 +70,7 @@ const READ_STACK = `(() => {
   try { return new Error().stack; } finally { Error.stackTraceLimit = stackTraceLimit; Error.prepareStackTrace = prepareStackTrace; }
 })()`;
 
-const { heartbeat, stalls, control, thresholdMs, resolutionMs, pollMs, closePollMs, ownDir } = workerData as WatchWorkerData;
+const { heartbeat, stalls, control, thresholdMs, resolutionMs, pollMs, closePollMs, closelyMs, judgedTurnsNs, ownDir } = workerData as WatchWorkerData;
 const stopped = new Int32Array(control);
 const port = parentPort!;
 const NS_PER_MS = 1e6;
@@ -99,7 +104,7 @@ async function readAppStack(): Promise<{ frame: StackFrame | null; running: bool
 }
 
 /** Until when (epoch ms) this thread looks every few milliseconds: a block recurs, its next run is read while it lasts. */
-let closelyUntil = 0;
+let closelyUntil = nowMs() + closelyMs;
 
 /** A stall of the loop that lasts: when the loop turned last before it, and the app's frame read during it. */
 interface OpenStall {
@@ -108,6 +113,13 @@ interface OpenStall {
 }
 
 async function watch(): Promise<void> {
+  // The histogram's late turns from before this thread ran were the app's thread's to judge (the first block,
+  // which started this thread, and stalls of the machine before it); one since (a block while this thread
+  // started) is reported now, without its line. Then the histogram is this thread's.
+  const minNs = (thresholdMs + resolutionMs / 2) * NS_PER_MS;
+  const [sinceJudgedNs] = withoutJudged(longestTurnsNs(stalls, minNs, judgedTurnsNs.length + 1), judgedTurnsNs);
+  if (sinceJudgedNs !== undefined) send({ type: 'stall', ms: sinceJudgedNs / NS_PER_MS - resolutionMs / 2, endAtMs: nowMs(), frame: null });
+  stalls.reset();
   let lastCount = heartbeat.count;
   /** When this thread saw the count move last: the loop turned at or before that. */
   let lastMovedAt = nowMs();
@@ -116,7 +128,7 @@ async function watch(): Promise<void> {
    * Reset the stall histogram just now: the timer's next turn records nothing (it has no turn before it), a
    * block before it would be lost. Till then this thread looks every millisecond: it sees such a block itself.
    */
-  let justReset = false;
+  let justReset = true;
   /** The loop was seen idle during this late turn: the histogram's record of it includes the machine's stall. */
   let machineStall = false;
   // Sleeping in Atomics.wait is one wake-up per look, the least this thread can cost; the event loop runs
@@ -158,9 +170,9 @@ async function watch(): Promise<void> {
     lastCount = count;
     lastMovedAt = now;
     justReset = false;
+    const recordedMs = stalls.max / NS_PER_MS;
     // This thread was not run for half the late turn or more: the process was not run (stopped, a busy host),
     // which held the loop as much as anything the app did. Only what this thread saw itself is a block then.
-    const recordedMs = stalls.max / NS_PER_MS;
     if (recordedMs - resolutionMs / 2 >= thresholdMs && oversleptMs >= recordedMs / 2) machineStall = true;
     oversleptMs = 0;
     // A turn `resolution + late` after the one before: the stall started somewhere in that first period, half of
