@@ -16,7 +16,7 @@ import { Session } from 'node:inspector/promises';
 import type { Histogram } from 'node:perf_hooks';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { isAppUrl } from './app-code.js';
-import { longestTurnsNs, withoutJudged } from './late-turns.js';
+import { blockMsOfTurn, freshLateTurnsNs, NS_PER_MS } from './late-turns.js';
 
 export interface WatchWorkerData {
   /** The app's loop-delay histogram: its count moves on every turn of Node's timer, the heartbeat. */
@@ -73,7 +73,6 @@ const READ_STACK = `(() => {
 const { heartbeat, stalls, control, thresholdMs, resolutionMs, pollMs, closePollMs, closelyMs, judgedTurnsNs, ownDir } = workerData as WatchWorkerData;
 const stopped = new Int32Array(control);
 const port = parentPort!;
-const NS_PER_MS = 1e6;
 /** While a stall is open, how often this thread looks for its end, ms. */
 const END_POLL_MS = 1;
 
@@ -116,9 +115,9 @@ async function watch(): Promise<void> {
   // The histogram's late turns from before this thread ran were the app's thread's to judge (the first block,
   // which started this thread, and stalls of the machine before it); one since (a block while this thread
   // started) is reported now, without its line. Then the histogram is this thread's.
-  const minNs = (thresholdMs + resolutionMs / 2) * NS_PER_MS;
-  const [sinceJudgedNs] = withoutJudged(longestTurnsNs(stalls, minNs, judgedTurnsNs.length + 1), judgedTurnsNs);
-  if (sinceJudgedNs !== undefined) send({ type: 'stall', ms: sinceJudgedNs / NS_PER_MS - resolutionMs / 2, endAtMs: nowMs(), frame: null });
+  const timing = { resolutionMs, thresholdMs };
+  const [sinceJudgedNs] = freshLateTurnsNs(stalls, timing, judgedTurnsNs, 1);
+  if (sinceJudgedNs !== undefined) send({ type: 'stall', ms: blockMsOfTurn(sinceJudgedNs, timing), endAtMs: nowMs(), frame: null });
   stalls.reset();
   let lastCount = heartbeat.count;
   /** When this thread saw the count move last: the loop turned at or before that. */

@@ -25,7 +25,7 @@ import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'n
 import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { longestTurnsNs, withoutJudged } from './late-turns.js';
+import { blockMsOfTurn, freshLateTurnsNs } from './late-turns.js';
 import { SourceMaps } from './source-map.js';
 import type { WatchWorkerData, WatchWorkerMessage, WatchWorkerRequest } from './watch-worker.js';
 
@@ -76,7 +76,6 @@ const UTILIZATION_STAMPS = 8;
 /** At most one close watch in this many of its lengths: its cost is bounded in an app that blocks often. */
 const CLOSE_WATCH_SPACING = 10;
 const OWN_DIR = dirname(fileURLToPath(import.meta.url));
-const NS_PER_MS = 1e6;
 /** Late turns kept apart before the watchdog runs, at most (each stamp reads this many turns). */
 const MAX_JUDGED_TURNS = 32;
 /** Node's channel of each connection a server accepts: the first ends the process's start-up. */
@@ -91,6 +90,7 @@ export function watchEventLoop(options: WatchOptions = {}): EventLoopWatch {
   // Node's timer turns every `resolutionMs` (its usual 10 ms, finer for a finer threshold: a block shorter than
   // the period can fall between two turns); each turn is a wake-up of the process, from C++ only.
   const resolutionMs = Math.max(1, Math.min(10, Math.round(thresholdMs)));
+  const timing = { resolutionMs, thresholdMs };
   const delay = monitorEventLoopDelay({ resolution: resolutionMs });
   const stallTurns = monitorEventLoopDelay({ resolution: resolutionMs });
   delay.enable();
@@ -148,9 +148,7 @@ export function watchEventLoop(options: WatchOptions = {}): EventLoopWatch {
   };
 
   let startupEndMs = performance.now() + STARTUP_WITHOUT_CONNECTION_MS;
-  let connected = false;
   const onFirstConnection = (): void => {
-    connected = true;
     startupEndMs = Math.min(startupEndMs, performance.now() + (options.warmupMs ?? DEFAULT_WARMUP_MS));
     unsubscribe(SERVER_SOCKET_CHANNEL, onFirstConnection);
   };
@@ -170,26 +168,26 @@ export function watchEventLoop(options: WatchOptions = {}): EventLoopWatch {
    * reset costs the timer's next turn, and no thread would see a block that ends there.
    */
   const noticeBlock = (): void => {
-    const minNs = (thresholdMs + resolutionMs / 2) * NS_PER_MS;
-    if (stallTurns.max < minNs) return;
-    const freshNs = withoutJudged(longestTurnsNs(stallTurns, minNs, MAX_JUDGED_TURNS + 1), judgedTurnsNs);
+    const freshNs = freshLateTurnsNs(stallTurns, timing, judgedTurnsNs, MAX_JUDGED_TURNS);
     if (freshNs.length === 0) return;
     // From the stamp before the last: the histogram's timer may have recorded a late turn just after the last
     // stamp ran, at the end of the same block.
     const since = stamps.at(-2) ?? stamps[0]!;
-    const busyMs = performance.eventLoopUtilization(performance.eventLoopUtilization(), since.utilization).active;
+    const busyMs = busyMsSince(since.atMs);
     const { user, system } = process.cpuUsage(since.cpu);
     const ranMs = (user + system) / 1000;
-    const blockMs = freshNs.map((turnNs) => turnNs / NS_PER_MS - resolutionMs / 2).find((turnMs) => turnMs / 2 <= busyMs && turnMs / 4 <= ranMs);
+    const blockMs = freshNs.map((turnNs) => blockMsOfTurn(turnNs, timing)).find((turnMs) => turnMs / 2 <= busyMs && turnMs / 4 <= ranMs);
     judgedTurnsNs.push(...freshNs);
-    const startup = inStartup();
-    if (blockMs !== undefined) report({ ms: blockMs, endMs: performance.now(), site: null, beforeWatchdog: true, startup });
-    if (blockMs !== undefined && !startup) {
-      lastCloseWatchMs = performance.now();
-      // The turns judged here are left to the thread, which reports only those recorded since (a block while
-      // it started).
-      void startWatchdog(closeWatchMs, judgedTurnsNs);
-      return;
+    if (blockMs !== undefined) {
+      const startup = inStartup();
+      report({ ms: blockMs, endMs: performance.now(), site: null, beforeWatchdog: true, startup });
+      if (!startup) {
+        lastCloseWatchMs = performance.now();
+        // The turns judged here are left to the thread, which reports only those recorded since (a block while
+        // it started).
+        void startWatchdog(closeWatchMs, judgedTurnsNs);
+        return;
+      }
     }
     // A host that stalled the process this often: start over, at the price of the timer's next turn.
     if (judgedTurnsNs.length >= MAX_JUDGED_TURNS) {
@@ -234,7 +232,8 @@ export function watchEventLoop(options: WatchOptions = {}): EventLoopWatch {
     },
     async stop() {
       clearInterval(stamping);
-      if (!connected) unsubscribe(SERVER_SOCKET_CHANNEL, onFirstConnection);
+      // Still subscribed if no connection came; a no-op otherwise.
+      unsubscribe(SERVER_SOCKET_CHANNEL, onFirstConnection);
       Atomics.store(new Int32Array(control), 0, 1);
       Atomics.notify(new Int32Array(control), 0);
       await watchdogThread?.terminate();
